@@ -1,7 +1,55 @@
-//! The spec: its file format ([`model`]), locations ([`located`]), loading and validation.
+//! The spec: its file format ([`model`]), locations ([`located`]), reading ([`load`]),
+//! type expressions ([`types`]) and the semantic pass ([`validate`]).
 
+pub mod json;
+pub mod load;
 pub mod located;
 pub mod model;
+pub mod types;
+pub mod validate;
+
+use std::path::Path;
 
 pub use located::{Loc, Sp};
 pub use model::Spec;
+
+use crate::diagnostics::Diagnostic;
+
+/// A spec read and validated, with its source text.
+#[derive(Debug)]
+pub struct Loaded {
+    /// The path as the user gave it.
+    pub file: String,
+    pub text: String,
+    pub spec: Spec,
+}
+
+/// The result of reading one spec file: the spec, or every problem found in it.
+pub fn load(path: &Path) -> Result<Loaded, (String, Vec<Diagnostic>)> {
+    let file = path.display().to_string();
+    let bytes = match std::fs::read(path) {
+        Ok(b) => b,
+        Err(e) => {
+            let d = Diagnostic::new(&file, Loc::default(), format!("cannot read the file: {e}"))
+                .with_hint("check the path");
+            return Err((String::new(), vec![d]));
+        }
+    };
+    load_bytes(&file, &bytes)
+}
+
+/// Like [`load`], from bytes already read; `file` names them in diagnostics.
+pub fn load_bytes(file: &str, bytes: &[u8]) -> Result<Loaded, (String, Vec<Diagnostic>)> {
+    let text = String::from_utf8_lossy(bytes).into_owned();
+    let spec = load::parse(file, bytes).map_err(|d| (text.clone(), vec![d]))?;
+    let diags = validate::validate(file, &text, &spec);
+    if diags.is_empty() {
+        Ok(Loaded {
+            file: file.to_string(),
+            text,
+            spec,
+        })
+    } else {
+        Err((text, diags))
+    }
+}

@@ -1,0 +1,122 @@
+//! Command-line interface: `validate`, `schema` (and the generation commands).
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+use crate::spec;
+
+#[derive(Parser, Debug)]
+#[command(name = "payspec", version, about = "Payment-provider API specs → Rust clients and mock servers")]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Check spec files and report every problem with its location.
+    Validate {
+        /// Spec files; default: specs/*.yaml
+        files: Vec<PathBuf>,
+    },
+    /// Write the JSON Schema of the spec format (default: specs/payspec.schema.json).
+    Schema {
+        /// Output file, or `-` for standard output.
+        #[arg(long, short)]
+        out: Option<PathBuf>,
+    },
+}
+
+/// Runs the CLI with the process arguments; 0 = success, 1 = invalid specs, 2 = usage error.
+pub fn run() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            let _ = e.print();
+            return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
+        }
+    };
+    match cli.command {
+        Some(Command::Validate { files }) => validate(files),
+        Some(Command::Schema { out }) => schema(out),
+        None => validate(Vec::new()),
+    }
+}
+
+/// The spec files to act on: the given ones, or every `specs/*.yaml`.
+pub fn spec_files(files: Vec<PathBuf>) -> Result<Vec<PathBuf>, String> {
+    if !files.is_empty() {
+        return Ok(files);
+    }
+    let dir = Path::new("specs");
+    let entries = std::fs::read_dir(dir).map_err(|e| format!("cannot read {}: {e} (run payspec from the repository root, or name the files)", dir.display()))?;
+    let mut out: Vec<PathBuf> = entries
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x == "yaml" || x == "yml"))
+        .collect();
+    out.sort();
+    if out.is_empty() {
+        return Err(format!("no spec files (*.yaml) in {}", dir.display()));
+    }
+    Ok(out)
+}
+
+fn validate(files: Vec<PathBuf>) -> ExitCode {
+    let files = match spec_files(files) {
+        Ok(f) => f,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let mut failed = false;
+    let stdout = std::io::stdout();
+    let stderr = std::io::stderr();
+    for path in files {
+        match spec::load(&path) {
+            Ok(l) => {
+                let s = &l.spec;
+                let _ = writeln!(
+                    stdout.lock(),
+                    "{}: ok — {} endpoints, {} webhooks, {} types",
+                    l.file,
+                    s.endpoints.len(),
+                    s.webhooks.len(),
+                    s.types.len()
+                );
+            }
+            Err((text, diags)) => {
+                failed = true;
+                let mut err = stderr.lock();
+                for d in &diags {
+                    let _ = write!(err, "{}", d.render(&text));
+                }
+                let _ = writeln!(err, "{}: {} error{}", path.display(), diags.len(), if diags.len() == 1 { "" } else { "s" });
+            }
+        }
+    }
+    ExitCode::from(u8::from(failed))
+}
+
+fn schema(out: Option<PathBuf>) -> ExitCode {
+    let text = crate::schema::json_schema();
+    let out = out.unwrap_or_else(|| PathBuf::from("specs/payspec.schema.json"));
+    if out.as_os_str() == "-" {
+        print!("{text}");
+        return ExitCode::SUCCESS;
+    }
+    match std::fs::write(&out, text) {
+        Ok(()) => {
+            println!("wrote {}", out.display());
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("error: cannot write {}: {e}", out.display());
+            ExitCode::from(2)
+        }
+    }
+}
