@@ -9,7 +9,11 @@ use clap::{Parser, Subcommand};
 use crate::spec;
 
 #[derive(Parser, Debug)]
-#[command(name = "payspec", version, about = "Payment-provider API specs → Rust clients and mock servers")]
+#[command(
+    name = "payspec",
+    version,
+    about = "Payment-provider API specs → Rust clients and mock servers"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Option<Command>,
@@ -52,7 +56,12 @@ pub fn spec_files(files: Vec<PathBuf>) -> Result<Vec<PathBuf>, String> {
         return Ok(files);
     }
     let dir = Path::new("specs");
-    let entries = std::fs::read_dir(dir).map_err(|e| format!("cannot read {}: {e} (run payspec from the repository root, or name the files)", dir.display()))?;
+    let entries = std::fs::read_dir(dir).map_err(|e| {
+        format!(
+            "cannot read {}: {e} (run payspec from the repository root, or name the files)",
+            dir.display()
+        )
+    })?;
     let mut out: Vec<PathBuf> = entries
         .filter_map(Result::ok)
         .map(|e| e.path())
@@ -95,7 +104,13 @@ fn validate(files: Vec<PathBuf>) -> ExitCode {
                 for d in &diags {
                     let _ = write!(err, "{}", d.render(&text));
                 }
-                let _ = writeln!(err, "{}: {} error{}", path.display(), diags.len(), if diags.len() == 1 { "" } else { "s" });
+                let _ = writeln!(
+                    err,
+                    "{}: {} error{}",
+                    path.display(),
+                    diags.len(),
+                    if diags.len() == 1 { "" } else { "s" }
+                );
             }
         }
     }

@@ -112,8 +112,7 @@ impl Sink {
 
     /// Sorted by position, duplicates removed.
     pub fn finish(mut self) -> Vec<Diagnostic> {
-        self.diagnostics
-            .sort_by(|a, b| (a.loc.line, a.loc.column).cmp(&(b.loc.line, b.loc.column)));
+        self.diagnostics.sort_by_key(|a| (a.loc.line, a.loc.column));
         self.diagnostics.dedup();
         self.diagnostics
     }

@@ -111,13 +111,18 @@ impl Parser<'_> {
             Some(b'f') => self.word("false", Value::Bool(false))?,
             Some(b'n') => self.word("null", Value::Null)?,
             Some(b'-' | b'0'..=b'9') => self.number()?,
-            Some(b'\'') => return Err(self.err("JSON strings use double quotes, not single quotes")),
+            Some(b'\'') => {
+                return Err(self.err("JSON strings use double quotes, not single quotes"));
+            }
             Some(_) => return Err(self.err("expected a JSON value")),
         };
         Ok(Node { offset, value })
     }
 
-    fn nested(&mut self, f: fn(&mut Self) -> Result<Value, SyntaxError>) -> Result<Value, SyntaxError> {
+    fn nested(
+        &mut self,
+        f: fn(&mut Self) -> Result<Value, SyntaxError>,
+    ) -> Result<Value, SyntaxError> {
         self.depth += 1;
         if self.depth > 128 {
             return Err(self.err("JSON nested more than 128 levels deep"));
@@ -192,7 +197,10 @@ impl Parser<'_> {
                         b'b' => out.push(8),
                         b'f' => out.push(12),
                         b'u' => {
-                            let hex = self.s.get(self.i..self.i + 4).ok_or_else(|| self.err("bad \\u escape"))?;
+                            let hex = self
+                                .s
+                                .get(self.i..self.i + 4)
+                                .ok_or_else(|| self.err("bad \\u escape"))?;
                             let code = std::str::from_utf8(hex)
                                 .ok()
                                 .and_then(|h| u32::from_str_radix(h, 16).ok())
@@ -250,7 +258,9 @@ impl Parser<'_> {
             let key_at = self.i;
             match self.peek() {
                 Some(b'"') => {}
-                Some(b'\'') => return Err(self.err("JSON keys use double quotes, not single quotes")),
+                Some(b'\'') => {
+                    return Err(self.err("JSON keys use double quotes, not single quotes"));
+                }
                 _ => return Err(self.err("expected a key in double quotes")),
             }
             let key = self.string()?;

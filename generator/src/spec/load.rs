@@ -18,15 +18,19 @@ pub fn parse(file: &str, bytes: &[u8]) -> Result<Spec, Diagnostic> {
         len: 0,
     };
     if bytes.len() > MAX_SPEC_BYTES {
-        return Err(Diagnostic::new(file, start, "the file is larger than 4 MiB")
-            .with_hint("a spec is a few hundred lines; is this the right file?"));
+        return Err(
+            Diagnostic::new(file, start, "the file is larger than 4 MiB")
+                .with_hint("a spec is a few hundred lines; is this the right file?"),
+        );
     }
     let text = match std::str::from_utf8(bytes) {
         Ok(t) => t,
         Err(e) => {
             let loc = loc_of_offset(bytes, e.valid_up_to());
-            return Err(Diagnostic::new(file, loc, "the file is not valid UTF-8 text")
-                .with_hint("spec files are UTF-8 YAML; is this a binary file?"));
+            return Err(
+                Diagnostic::new(file, loc, "the file is not valid UTF-8 text")
+                    .with_hint("spec files are UTF-8 YAML; is this a binary file?"),
+            );
         }
     };
     if text.trim().is_empty() {
@@ -34,7 +38,8 @@ pub fn parse(file: &str, bytes: &[u8]) -> Result<Spec, Diagnostic> {
             "a spec starts with `payspec: 1` followed by `provider:`; see specs/README.md",
         ));
     }
-    serde_saphyr::from_str_with_options::<Spec>(text, options()).map_err(|e| to_diagnostic(file, text, &e))
+    serde_saphyr::from_str_with_options::<Spec>(text, options())
+        .map_err(|e| to_diagnostic(file, text, &e))
 }
 
 fn options() -> Options {
@@ -59,11 +64,21 @@ fn to_diagnostic(file: &str, text: &str, e: &serde_saphyr::Error) -> Diagnostic 
             len: 0,
         });
     let raw = e.to_string();
-    let message = strip_position(&raw);
+    let message = plain_words(strip_position(&raw));
     let d = Diagnostic::new(file, loc, message.clone());
     match hint_for(&message, text, loc) {
         Some(h) => d.with_hint(h),
         None => d,
+    }
+}
+
+/// Rust type names mean little to a spec author.
+fn plain_words(message: String) -> String {
+    match message.as_str() {
+        "invalid u16" | "invalid u32" | "invalid u64" | "invalid i64" => {
+            "expected a whole number".to_string()
+        }
+        _ => message,
     }
 }
 
@@ -77,6 +92,7 @@ fn strip_position(msg: &str) -> String {
 }
 
 fn hint_for(message: &str, text: &str, loc: Loc) -> Option<String> {
+    // Every path returns a hint; `Option` keeps the early returns short.
     if let Some(rest) = message.strip_prefix("unknown field `") {
         let (name, expected) = rest.split_once('`')?;
         let known: Vec<&str> = expected
@@ -105,19 +121,28 @@ fn hint_for(message: &str, text: &str, loc: Loc) -> Option<String> {
         return Some("each name may appear once: rename or remove one of them".to_string());
     }
     if message.contains("mapping values are not allowed") {
-        return Some("a `: ` inside plain text starts a mapping: put the text in quotes".to_string());
+        return Some("a `: ` starts a mapping here: check this line's indentation, or quote text that contains `: `".to_string());
     }
     if message.contains("invalid boolean") {
         return Some("write `true` or `false`".to_string());
     }
-    if message.contains("budget") || message.contains("depth") {
+    if message.contains("budget") || message.contains("depth") || message.contains("nesting") {
         return Some("the file nests too deeply to be a spec".to_string());
     }
-    None
+    if message.starts_with("invalid type")
+        || message.starts_with("invalid value")
+        || message.starts_with("expected")
+    {
+        return Some("see specs/README.md (or the schema) for what this key takes".to_string());
+    }
+    Some("check the YAML syntax here: indentation, quotes and brackets".to_string())
 }
 
 fn in_flow_mapping(text: &str, loc: Loc) -> bool {
-    let line = text.lines().nth(loc.line.saturating_sub(1) as usize).unwrap_or("");
+    let line = text
+        .lines()
+        .nth(loc.line.saturating_sub(1) as usize)
+        .unwrap_or("");
     let col = (loc.column.saturating_sub(1) as usize).min(line.len());
     line.get(..col).is_some_and(|before| before.contains('{'))
 }

@@ -100,7 +100,10 @@ pub fn resolve<'a>(
         match v {
             Some(v) => Err(TypeError {
                 at: v,
-                message: format!("`{key}:` only applies to `type: {}`", if key == "items" { "array" } else { "map" }),
+                message: format!(
+                    "`{key}:` only applies to `type: {}`",
+                    if key == "items" { "array" } else { "map" }
+                ),
                 hint: format!("remove `{key}:` or change the type"),
             }),
             None => Ok(()),

@@ -13,7 +13,11 @@ pub(super) fn check(cx: &mut Ctx) {
     let mut routes: HashMap<(String, String), &str> = HashMap::new();
     for (name, e) in &spec.endpoints {
         if !is_snake(name) {
-            cx.err(e.loc, format!("endpoint name `{name}` is not snake_case"), "use lower-case letters, digits and `_`, e.g. `create_order`");
+            cx.err(
+                e.loc,
+                format!("endpoint name `{name}` is not snake_case"),
+                "use lower-case letters, digits and `_`, e.g. `create_order`",
+            );
         }
         let method = method_of(spec, e);
         let route = (format!("{method:?}"), normalize(&e.path.value));
@@ -28,7 +32,11 @@ pub(super) fn check(cx: &mut Ctx) {
     }
     for (name, w) in &spec.webhooks {
         if !is_snake(name) {
-            cx.err(w.loc, format!("webhook name `{name}` is not snake_case"), "use lower-case letters, digits and `_`");
+            cx.err(
+                w.loc,
+                format!("webhook name `{name}` is not snake_case"),
+                "use lower-case letters, digits and `_`",
+            );
         }
         check_webhook(cx, w);
     }
@@ -80,20 +88,39 @@ fn check_endpoint(cx: &mut Ctx, e: &Endpoint) {
     let spec = cx.spec;
     let path = &e.path;
     if !path.value.starts_with('/') {
-        cx.err(path.loc, format!("path `{}` does not start with `/`", path.value), "paths are appended to the base URL: write e.g. `/orders`");
+        cx.err(
+            path.loc,
+            format!("path `{}` does not start with `/`", path.value),
+            "paths are appended to the base URL: write e.g. `/orders`",
+        );
     }
     let params = match path_params(&path.value) {
         Ok(p) => p,
         Err(_) => {
-            cx.err(path.loc, format!("path `{}` has a malformed `{{parameter}}`", path.value), "write parameters as `{name}` with a snake_case name");
+            cx.err(
+                path.loc,
+                format!("path `{}` has a malformed `{{parameter}}`", path.value),
+                "write parameters as `{name}` with a snake_case name",
+            );
             Vec::new()
         }
     };
     let method = method_of(spec, e);
     let encoding = encoding_of(spec, e);
     if matches!(method, Method::GET | Method::DELETE) && encoding != Encoding::Query {
-        let at = e.request.as_ref().and_then(|r| r.encoding.as_ref()).map(|x| x.loc).unwrap_or(e.path.loc);
-        cx.err(at, format!("a {method:?} request has no body, so its fields cannot travel as {encoding:?}"), "use `encoding: query`");
+        let at = e
+            .request
+            .as_ref()
+            .and_then(|r| r.encoding.as_ref())
+            .map(|x| x.loc)
+            .unwrap_or(e.path.loc);
+        cx.err(
+            at,
+            format!(
+                "a {method:?} request has no body, so its fields cannot travel as {encoding:?}"
+            ),
+            "use `encoding: query`",
+        );
     }
     let empty = Map::default();
     let fields = e.request.as_ref().map(|r| &r.fields).unwrap_or(&empty);
@@ -101,17 +128,34 @@ fn check_endpoint(cx: &mut Ctx, e: &Endpoint) {
     for (name, f) in fields {
         let at = param_in(spec, e, f);
         if at == ParamIn::Path && !params.contains(&wire_name(name, f)) {
-            cx.err(f.loc, format!("field `{name}` is `in: path` but the path `{}` has no `{{{name}}}`", path.value), format!("add `{{{name}}}` to the path, or move the field out of the path"));
+            cx.err(
+                f.loc,
+                format!(
+                    "field `{name}` is `in: path` but the path `{}` has no `{{{name}}}`",
+                    path.value
+                ),
+                format!("add `{{{name}}}` to the path, or move the field out of the path"),
+            );
         }
         if at == ParamIn::Path && f.optional {
-            cx.err(f.loc, format!("path parameter `{name}` cannot be optional"), "remove `optional: true`");
+            cx.err(
+                f.loc,
+                format!("path parameter `{name}` cannot be optional"),
+                "remove `optional: true`",
+            );
         }
         if at == ParamIn::Body && encoding == Encoding::Query {
-            cx.err(f.loc, format!("field `{name}` is `in: body` but the request has no body"), "remove `in: body`");
+            cx.err(
+                f.loc,
+                format!("field `{name}` is `in: body` but the request has no body"),
+                "remove `in: body`",
+            );
         }
     }
     for p in &params {
-        let declared = fields.iter().any(|(n, f)| wire_name(n, f) == *p && param_in(spec, e, f) == ParamIn::Path);
+        let declared = fields
+            .iter()
+            .any(|(n, f)| wire_name(n, f) == *p && param_in(spec, e, f) == ParamIn::Path);
         if !declared {
             cx.err(
                 path.loc,
@@ -124,53 +168,73 @@ fn check_endpoint(cx: &mut Ctx, e: &Endpoint) {
         for n in &r.one_of_required {
             match fields.get(&n.value) {
                 None => cx.unknown(n, "request field", fields.keys().map(String::as_str)),
-                Some(f) if !f.optional => cx.err(n.loc, format!("`{}` is required anyway", n.value), "list optional fields only in `one_of_required`"),
+                Some(f) if !f.optional => cx.err(
+                    n.loc,
+                    format!("`{}` is required anyway", n.value),
+                    "list optional fields only in `one_of_required`",
+                ),
                 _ => {}
             }
         }
     }
-    match auth_of(spec, e) {
-        Some(a) => match spec.auth.get(&a.value) {
+    if let Some(a) = auth_of(spec, e) {
+        match spec.auth.get(&a.value) {
             None => cx.unknown(a, "auth scheme", spec.auth.keys().map(String::as_str)),
             Some(scheme) => {
                 let wires: Vec<&str> = fields.iter().map(|(n, f)| wire_name(n, f)).collect();
                 for (inj, _) in &scheme.inject {
                     if let Some(clash) = fields.iter().find(|(n, f)| wire_name(n, f) == inj) {
-                        cx.err(clash.1.loc, format!("field `{}` is also injected by auth scheme `{}`", clash.0, a.value), "remove the field: the client fills it in");
-                    }
-                }
-                for sf in super::auth::signed_fields(scheme) {
-                    if !wires.contains(&sf.value.as_str()) && !scheme.inject.contains_key(&sf.value) {
                         cx.err(
-                            sf.loc,
-                            format!("signed field `{}` is not a request field of every endpoint using `{}`", sf.value, a.value),
-                            "declare the field in those endpoints, or give them their own auth scheme",
+                            clash.1.loc,
+                            format!(
+                                "field `{}` is also injected by auth scheme `{}`",
+                                clash.0, a.value
+                            ),
+                            "remove the field: the client fills it in",
                         );
                     }
                 }
-                if let Some(sig) = &scheme.signature {
-                    if sig.field.is_some() && encoding == Encoding::Query {
-                        cx.err(a.loc, format!("auth scheme `{}` puts its signature in a body field, but this request has no body", a.value), "use a header for the signature");
+                for sf in super::auth::signed_fields(scheme) {
+                    if !wires.contains(&sf.value.as_str()) && !scheme.inject.contains_key(&sf.value)
+                    {
+                        cx.err(
+                        sf.loc,
+                        format!("signed field `{}` is not a request field of every endpoint using `{}`", sf.value, a.value),
+                        "declare the field in those endpoints, or give them their own auth scheme",
+                    );
                     }
                 }
+                if let Some(sig) = &scheme.signature
+                    && sig.field.is_some()
+                    && encoding == Encoding::Query
+                {
+                    cx.err(a.loc, format!("auth scheme `{}` puts its signature in a body field, but this request has no body", a.value), "use a header for the signature");
+                }
             }
-        },
-        None => {}
+        }
     }
     check_response(cx, e);
 }
 
 fn check_response(cx: &mut Ctx, e: &Endpoint) {
     let r = &e.response;
-    if let Some(st) = &r.status {
-        if !(200..=299).contains(&st.value) {
-            cx.err(st.loc, format!("success status {} is not 2xx", st.value), "errors belong to the `errors:` model; give the success status here");
-        }
+    if let Some(st) = &r.status
+        && !(200..=299).contains(&st.value)
+    {
+        cx.err(
+            st.loc,
+            format!("success status {} is not 2xx", st.value),
+            "errors belong to the `errors:` model; give the success status here",
+        );
     }
     let body = r.body.as_ref().map(|b| b.value).unwrap_or(BodyKind::Json);
     match body {
         BodyKind::Json => match &r.ty {
-            None => cx.err(r.loc, "a JSON response needs a `type:`", "name the response type, or write `body: empty`"),
+            None => cx.err(
+                r.loc,
+                "a JSON response needs a `type:`",
+                "name the response type, or write `body: empty`",
+            ),
             Some(t) => {
                 if let Err(err) = types::resolve(cx.spec, t, r.items.as_ref(), r.values.as_ref()) {
                     cx.err(err.at.loc, err.message, err.hint);
@@ -179,29 +243,57 @@ fn check_response(cx: &mut Ctx, e: &Endpoint) {
         },
         BodyKind::Empty | BodyKind::Binary => {
             if let Some(t) = &r.ty {
-                cx.err(t.loc, format!("a `body: {}` response has no type", if body == BodyKind::Empty { "empty" } else { "binary" }), "remove `type:`");
+                cx.err(
+                    t.loc,
+                    format!(
+                        "a `body: {}` response has no type",
+                        if body == BodyKind::Empty {
+                            "empty"
+                        } else {
+                            "binary"
+                        }
+                    ),
+                    "remove `type:`",
+                );
             }
         }
     }
     if body == BodyKind::Binary && r.content_types.is_empty() {
-        cx.err(r.loc, "a binary response needs `content_types:`", "list them, e.g. `content_types: [application/pdf]`");
+        cx.err(
+            r.loc,
+            "a binary response needs `content_types:`",
+            "list them, e.g. `content_types: [application/pdf]`",
+        );
     }
-    if body != BodyKind::Binary {
-        if let Some(c) = r.content_types.first() {
-            cx.err(c.loc, "`content_types:` applies to binary responses only", "add `body: binary` or remove `content_types:`");
-        }
+    if body != BodyKind::Binary
+        && let Some(c) = r.content_types.first()
+    {
+        cx.err(
+            c.loc,
+            "`content_types:` applies to binary responses only",
+            "add `body: binary` or remove `content_types:`",
+        );
     }
-    if let Some(env) = &r.envelope {
-        if env.value && cx.spec.envelope.is_none() {
-            cx.err(env.loc, "`envelope: true` but the spec has no envelope", "remove it");
-        }
+    if let Some(env) = &r.envelope
+        && env.value
+        && cx.spec.envelope.is_none()
+    {
+        cx.err(
+            env.loc,
+            "`envelope: true` but the spec has no envelope",
+            "remove it",
+        );
     }
 }
 
 fn check_webhook(cx: &mut Ctx, w: &Webhook) {
     let spec = cx.spec;
     if w.encoding.value == Encoding::Query {
-        cx.err(w.encoding.loc, "webhooks are sent with a body", "use `json` or `form`");
+        cx.err(
+            w.encoding.loc,
+            "webhooks are sent with a body",
+            "use `json` or `form`",
+        );
     }
     typedefs::check_fields(cx, &w.fields);
     match spec.auth.get(&w.auth.value) {
@@ -209,18 +301,36 @@ fn check_webhook(cx: &mut Ctx, w: &Webhook) {
         Some(scheme) => {
             for sf in super::auth::signed_fields(scheme) {
                 if !w.fields.iter().any(|(n, f)| wire_name(n, f) == sf.value) {
-                    cx.err(sf.loc, format!("signed field `{}` is not a field of webhook using `{}`", sf.value, w.auth.value), "declare the field in the webhook");
+                    cx.err(
+                        sf.loc,
+                        format!(
+                            "signed field `{}` is not a field of webhook using `{}`",
+                            sf.value, w.auth.value
+                        ),
+                        "declare the field in the webhook",
+                    );
                 }
             }
-            if let Some(sig) = &scheme.signature {
-                if let Some(f) = &sig.field {
-                    if w.encoding.value != Encoding::Form {
-                        cx.err(f.loc, "a signature in a body field is supported for form-encoded webhooks only", "use a header, or `encoding: form`");
-                    }
-                    if w.fields.keys().any(|k| *k == f.value) {
-                        let fl: &Sp<Field> = &w.fields[&f.value];
-                        cx.err(fl.loc, format!("`{}` carries the signature and is not declared as a field", f.value), "remove the field; the signature is checked, not parsed");
-                    }
+            if let Some(sig) = &scheme.signature
+                && let Some(f) = &sig.field
+            {
+                if w.encoding.value != Encoding::Form {
+                    cx.err(
+                        f.loc,
+                        "a signature in a body field is supported for form-encoded webhooks only",
+                        "use a header, or `encoding: form`",
+                    );
+                }
+                if w.fields.keys().any(|k| *k == f.value) {
+                    let fl: &Sp<Field> = &w.fields[&f.value];
+                    cx.err(
+                        fl.loc,
+                        format!(
+                            "`{}` carries the signature and is not declared as a field",
+                            f.value
+                        ),
+                        "remove the field; the signature is checked, not parsed",
+                    );
                 }
             }
         }

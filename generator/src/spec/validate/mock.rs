@@ -9,7 +9,11 @@ pub(super) fn check(cx: &mut Ctx) {
     let Some(mock) = &cx.spec.mock else { return };
     for (name, r) in &mock.resources {
         if !super::is_snake(name) {
-            cx.err(r.loc, format!("resource name `{name}` is not snake_case"), "use lower-case letters, digits and `_`");
+            cx.err(
+                r.loc,
+                format!("resource name `{name}` is not snake_case"),
+                "use lower-case letters, digits and `_`",
+            );
         }
         resource(cx, r);
     }
@@ -17,7 +21,11 @@ pub(super) fn check(cx: &mut Ctx) {
         match cx.spec.endpoints.get(name) {
             None => {
                 let at = Sp::new(name.clone(), op.loc);
-                cx.unknown(&at, "endpoint", cx.spec.endpoints.keys().map(String::as_str));
+                cx.unknown(
+                    &at,
+                    "endpoint",
+                    cx.spec.endpoints.keys().map(String::as_str),
+                );
             }
             Some(e) => operation(cx, mock, e, op),
         }
@@ -46,7 +54,11 @@ fn field_ref(cx: &mut Ctx, at: &Sp<String>, known: &[&str], what: &str) {
 fn resource(cx: &mut Ctx, r: &Resource) {
     match cx.spec.types.get(&r.ty.value) {
         None => cx.unknown(&r.ty, "type", cx.spec.types.keys().map(String::as_str)),
-        Some(d) if d.fields.is_none() => cx.err(r.ty.loc, format!("`{}` is not an object type", r.ty.value), "a resource stores objects"),
+        Some(d) if d.fields.is_none() => cx.err(
+            r.ty.loc,
+            format!("`{}` is not an object type", r.ty.value),
+            "a resource stores objects",
+        ),
         _ => {}
     }
     super::typedefs::check_fields(cx, &r.extra);
@@ -68,7 +80,11 @@ fn resource(cx: &mut Ctx, r: &Resource) {
         }
         let Some(w) = &ev.webhook else { continue };
         let Some(hook) = cx.spec.webhooks.get(&w.name.value) else {
-            cx.unknown(&w.name, "webhook", cx.spec.webhooks.keys().map(String::as_str));
+            cx.unknown(
+                &w.name,
+                "webhook",
+                cx.spec.webhooks.keys().map(String::as_str),
+            );
             continue;
         };
         if let Some(u) = &w.url_field {
@@ -82,7 +98,14 @@ fn resource(cx: &mut Ctx, r: &Resource) {
         for (name, f) in &hook.fields {
             let wire = super::wire_name(name, f);
             if !f.optional && !w.payload.contains_key(wire) {
-                cx.err(w.loc, format!("the payload of webhook `{}` lacks required field `{wire}`", w.name.value), format!("add `{wire}:` to `payload:`"));
+                cx.err(
+                    w.loc,
+                    format!(
+                        "the payload of webhook `{}` lacks required field `{wire}`",
+                        w.name.value
+                    ),
+                    format!("add `{wire}:` to `payload:`"),
+                );
             }
         }
     }
@@ -100,7 +123,11 @@ fn operation(cx: &mut Ctx, mock: &Mock, e: &Endpoint, op: &Sp<Operation>) {
     let res = match (&op.resource, action) {
         (None, Action::Totals | Action::Fixed) => None,
         (None, _) => {
-            cx.err(op.loc, format!("`action: {}` needs a `resource:`", action_name(action)), "name the resource it acts on");
+            cx.err(
+                op.loc,
+                format!("`action: {}` needs a `resource:`", action_name(action)),
+                "name the resource it acts on",
+            );
             return;
         }
         (Some(r), _) => match mock.resources.get(&r.value) {
@@ -115,25 +142,55 @@ fn operation(cx: &mut Ctx, mock: &Mock, e: &Endpoint, op: &Sp<Operation>) {
     for (rec, req) in &op.store {
         field_ref(cx, &Sp::new(rec.clone(), req.loc), &fields, "record field");
         let head = req.value.split('.').next().unwrap_or("");
-        field_ref(cx, &Sp::new(head.to_string(), req.loc), &req_names, "request field");
+        field_ref(
+            cx,
+            &Sp::new(head.to_string(), req.loc),
+            &req_names,
+            "request field",
+        );
     }
     for (req, rec) in &op.lookup {
-        field_ref(cx, &Sp::new(req.clone(), rec.loc), &req_names, "request field");
+        field_ref(
+            cx,
+            &Sp::new(req.clone(), rec.loc),
+            &req_names,
+            "request field",
+        );
         field_ref(cx, rec, &fields, "record field");
     }
     if let Some(p) = &op.page {
         field_ref(cx, p, &req_names, "request field");
     }
     if matches!(action, Action::Read | Action::Update | Action::Fire) && op.lookup.is_empty() {
-        cx.err(op.loc, format!("`action: {}` needs `lookup:` to find the record", action_name(action)), "map request fields to record fields, e.g. `lookup: { id: id }`");
+        cx.err(
+            op.loc,
+            format!(
+                "`action: {}` needs `lookup:` to find the record",
+                action_name(action)
+            ),
+            "map request fields to record fields, e.g. `lookup: { id: id }`",
+        );
     }
     if action == Action::Fire {
         match (&op.event, res.and_then(|r| r.states.as_ref())) {
-            (None, _) => cx.err(op.loc, "`action: fire` needs `event:`", "name the event, or `{field}` for the request field that names it"),
-            (Some(_), None) => cx.err(op.loc, "`action: fire` on a resource without `states:`", "declare the resource's states"),
+            (None, _) => cx.err(
+                op.loc,
+                "`action: fire` needs `event:`",
+                "name the event, or `{field}` for the request field that names it",
+            ),
+            (Some(_), None) => cx.err(
+                op.loc,
+                "`action: fire` on a resource without `states:`",
+                "declare the resource's states",
+            ),
             (Some(ev), Some(states)) => {
                 if let Some(f) = ev.value.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {
-                    field_ref(cx, &Sp::new(f.to_string(), ev.loc), &req_names, "request field");
+                    field_ref(
+                        cx,
+                        &Sp::new(f.to_string(), ev.loc),
+                        &req_names,
+                        "request field",
+                    );
                 } else if !states.events.contains_key(&ev.value) {
                     cx.unknown(ev, "event", states.events.keys().map(String::as_str));
                 }
@@ -146,7 +203,11 @@ fn operation(cx: &mut Ctx, mock: &Mock, e: &Endpoint, op: &Sp<Operation>) {
     for t in op.totals.values() {
         for s in t.add.iter().chain(&t.subtract) {
             match mock.resources.get(&s.resource.value) {
-                None => cx.unknown(&s.resource, "resource", mock.resources.keys().map(String::as_str)),
+                None => cx.unknown(
+                    &s.resource,
+                    "resource",
+                    mock.resources.keys().map(String::as_str),
+                ),
                 Some(r) => {
                     let rf = record_fields(cx, r);
                     field_ref(cx, &s.field, &rf, "record field");
@@ -161,7 +222,11 @@ fn operation(cx: &mut Ctx, mock: &Mock, e: &Endpoint, op: &Sp<Operation>) {
         }
     }
     if action == Action::Totals && op.totals.is_empty() {
-        cx.err(op.loc, "`action: totals` needs `totals:`", "say which response field sums what");
+        cx.err(
+            op.loc,
+            "`action: totals` needs `totals:`",
+            "say which response field sums what",
+        );
     }
 }
 
@@ -172,9 +237,14 @@ fn placeholders(cx: &mut Ctx, v: &Sp<serde_json::Value>, fields: &[&str]) {
     for s in strings {
         let mut rest = s.as_str();
         while let Some(open) = rest.find('{') {
-            let Some(close) = rest[open..].find('}') else { break };
+            let Some(close) = rest[open..].find('}') else {
+                break;
+            };
             let name = &rest[open + 1..open + close];
-            let builtin = matches!(name, "now" | "id" | "base_url" | "amount") || name.strip_prefix("credential.").is_some_and(|c| cx.spec.credentials.contains_key(c));
+            let builtin = matches!(name, "now" | "id" | "base_url" | "amount")
+                || name
+                    .strip_prefix("credential.")
+                    .is_some_and(|c| cx.spec.credentials.contains_key(c));
             if !builtin && !fields.contains(&name) {
                 cx.err(
                     v.loc,

@@ -53,7 +53,11 @@ impl Ctx<'_> {
             Some(k) => format!("did you mean `{k}`?"),
             None => format!("known {what}s: {}", one_of(known)),
         };
-        self.err(at.loc, format!("{what} `{}` is not defined", at.value), hint);
+        self.err(
+            at.loc,
+            format!("{what} `{}` is not defined", at.value),
+            hint,
+        );
     }
 }
 
@@ -94,10 +98,13 @@ pub fn encoding_of(spec: &Spec, e: &Endpoint) -> Encoding {
 
 /// Where one request field travels.
 pub fn param_in(spec: &Spec, e: &Endpoint, f: &super::model::Field) -> ParamIn {
-    f.location.as_ref().map(|l| l.value).unwrap_or(match encoding_of(spec, e) {
-        Encoding::Query => ParamIn::Query,
-        Encoding::Json | Encoding::Form => ParamIn::Body,
-    })
+    f.location
+        .as_ref()
+        .map(|l| l.value)
+        .unwrap_or(match encoding_of(spec, e) {
+            Encoding::Query => ParamIn::Query,
+            Encoding::Json | Encoding::Form => ParamIn::Body,
+        })
 }
 
 /// The auth scheme an endpoint uses (`None` for `auth: none`).
@@ -110,5 +117,8 @@ pub fn auth_of<'s>(spec: &'s Spec, e: &'s Endpoint) -> Option<&'s Sp<String>> {
 
 /// Wire name of a field: `wire_name`, else the field's own name.
 pub fn wire_name<'f>(name: &'f str, f: &'f super::model::Field) -> &'f str {
-    f.wire_name.as_ref().map(|w| w.value.as_str()).unwrap_or(name)
+    f.wire_name
+        .as_ref()
+        .map(|w| w.value.as_str())
+        .unwrap_or(name)
 }

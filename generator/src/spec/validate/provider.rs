@@ -9,14 +9,19 @@ pub(super) fn check(cx: &mut Ctx) {
     if spec.payspec.value != 1 {
         cx.err(
             spec.payspec.loc,
-            format!("spec format version {} is not supported", spec.payspec.value),
+            format!(
+                "spec format version {} is not supported",
+                spec.payspec.value
+            ),
             "write `payspec: 1`",
         );
     }
     let p = &spec.provider;
     let c = &p.crate_name;
     let kebab = c.value.starts_with(|ch: char| ch.is_ascii_lowercase())
-        && c.value.chars().all(|ch| ch.is_ascii_lowercase() || ch.is_ascii_digit() || ch == '-')
+        && c.value
+            .chars()
+            .all(|ch| ch.is_ascii_lowercase() || ch.is_ascii_digit() || ch == '-')
         && !c.value.ends_with('-');
     if !kebab {
         cx.err(
@@ -27,20 +32,33 @@ pub(super) fn check(cx: &mut Ctx) {
     }
     for url in std::iter::once(&p.base_url).chain(p.sandbox_url.as_ref()) {
         if !(url.value.starts_with("https://") || url.value.starts_with("http://")) {
-            cx.err(url.loc, format!("`{}` is not an http(s) URL", url.value), "write the full URL, e.g. `https://api.example.com/v1`");
+            cx.err(
+                url.loc,
+                format!("`{}` is not an http(s) URL", url.value),
+                "write the full URL, e.g. `https://api.example.com/v1`",
+            );
         } else if url.value.ends_with('/') {
-            cx.err(url.loc, "base URL ends with `/`", "remove the trailing `/`; endpoint paths start with `/`");
+            cx.err(
+                url.loc,
+                "base URL ends with `/`",
+                "remove the trailing `/`; endpoint paths start with `/`",
+            );
         }
     }
     for (name, cred) in &spec.credentials {
         if !is_snake(name) {
-            cx.err(cred.loc, format!("credential name `{name}` is not snake_case"), "use lower-case letters, digits and `_`");
+            cx.err(
+                cred.loc,
+                format!("credential name `{name}` is not snake_case"),
+                "use lower-case letters, digits and `_`",
+            );
         }
     }
-    if let Some(a) = &spec.defaults.auth {
-        if a.value != "none" && !spec.auth.contains_key(&a.value) {
-            cx.unknown(a, "auth scheme", spec.auth.keys().map(String::as_str));
-        }
+    if let Some(a) = &spec.defaults.auth
+        && a.value != "none"
+        && !spec.auth.contains_key(&a.value)
+    {
+        cx.unknown(a, "auth scheme", spec.auth.keys().map(String::as_str));
     }
     check_errors(cx, &spec.errors);
 }
@@ -60,7 +78,11 @@ fn check_errors(cx: &mut Ctx, errors: &ErrorModel) {
             None => cx.unknown(t, "type", spec.types.keys().map(String::as_str)),
             Some(def) => match &def.fields {
                 Some(f) => fields = Some(f),
-                None => cx.err(t.loc, format!("error type `{}` is not an object", t.value), "give it `fields:`"),
+                None => cx.err(
+                    t.loc,
+                    format!("error type `{}` is not an object", t.value),
+                    "give it `fields:`",
+                ),
             },
         }
     }
@@ -77,14 +99,20 @@ fn check_errors(cx: &mut Ctx, errors: &ErrorModel) {
                 if let Err(bad) = resolve_path(cx, f, &p.value) {
                     cx.err(
                         p.loc,
-                        format!("`{}` is not a field path of the error type: `{bad}` is not defined", p.value),
+                        format!(
+                            "`{}` is not a field path of the error type: `{bad}` is not defined",
+                            p.value
+                        ),
                         "use dotted field names of the error type, e.g. `validation_error.path`",
                     );
                 }
             }
             None if !errors.in_envelope => cx.err(
                 p.loc,
-                format!("field path `{}` given but the error model has no `type:`", p.value),
+                format!(
+                    "field path `{}` given but the error model has no `type:`",
+                    p.value
+                ),
                 "declare the error body type with `type:`",
             ),
             None => {}
@@ -92,20 +120,34 @@ fn check_errors(cx: &mut Ctx, errors: &ErrorModel) {
     }
     for (status, s) in &errors.statuses {
         if !(400..=599).contains(status) {
-            cx.err(s.loc, format!("error status {status} is not a 4xx or 5xx status"), "list only error statuses here");
+            cx.err(
+                s.loc,
+                format!("error status {status} is not a 4xx or 5xx status"),
+                "list only error statuses here",
+            );
         }
     }
     for (case, reply) in &errors.cases {
         if let Some(st) = &reply.status {
-            let ok = if errors.in_envelope { st.value == 200 || st.value >= 400 } else { st.value >= 400 };
+            let ok = if errors.in_envelope {
+                st.value == 200 || st.value >= 400
+            } else {
+                st.value >= 400
+            };
             if !ok || st.value > 599 {
-                cx.err(st.loc, format!("status {} is not an error status", st.value), "use a 4xx or 5xx status");
+                cx.err(
+                    st.loc,
+                    format!("status {} is not an error status", st.value),
+                    "use a 4xx or 5xx status",
+                );
             }
         }
         if reply.code.is_some() && errors.code.is_none() {
             cx.err(
                 reply.loc,
-                format!("case `{case:?}` has a `code` but the error model declares no `code:` path"),
+                format!(
+                    "case `{case:?}` has a `code` but the error model declares no `code:` path"
+                ),
                 "add `code:` naming the field that carries the error code",
             );
         }
@@ -113,7 +155,11 @@ fn check_errors(cx: &mut Ctx, errors: &ErrorModel) {
 }
 
 /// Follows a dotted path through object types; returns the first segment that does not exist.
-pub(super) fn resolve_path<'p>(cx: &Ctx, fields: &Map<Field>, path: &'p str) -> Result<(), &'p str> {
+pub(super) fn resolve_path<'p>(
+    cx: &Ctx,
+    fields: &Map<Field>,
+    path: &'p str,
+) -> Result<(), &'p str> {
     let mut cur = Some(fields);
     for seg in path.split('.') {
         let f = cur.and_then(|m| m.get(seg)).ok_or(seg)?;

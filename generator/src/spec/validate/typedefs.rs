@@ -12,7 +12,11 @@ pub(super) fn check(cx: &mut Ctx) {
     let spec = cx.spec;
     for (name, def) in &spec.types {
         if !is_pascal(name) {
-            cx.err(def.loc, format!("type name `{name}` is not PascalCase"), "start with a capital letter, letters and digits only, e.g. `OrderStatus`");
+            cx.err(
+                def.loc,
+                format!("type name `{name}` is not PascalCase"),
+                "start with a capital letter, letters and digits only, e.g. `OrderStatus`",
+            );
         }
         check_def(cx, name, def);
     }
@@ -21,36 +25,72 @@ pub(super) fn check(cx: &mut Ctx) {
 
 fn check_def(cx: &mut Ctx, name: &str, def: &Sp<TypeDef>) {
     match (&def.fields, &def.enum_repr) {
-        (Some(_), Some(e)) => cx.err(e.loc, format!("type `{name}` has both `fields` and `enum`"), "a type is either an object or an enum: split it"),
-        (None, None) => cx.err(def.loc, format!("type `{name}` has neither `fields` nor `enum`"), "add `fields:` for an object or `enum:` + `values:` for an enum"),
+        (Some(_), Some(e)) => cx.err(
+            e.loc,
+            format!("type `{name}` has both `fields` and `enum`"),
+            "a type is either an object or an enum: split it",
+        ),
+        (None, None) => cx.err(
+            def.loc,
+            format!("type `{name}` has neither `fields` nor `enum`"),
+            "add `fields:` for an object or `enum:` + `values:` for an enum",
+        ),
         _ => {}
     }
     if let Some(fields) = &def.fields {
         check_fields(cx, fields);
         if !def.values.is_empty() {
-            cx.err(def.values[0].loc, format!("object type `{name}` has `values`"), "`values:` belongs to enums");
+            cx.err(
+                def.values[0].loc,
+                format!("object type `{name}` has `values`"),
+                "`values:` belongs to enums",
+            );
         }
     }
     if let Some(repr) = &def.enum_repr {
         if def.values.is_empty() {
-            cx.err(repr.loc, format!("enum `{name}` has no values"), "list the documented values under `values:`");
+            cx.err(
+                repr.loc,
+                format!("enum `{name}` has no values"),
+                "list the documented values under `values:`",
+            );
         }
         let mut seen_values = HashSet::new();
         let mut seen_names = HashSet::new();
         for v in &def.values {
             let ev = &v.value;
             if repr.value == EnumRepr::Integer && ev.value.value.parse::<i64>().is_err() {
-                cx.err(ev.value.loc, format!("`{}` is not an integer, but `{name}` is an integer enum", ev.value.value), "write the integer, e.g. `value: \"1\"`");
+                cx.err(
+                    ev.value.loc,
+                    format!(
+                        "`{}` is not an integer, but `{name}` is an integer enum",
+                        ev.value.value
+                    ),
+                    "write the integer, e.g. `value: \"1\"`",
+                );
             }
             if !seen_values.insert(ev.value.value.clone()) {
-                cx.err(ev.value.loc, format!("value `{}` is listed twice in `{name}`", ev.value.value), "remove the repeated value");
+                cx.err(
+                    ev.value.loc,
+                    format!("value `{}` is listed twice in `{name}`", ev.value.value),
+                    "remove the repeated value",
+                );
+                continue;
             }
-            let vname = v.name.as_ref().map(|n| n.value.clone()).unwrap_or_else(|| ev.value.value.to_lowercase());
+            let vname = v
+                .name
+                .as_ref()
+                .map(|n| n.value.clone())
+                .unwrap_or_else(|| ev.value.value.to_lowercase());
             let at = v.name.as_ref().map(|n| n.loc).unwrap_or(ev.value.loc);
             if !is_snake(&vname) || vname == "unknown" {
                 cx.err(at, format!("`{vname}` cannot name an enum variant"), "give `name:` in snake_case (not `unknown`, which is reserved for undocumented values)");
             } else if !seen_names.insert(vname.clone()) {
-                cx.err(at, format!("variant name `{vname}` is used twice in `{name}`"), "give one of them another `name:`");
+                cx.err(
+                    at,
+                    format!("variant name `{vname}` is used twice in `{name}`"),
+                    "give one of them another `name:`",
+                );
             }
         }
     }
@@ -61,12 +101,20 @@ pub(super) fn check_fields(cx: &mut Ctx, fields: &Map<Field>) {
     let mut wires = HashSet::new();
     for (name, f) in fields {
         if !is_snake(name) {
-            cx.err(f.loc, format!("field name `{name}` is not snake_case"), "use snake_case and put the provider's spelling in `wire_name:`");
+            cx.err(
+                f.loc,
+                format!("field name `{name}` is not snake_case"),
+                "use snake_case and put the provider's spelling in `wire_name:`",
+            );
         }
         let wire = super::wire_name(name, f);
         if !wires.insert(wire.to_string()) {
             let at = f.wire_name.as_ref().map(|w| w.loc).unwrap_or(f.loc);
-            cx.err(at, format!("wire name `{wire}` is used by two fields"), "each field needs its own wire name");
+            cx.err(
+                at,
+                format!("wire name `{wire}` is used by two fields"),
+                "each field needs its own wire name",
+            );
         }
         check_field(cx, f);
     }
@@ -95,35 +143,62 @@ fn check_field(cx: &mut Ctx, f: &Field) {
         if matches!(leaf, Some(Scalar::Date | Scalar::DateTime)) {
             check_date_format(cx, fmt);
         } else {
-            cx.err(fmt.loc, "`format:` applies to `date` and `datetime` only", "remove `format:`");
+            cx.err(
+                fmt.loc,
+                "`format:` applies to `date` and `datetime` only",
+                "remove `format:`",
+            );
         }
     } else if leaf == Some(Scalar::Date) {
         // dates default to ISO 8601 `YYYY-MM-DD`
     }
     for (v, key) in [(&f.min_length, "min_length"), (&f.max_length, "max_length")] {
-        if let Some(v) = v {
-            if leaf != Some(Scalar::String) {
-                cx.err(v.loc, format!("`{key}` applies to strings only"), format!("remove `{key}`"));
-            }
+        if let Some(v) = v
+            && leaf != Some(Scalar::String)
+        {
+            cx.err(
+                v.loc,
+                format!("`{key}` applies to strings only"),
+                format!("remove `{key}`"),
+            );
         }
     }
-    if let (Some(lo), Some(hi)) = (&f.min_length, &f.max_length) {
-        if lo.value > hi.value {
-            cx.err(lo.loc, "`min_length` is greater than `max_length`", "swap them");
-        }
+    if let (Some(lo), Some(hi)) = (&f.min_length, &f.max_length)
+        && lo.value > hi.value
+    {
+        cx.err(
+            lo.loc,
+            "`min_length` is greater than `max_length`",
+            "swap them",
+        );
     }
     if let Some(p) = &f.pattern {
         if leaf != Some(Scalar::String) {
-            cx.err(p.loc, "`pattern` applies to strings only", "remove `pattern`");
+            cx.err(
+                p.loc,
+                "`pattern` applies to strings only",
+                "remove `pattern`",
+            );
         } else if let Err(e) = regex_lite::Regex::new(&p.value) {
-            cx.err(p.loc, format!("`pattern` is not a valid regular expression: {}", first_line(&e.to_string())), "fix the expression; it must match the whole value");
+            cx.err(
+                p.loc,
+                format!(
+                    "`pattern` is not a valid regular expression: {}",
+                    first_line(&e.to_string())
+                ),
+                "fix the expression; it must match the whole value",
+            );
         }
     }
     for (v, key) in [(&f.minimum, "minimum"), (&f.maximum, "maximum")] {
-        if let Some(v) = v {
-            if !leaf.is_some_and(Scalar::is_numeric) {
-                cx.err(v.loc, format!("`{key}` applies to numbers only"), format!("remove `{key}`"));
-            }
+        if let Some(v) = v
+            && !leaf.is_some_and(Scalar::is_numeric)
+        {
+            cx.err(
+                v.loc,
+                format!("`{key}` applies to numbers only"),
+                format!("remove `{key}`"),
+            );
         }
     }
 }
@@ -161,17 +236,23 @@ fn check_cycles(cx: &mut Ctx) {
         let mut stack = vec![name.as_str()];
         let mut seen = HashSet::new();
         while let Some(cur) = stack.pop() {
-            let Some(fields) = spec.types.get(cur).and_then(|d| d.fields.as_ref()) else { continue };
+            let Some(fields) = spec.types.get(cur).and_then(|d| d.fields.as_ref()) else {
+                continue;
+            };
             for f in fields.values() {
                 if let Ok(TypeExpr::Named(n)) = types::of_field(spec, f) {
                     if n == *name {
-                        cx.err(def.loc, format!("type `{name}` contains itself"), "hold the inner value in an `array` (or make the chain end)");
+                        cx.err(
+                            def.loc,
+                            format!("type `{name}` contains itself"),
+                            "hold the inner value in an `array` (or make the chain end)",
+                        );
                         return;
                     }
-                    if seen.insert(n.clone()) {
-                        if let Some((k, _)) = spec.types.get_key_value(&n) {
-                            stack.push(k.as_str());
-                        }
+                    if seen.insert(n.clone())
+                        && let Some((k, _)) = spec.types.get_key_value(&n)
+                    {
+                        stack.push(k.as_str());
                     }
                 }
             }

@@ -36,13 +36,26 @@ impl<'s> Checker<'s> {
 
     /// An object against a set of fields. `extra` lists keys allowed besides the fields
     /// (e.g. injected auth fields); `all_optional` skips the required check.
-    pub fn object(&mut self, n: &Node, fields: &Map<Field>, path: &str, extra: &[&str], all_optional: bool) {
+    pub fn object(
+        &mut self,
+        n: &Node,
+        fields: &Map<Field>,
+        path: &str,
+        extra: &[&str],
+        all_optional: bool,
+    ) {
         let Value::Object(members) = &n.value else {
-            self.bad(n, format!("{} is {}, expected an object", show(path), n.value.kind()), "write a JSON object `{...}`");
+            self.bad(
+                n,
+                format!("{} is {}, expected an object", show(path), n.value.kind()),
+                "write a JSON object `{...}`",
+            );
             return;
         };
         for (key, key_at, v) in members {
-            let found = fields.iter().find(|(name, f)| super::wire_name(name, f) == key);
+            let found = fields
+                .iter()
+                .find(|(name, f)| super::wire_name(name, f) == key);
             match found {
                 Some((_, f)) => self.field(v, f, &join(path, key)),
                 None if extra.contains(&key.as_str()) => {}
@@ -66,7 +79,11 @@ impl<'s> Checker<'s> {
         for (name, f) in fields {
             let wire = super::wire_name(name, f);
             if !f.optional && !members.iter().any(|(k, _, _)| k == wire) {
-                self.bad(n, format!("required field `{}` is missing", join(path, wire)), format!("add `{wire}`, or mark the field `optional: true`"));
+                self.bad(
+                    n,
+                    format!("required field `{}` is missing", join(path, wire)),
+                    format!("add `{wire}`, or mark the field `optional: true`"),
+                );
             }
         }
     }
@@ -74,11 +91,17 @@ impl<'s> Checker<'s> {
     pub fn field(&mut self, n: &Node, f: &Field, path: &str) {
         if n.value == Value::Null {
             if !f.nullable {
-                self.bad(n, format!("{} is null but the field is not nullable", show(path)), "mark the field `nullable: true`");
+                self.bad(
+                    n,
+                    format!("{} is null but the field is not nullable", show(path)),
+                    "mark the field `nullable: true`",
+                );
             }
             return;
         }
-        let Ok(t) = types::of_field(self.spec, f) else { return };
+        let Ok(t) = types::of_field(self.spec, f) else {
+            return;
+        };
         self.expr(n, &t, Some(f), path);
     }
 
@@ -91,7 +114,11 @@ impl<'s> Checker<'s> {
                         self.item(it, inner, f, &format!("{path}[{i}]"));
                     }
                 }
-                other => self.bad(n, format!("{} is {}, expected an array", show(path), other.kind()), "write a JSON array `[...]`"),
+                other => self.bad(
+                    n,
+                    format!("{} is {}, expected an array", show(path), other.kind()),
+                    "write a JSON array `[...]`",
+                ),
             },
             TypeExpr::Map(inner) => match &n.value {
                 Value::Object(members) => {
@@ -99,10 +126,20 @@ impl<'s> Checker<'s> {
                         self.item(v, inner, f, &join(path, k));
                     }
                 }
-                other => self.bad(n, format!("{} is {}, expected an object (map)", show(path), other.kind()), "write a JSON object `{...}`"),
+                other => self.bad(
+                    n,
+                    format!(
+                        "{} is {}, expected an object (map)",
+                        show(path),
+                        other.kind()
+                    ),
+                    "write a JSON object `{...}`",
+                ),
             },
             TypeExpr::Named(name) => {
-                let Some(def) = self.spec.types.get(name) else { return };
+                let Some(def) = self.spec.types.get(name) else {
+                    return;
+                };
                 if let Some(fields) = &def.fields {
                     self.object(n, fields, path, &[], false);
                 } else if let Some(repr) = &def.enum_repr {
@@ -120,19 +157,48 @@ impl<'s> Checker<'s> {
         self.expr(n, t, f, path);
     }
 
-    fn enum_value(&mut self, n: &Node, name: &str, repr: EnumRepr, values: &[crate::spec::Sp<crate::spec::model::EnumValue>], path: &str) {
+    fn enum_value(
+        &mut self,
+        n: &Node,
+        name: &str,
+        repr: EnumRepr,
+        values: &[crate::spec::Sp<crate::spec::model::EnumValue>],
+        path: &str,
+    ) {
         let text = match (&n.value, repr) {
             (Value::String(s), EnumRepr::String) => s.clone(),
             (Value::Number(s), EnumRepr::Integer) if s.parse::<i64>().is_ok() => s.clone(),
             (other, _) => {
-                let want = if repr == EnumRepr::String { "a string" } else { "an integer" };
-                self.bad(n, format!("{} is {}, expected {want} (enum `{name}`)", show(path), other.kind()), format!("write one of the values of `{name}`"));
+                let want = if repr == EnumRepr::String {
+                    "a string"
+                } else {
+                    "an integer"
+                };
+                self.bad(
+                    n,
+                    format!(
+                        "{} is {}, expected {want} (enum `{name}`)",
+                        show(path),
+                        other.kind()
+                    ),
+                    format!("write one of the values of `{name}`"),
+                );
                 return;
             }
         };
         if !values.iter().any(|v| v.value.value.value == text) {
-            let list: Vec<&str> = values.iter().map(|v| v.value.value.value.as_str()).collect();
-            self.bad(n, format!("{} is `{text}`, which is not a documented value of `{name}`", show(path)), format!("add it to `{name}`'s values (known: {})", list.join(", ")));
+            let list: Vec<&str> = values
+                .iter()
+                .map(|v| v.value.value.value.as_str())
+                .collect();
+            self.bad(
+                n,
+                format!(
+                    "{} is `{text}`, which is not a documented value of `{name}`",
+                    show(path)
+                ),
+                format!("add it to `{name}`'s values (known: {})", list.join(", ")),
+            );
         }
     }
 
@@ -154,7 +220,11 @@ impl<'s> Checker<'s> {
                     Scalar::DateTime => "a date-time string",
                     _ => "a string",
                 };
-                self.bad(n, format!("{} is {kind}, expected {want}", show(path)), "fix the example or the field's type");
+                self.bad(
+                    n,
+                    format!("{} is {kind}, expected {want}", show(path)),
+                    "fix the example or the field's type",
+                );
             }
         }
     }
@@ -162,22 +232,45 @@ impl<'s> Checker<'s> {
     fn string_limits(&mut self, n: &Node, v: &str, f: Option<&Field>, path: &str) {
         let Some(f) = f else { return };
         let len = v.chars().count();
-        if let Some(min) = &f.min_length {
-            if len < min.value as usize {
-                self.bad(n, format!("{} has {len} characters, fewer than min_length {}", show(path), min.value), "fix the example or the limit");
-            }
+        if let Some(min) = &f.min_length
+            && len < min.value as usize
+        {
+            self.bad(
+                n,
+                format!(
+                    "{} has {len} characters, fewer than min_length {}",
+                    show(path),
+                    min.value
+                ),
+                "fix the example or the limit",
+            );
         }
-        if let Some(max) = &f.max_length {
-            if len > max.value as usize {
-                self.bad(n, format!("{} has {len} characters, more than max_length {}", show(path), max.value), "fix the example or the limit");
-            }
+        if let Some(max) = &f.max_length
+            && len > max.value as usize
+        {
+            self.bad(
+                n,
+                format!(
+                    "{} has {len} characters, more than max_length {}",
+                    show(path),
+                    max.value
+                ),
+                "fix the example or the limit",
+            );
         }
-        if let Some(p) = &f.pattern {
-            if let Ok(re) = regex_lite::Regex::new(&format!("^(?:{})$", p.value)) {
-                if !re.is_match(v) {
-                    self.bad(n, format!("{} `{v}` does not match the pattern `{}`", show(path), p.value), "fix the example or the pattern");
-                }
-            }
+        if let Some(p) = &f.pattern
+            && let Ok(re) = regex_lite::Regex::new(&format!("^(?:{})$", p.value))
+            && !re.is_match(v)
+        {
+            self.bad(
+                n,
+                format!(
+                    "{} `{v}` does not match the pattern `{}`",
+                    show(path),
+                    p.value
+                ),
+                "fix the example or the pattern",
+            );
         }
     }
 
@@ -186,28 +279,57 @@ impl<'s> Checker<'s> {
             Value::Number(t) => (t.as_str(), false),
             Value::String(t) => (t.as_str(), true),
             other => {
-                self.bad(n, format!("{} is {}, expected an integer", show(path), other.kind()), "fix the example or the field's type");
+                self.bad(
+                    n,
+                    format!("{} is {}, expected an integer", show(path), other.kind()),
+                    "fix the example or the field's type",
+                );
                 return;
             }
         };
         if !wire_allows(wire, as_string) {
-            let hint = if as_string { "the docs send a string: add `wire: number_or_string` (or `wire: string`)" } else { "the docs send a number: add `wire: string_or_number` (or remove `wire: string`)" };
-            self.bad(n, format!("{} is {}, but the field's wire form is {}", show(path), v.kind(), wire_name(wire)), hint);
+            let hint = if as_string {
+                "the docs send a string: add `wire: number_or_string` (or `wire: string`)"
+            } else {
+                "the docs send a number: add `wire: string_or_number` (or remove `wire: string`)"
+            };
+            self.bad(
+                n,
+                format!(
+                    "{} is {}, but the field's wire form is {}",
+                    show(path),
+                    v.kind(),
+                    wire_name(wire)
+                ),
+                hint,
+            );
             return;
         }
         let Ok(i) = text.parse::<i64>() else {
-            self.bad(n, format!("{} is `{text}`, which is not an integer", show(path)), "use `type: decimal` for fractional amounts");
+            self.bad(
+                n,
+                format!("{} is `{text}`, which is not an integer", show(path)),
+                "use `type: decimal` for fractional amounts",
+            );
             return;
         };
-        if let Some(min) = f.and_then(|f| f.minimum.as_ref()) {
-            if i < min.value {
-                self.bad(n, format!("{} is {i}, less than the minimum {}", show(path), min.value), "fix the example or the limit");
-            }
+        if let Some(min) = f.and_then(|f| f.minimum.as_ref())
+            && i < min.value
+        {
+            self.bad(
+                n,
+                format!("{} is {i}, less than the minimum {}", show(path), min.value),
+                "fix the example or the limit",
+            );
         }
-        if let Some(max) = f.and_then(|f| f.maximum.as_ref()) {
-            if i > max.value {
-                self.bad(n, format!("{} is {i}, more than the maximum {}", show(path), max.value), "fix the example or the limit");
-            }
+        if let Some(max) = f.and_then(|f| f.maximum.as_ref())
+            && i > max.value
+        {
+            self.bad(
+                n,
+                format!("{} is {i}, more than the maximum {}", show(path), max.value),
+                "fix the example or the limit",
+            );
         }
     }
 
@@ -216,25 +338,61 @@ impl<'s> Checker<'s> {
             Value::Number(t) => (t.as_str(), false),
             Value::String(t) => (t.as_str(), true),
             other => {
-                self.bad(n, format!("{} is {}, expected a decimal number", show(path), other.kind()), "fix the example or the field's type");
+                self.bad(
+                    n,
+                    format!(
+                        "{} is {}, expected a decimal number",
+                        show(path),
+                        other.kind()
+                    ),
+                    "fix the example or the field's type",
+                );
                 return;
             }
         };
         if !wire_allows(wire, as_string) {
-            let hint = if as_string { "the docs send a string: add `wire: string`" } else { "the docs send a number: remove `wire: string` or use `wire: string_or_number`" };
-            self.bad(n, format!("{} is {}, but the field's wire form is {}", show(path), v.kind(), wire_name(wire)), hint);
+            let hint = if as_string {
+                "the docs send a string: add `wire: string`"
+            } else {
+                "the docs send a number: remove `wire: string` or use `wire: string_or_number`"
+            };
+            self.bad(
+                n,
+                format!(
+                    "{} is {}, but the field's wire form is {}",
+                    show(path),
+                    v.kind(),
+                    wire_name(wire)
+                ),
+                hint,
+            );
             return;
         }
         if !is_plain_decimal(text) {
-            self.bad(n, format!("{} is `{text}`, which is not a plain decimal number", show(path)), "write digits with an optional `.` and sign, no exponent");
+            self.bad(
+                n,
+                format!(
+                    "{} is `{text}`, which is not a plain decimal number",
+                    show(path)
+                ),
+                "write digits with an optional `.` and sign, no exponent",
+            );
         }
     }
 
     fn date(&mut self, n: &Node, s: Scalar, v: &str, f: Option<&Field>, path: &str) {
         let fmt = f.and_then(|f| f.format.as_ref()).map(|x| x.value.as_str());
         if !date_matches(s, v, fmt) {
-            let shown = fmt.unwrap_or(if s == Scalar::Date { "[year]-[month]-[day]" } else { "rfc3339" });
-            self.bad(n, format!("{} `{v}` does not match the format `{shown}`", show(path)), "fix the example, or declare the provider's exact format with `format:`");
+            let shown = fmt.unwrap_or(if s == Scalar::Date {
+                "[year]-[month]-[day]"
+            } else {
+                "rfc3339"
+            });
+            self.bad(
+                n,
+                format!("{} `{v}` does not match the format `{shown}`", show(path)),
+                "fix the example, or declare the provider's exact format with `format:`",
+            );
         }
     }
 }
@@ -258,30 +416,48 @@ fn wire_name(wire: Option<Wire>) -> &'static str {
 fn is_plain_decimal(t: &str) -> bool {
     let t = t.strip_prefix('-').unwrap_or(t);
     let (int, frac) = t.split_once('.').unwrap_or((t, "0"));
-    !int.is_empty() && !frac.is_empty() && int.bytes().all(|b| b.is_ascii_digit()) && frac.bytes().all(|b| b.is_ascii_digit())
+    !int.is_empty()
+        && !frac.is_empty()
+        && int.bytes().all(|b| b.is_ascii_digit())
+        && frac.bytes().all(|b| b.is_ascii_digit())
 }
 
 /// Whether `v` parses with the declared format (or the default for the type).
 pub fn date_matches(s: Scalar, v: &str, fmt: Option<&str>) -> bool {
     use time::format_description::well_known::Rfc3339;
     match fmt {
-        None | Some("rfc3339") if s == Scalar::DateTime => time::OffsetDateTime::parse(v, &Rfc3339).is_ok(),
-        None | Some("rfc3339") => time::Date::parse(v, time::macros::format_description!("[year]-[month]-[day]")).is_ok(),
+        None | Some("rfc3339") if s == Scalar::DateTime => {
+            time::OffsetDateTime::parse(v, &Rfc3339).is_ok()
+        }
+        None | Some("rfc3339") => {
+            time::Date::parse(v, time::macros::format_description!("[year]-[month]-[day]")).is_ok()
+        }
         Some(desc) => {
-            let Ok(items) = time::format_description::parse_borrowed::<2>(desc) else { return true };
+            let Ok(items) = time::format_description::parse_borrowed::<2>(desc) else {
+                return true;
+            };
             if s == Scalar::Date {
                 time::Date::parse(v, &items).is_ok()
             } else {
-                time::PrimitiveDateTime::parse(v, &items).is_ok() || time::OffsetDateTime::parse(v, &items).is_ok()
+                time::PrimitiveDateTime::parse(v, &items).is_ok()
+                    || time::OffsetDateTime::parse(v, &items).is_ok()
             }
         }
     }
 }
 
 fn join(path: &str, key: &str) -> String {
-    if path.is_empty() { key.to_string() } else { format!("{path}.{key}") }
+    if path.is_empty() {
+        key.to_string()
+    } else {
+        format!("{path}.{key}")
+    }
 }
 
 fn show(path: &str) -> String {
-    if path.is_empty() { "the value".to_string() } else { format!("`{path}`") }
+    if path.is_empty() {
+        "the value".to_string()
+    } else {
+        format!("`{path}`")
+    }
 }
