@@ -21,6 +21,16 @@ struct Cli {
 
 #[derive(Subcommand, Debug)]
 enum Command {
+    /// Generate generated/<crate>/ for every spec (the default command).
+    Generate {
+        /// Spec files; default: specs/*.yaml
+        files: Vec<PathBuf>,
+    },
+    /// Regenerate in memory and fail (exit 1) if any generated file differs, is missing or is stale.
+    Check {
+        /// Spec files; default: specs/*.yaml
+        files: Vec<PathBuf>,
+    },
     /// Check spec files and report every problem with its location.
     Validate {
         /// Spec files; default: specs/*.yaml
@@ -46,7 +56,9 @@ pub fn run() -> ExitCode {
     match cli.command {
         Some(Command::Validate { files }) => validate(files),
         Some(Command::Schema { out }) => schema(out),
-        None => validate(Vec::new()),
+        Some(Command::Generate { files }) => generate(files, false),
+        Some(Command::Check { files }) => generate(files, true),
+        None => generate(Vec::new(), false),
     }
 }
 
@@ -55,7 +67,11 @@ pub fn spec_files(files: Vec<PathBuf>) -> Result<Vec<PathBuf>, String> {
     if !files.is_empty() {
         return Ok(files);
     }
-    let dir = Path::new("specs");
+    spec_files_in(Path::new("specs"))
+}
+
+/// Every `*.yaml` in `dir`, sorted.
+pub fn spec_files_in(dir: &Path) -> Result<Vec<PathBuf>, String> {
     let entries = std::fs::read_dir(dir).map_err(|e| {
         format!(
             "cannot read {}: {e} (run payspec from the repository root, or name the files)",
@@ -115,6 +131,86 @@ fn validate(files: Vec<PathBuf>) -> ExitCode {
         }
     }
     ExitCode::from(u8::from(failed))
+}
+
+fn generate(files: Vec<PathBuf>, check_only: bool) -> ExitCode {
+    let started = std::time::Instant::now();
+    let Some(root) = crate::pipeline::find_root() else {
+        eprintln!("error: no specs/ folder here or above; run payspec inside the repository");
+        return ExitCode::from(2);
+    };
+    let files = if files.is_empty() {
+        match spec_files_in(&root.join("specs")) {
+            Ok(f) => f,
+            Err(e) => {
+                eprintln!("error: {e}");
+                return ExitCode::from(2);
+            }
+        }
+    } else {
+        files
+    };
+    let out = match crate::pipeline::run(&root, &files) {
+        Ok(o) => o,
+        Err(crate::pipeline::Failure::Invalid(list)) => {
+            let mut err = std::io::stderr().lock();
+            for (text, diags) in list {
+                for d in &diags {
+                    let _ = write!(err, "{}", d.render(&text));
+                }
+            }
+            let _ = writeln!(err, "error: invalid specs, nothing generated");
+            return ExitCode::from(1);
+        }
+        Err(crate::pipeline::Failure::Emit(e)) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(1);
+        }
+    };
+    let mut owned = crate::writer::generated_crates(&root);
+    for c in &out.crates {
+        if !owned.contains(c) {
+            owned.push(c.clone());
+        }
+    }
+    let n_crates = out.crates.len();
+    let plan = match crate::writer::plan(&root, out.files, &owned) {
+        Ok(p) => p,
+        Err(e) => {
+            eprintln!("error: reading {}: {e}", root.display());
+            return ExitCode::from(1);
+        }
+    };
+    let secs = started.elapsed().as_secs_f64();
+    if check_only {
+        let drift = plan.drift(&root);
+        if drift.is_empty() {
+            println!(
+                "payspec check: {n_crates} crates, {} files up to date ({secs:.2} s)",
+                plan.unchanged.len()
+            );
+            return ExitCode::SUCCESS;
+        }
+        for (path, why) in &drift {
+            eprintln!("{why}: {}", path.display());
+        }
+        eprintln!(
+            "payspec check: {} file(s) out of date; run `cargo run -p payspec` and commit the result",
+            drift.len()
+        );
+        return ExitCode::from(1);
+    }
+    if let Err(e) = crate::writer::apply(&root, &plan) {
+        eprintln!("error: writing files: {e}");
+        return ExitCode::from(1);
+    }
+    println!(
+        "payspec: {n_crates} crates — {} written, {} unchanged, {} removed in {secs:.2} s",
+        plan.write.len(),
+        plan.unchanged.len(),
+        plan.stale.len()
+    );
+    ExitCode::SUCCESS
 }
 
 fn schema(out: Option<PathBuf>) -> ExitCode {

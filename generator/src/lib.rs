@@ -1,9 +1,14 @@
 //! payspec: declarative payment-provider specs → typed Rust clients, mock servers and docs.
 //!
 //! The pipeline: [`spec::load`] reads and validates a YAML spec (located diagnostics),
-//! see ARCHITECTURE.md for the rest.
+//! [`ir::build`] resolves it into an intermediate representation, [`emit`] turns that into
+//! the files of a crate, [`writer`] writes them or checks them for drift. See ARCHITECTURE.md.
 
 pub mod cli;
 pub mod diagnostics;
+pub mod emit;
+pub mod ir;
+pub mod pipeline;
 pub mod schema;
 pub mod spec;
+pub mod writer;

@@ -91,6 +91,9 @@ pub struct Credential {
     /// The sample value printed in the provider's docs; the mock's default test merchant uses it.
     #[serde(default)]
     pub example: Option<Sp<String>>,
+    /// Other sample values the docs print for the same credential; the mock accepts them too.
+    #[serde(default)]
+    pub aliases: Vec<Sp<String>>,
     /// A decision taken where the docs are unclear.
     #[serde(default)]
     pub note: Option<Sp<String>>,

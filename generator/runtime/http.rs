@@ -1,0 +1,187 @@
+//! Requests on their way out (path, query, headers, exact body bytes) and responses on their
+//! way in, shared by the generated client methods.
+
+use std::collections::BTreeMap;
+
+/// A request being assembled: signing schemes read and extend it before it is sent.
+#[derive(Clone, Debug)]
+pub struct Outgoing {
+    /// HTTP method.
+    pub method: reqwest::Method,
+    /// Path after the base URL, parameters already filled in.
+    pub path: String,
+    /// Query parameters in order.
+    pub query: Vec<(String, String)>,
+    /// Extra headers.
+    pub headers: Vec<(String, String)>,
+    /// The body.
+    pub body: Body,
+}
+
+/// The body exactly as it will be sent.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Body {
+    /// No body.
+    None,
+    /// Serialized JSON text; signatures cover these bytes.
+    Json(String),
+    /// Form fields in order.
+    Form(Vec<(String, String)>),
+}
+
+impl Outgoing {
+    /// A request with no parameters yet.
+    pub fn new(method: reqwest::Method, path: String) -> Self {
+        Outgoing {
+            method,
+            path,
+            query: Vec::new(),
+            headers: Vec::new(),
+            body: Body::None,
+        }
+    }
+
+    /// The exact body bytes.
+    pub fn body_bytes(&self) -> Vec<u8> {
+        match &self.body {
+            Body::None => Vec::new(),
+            Body::Json(s) => s.as_bytes().to_vec(),
+            Body::Form(pairs) => form_encode(pairs).into_bytes(),
+        }
+    }
+
+    /// Form fields (empty unless the body is a form).
+    pub fn form(&self) -> &[(String, String)] {
+        match &self.body {
+            Body::Form(p) => p,
+            _ => &[],
+        }
+    }
+
+    /// Adds members at the front of a JSON body (injected auth fields), or form fields.
+    pub fn inject(&mut self, members: Vec<(String, serde_json::Value)>) {
+        match &mut self.body {
+            Body::Json(json) => {
+                let first: Vec<String> = members
+                    .iter()
+                    .map(|(k, v)| format!("{}:{}", serde_json::Value::String(k.clone()), v))
+                    .collect();
+                *json = crate::wire::splice_object(&first.join(","), json);
+            }
+            Body::Form(pairs) => {
+                let mut front: Vec<(String, String)> = members.into_iter().map(|(k, v)| (k, value_text(&v))).collect();
+                front.append(pairs);
+                *pairs = front;
+            }
+            Body::None => self.query.extend(members.into_iter().map(|(k, v)| (k, value_text(&v)))),
+        }
+    }
+
+    /// A message field as wire text: query parameters, then the body's top-level members.
+    pub fn field_text(&self, wire: &str) -> Option<String> {
+        if let Some((_, v)) = self.query.iter().find(|(k, _)| k == wire) {
+            return Some(v.clone());
+        }
+        match &self.body {
+            Body::Json(json) => json_member_text(json.as_bytes(), wire),
+            Body::Form(pairs) => pairs.iter().find(|(k, _)| k == wire).map(|(_, v)| v.clone()),
+            Body::None => None,
+        }
+    }
+}
+
+/// Text of a JSON value as a signature reads it: strings unquoted, numbers as written.
+pub fn value_text(v: &serde_json::Value) -> String {
+    match v {
+        serde_json::Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
+/// A top-level member of a JSON object body as text: strings unquoted, numbers exactly as
+/// written, other values as JSON.
+pub fn json_member_text(body: &[u8], wire: &str) -> Option<String> {
+    let members: BTreeMap<String, Box<serde_json::value::RawValue>> = serde_json::from_slice(body).ok()?;
+    let raw = members.get(wire)?.get();
+    if raw.starts_with('"') {
+        serde_json::from_str::<String>(raw).ok()
+    } else if raw == "null" {
+        None
+    } else {
+        Some(raw.to_string())
+    }
+}
+
+/// `application/x-www-form-urlencoded` text.
+pub fn form_encode(pairs: &[(String, String)]) -> String {
+    let refs: Vec<(&str, &str)> = pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    crate::wire::php_query(&refs)
+}
+
+/// Decodes `application/x-www-form-urlencoded` text (`+` is a space).
+pub fn form_decode(text: &str) -> Vec<(String, String)> {
+    text.split('&')
+        .filter(|p| !p.is_empty())
+        .map(|p| {
+            let (k, v) = p.split_once('=').unwrap_or((p, ""));
+            (percent_decode(k), percent_decode(v))
+        })
+        .collect()
+}
+
+fn percent_decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'+' => out.push(b' '),
+            b'%' => {
+                let hex = s.get(i + 1..i + 3).and_then(|h| u8::from_str_radix(h, 16).ok());
+                match hex {
+                    Some(b) => {
+                        out.push(b);
+                        i += 2;
+                    }
+                    None => out.push(b'%'),
+                }
+            }
+            b => out.push(b),
+        }
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// A path parameter, percent-encoded so it stays one segment.
+pub fn path_segment(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
+            out.push(char::from(b));
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+/// A response as received.
+#[derive(Clone, Debug)]
+pub struct Received {
+    /// HTTP status.
+    pub status: u16,
+    /// `Content-Type`, if sent.
+    pub content_type: Option<String>,
+    /// Body bytes.
+    pub body: Vec<u8>,
+}
+
+/// A file returned by the API.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Binary {
+    /// The `Content-Type` the provider sent.
+    pub content_type: String,
+    /// The file's bytes.
+    pub bytes: Vec<u8>,
+}

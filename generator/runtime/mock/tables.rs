@@ -1,0 +1,357 @@
+//! The provider's behaviour as data: the generator writes one [`Spec`] constant per crate
+//! (in `mock/spec.rs`) from the same IR as the client; the engine interprets it.
+
+/// Everything the mock knows about the provider.
+pub struct Spec {
+    /// Provider name, for messages.
+    pub provider: &'static str,
+    /// Credentials of the default test merchant.
+    pub credentials: &'static [Credential],
+    /// Auth schemes.
+    pub schemes: &'static [Scheme],
+    /// Endpoints with what the mock does for each.
+    pub endpoints: &'static [Endpoint],
+    /// Named types, for validating nested objects and enums and for rendering records.
+    pub types: &'static [TypeDef],
+    /// Stored resources.
+    pub resources: &'static [Resource],
+    /// Webhooks the mock sends.
+    pub webhooks: &'static [Webhook],
+    /// The response envelope, if any.
+    pub envelope: Option<Envelope>,
+    /// How errors are answered.
+    pub errors: Errors,
+}
+
+/// A credential and its sample value.
+pub struct Credential {
+    /// Spec name.
+    pub name: &'static str,
+    /// The value the mock accepts by default.
+    pub default: &'static str,
+    /// Other values accepted for it.
+    pub aliases: &'static [&'static str],
+    /// Redacted when printed.
+    pub secret: bool,
+}
+
+/// How a request proves who sent it.
+pub struct Scheme {
+    /// Spec name.
+    pub name: &'static str,
+    /// Fields the client injects: (wire name, source).
+    pub inject: &'static [(&'static str, Inject)],
+    /// A credential sent verbatim.
+    pub token: Option<Token>,
+    /// HTTP Basic (username credential, password credential).
+    pub basic: Option<(&'static str, &'static str)>,
+    /// The signature recipe.
+    pub recipe: Option<&'static crate::signing::Recipe>,
+}
+
+/// Where an injected field comes from.
+#[derive(Clone, Copy)]
+pub enum Inject {
+    /// Must equal the credential (or an alias).
+    Credential(&'static str),
+    /// Must be greater than the last one seen.
+    Nonce,
+}
+
+/// A token credential and where it travels.
+pub struct Token {
+    /// Credential name.
+    pub credential: &'static str,
+    /// Query parameter.
+    pub query: Option<&'static str>,
+    /// Header.
+    pub header: Option<&'static str>,
+}
+
+/// Wire form of a number.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Wire {
+    /// JSON number.
+    Number,
+    /// JSON string.
+    String,
+    /// Either in, number out.
+    NumberOrString,
+    /// Either in, string out.
+    StringOrNumber,
+}
+
+/// Type of a field.
+#[derive(Clone, Copy)]
+pub enum Kind {
+    /// Text.
+    String,
+    /// Text that may arrive as a number.
+    StringOrNumber,
+    /// Whole number.
+    Integer(Wire),
+    /// Decimal number.
+    Decimal(Wire),
+    /// Boolean.
+    Bool,
+    /// Date with a `time` format description (or `rfc3339`).
+    Date(&'static str),
+    /// Date-time with a `time` format description (or `rfc3339`).
+    DateTime(&'static str),
+    /// Any JSON.
+    Any,
+    /// A named type (index into `Spec::types`).
+    Named(usize),
+    /// Array of.
+    Array(&'static Kind),
+    /// Map (string keys) of.
+    Map(&'static Kind),
+}
+
+/// Where a request field travels.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Loc {
+    /// In the body.
+    Body,
+    /// Query parameter.
+    Query,
+    /// Path parameter.
+    Path,
+    /// Header.
+    Header,
+}
+
+/// A field.
+pub struct Field {
+    /// Spec name.
+    pub name: &'static str,
+    /// Wire name.
+    pub wire: &'static str,
+    /// Type.
+    pub kind: Kind,
+    /// May be absent.
+    pub optional: bool,
+    /// May be null.
+    pub nullable: bool,
+    /// Where it travels (requests).
+    pub loc: Loc,
+    /// Shortest length.
+    pub min_length: Option<u32>,
+    /// Longest length.
+    pub max_length: Option<u32>,
+    /// Pattern the whole value matches.
+    pub pattern: Option<&'static str>,
+    /// Smallest value.
+    pub minimum: Option<i64>,
+    /// Largest value.
+    pub maximum: Option<i64>,
+}
+
+/// A named type: object fields, or enum values.
+pub struct TypeDef {
+    /// Type name.
+    pub name: &'static str,
+    /// Fields of an object (empty for enums).
+    pub fields: &'static [Field],
+    /// Values of an enum (empty for objects).
+    pub values: &'static [&'static str],
+    /// An integer enum.
+    pub integer: bool,
+}
+
+/// Body encoding.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Encoding {
+    /// JSON object.
+    Json,
+    /// Query string.
+    Query,
+    /// Form.
+    Form,
+}
+
+/// What a successful response carries.
+#[derive(Clone, Copy)]
+pub enum Body {
+    /// JSON of this type.
+    Json(Kind),
+    /// Nothing.
+    Empty,
+    /// A file; content types.
+    Binary(&'static [&'static str]),
+}
+
+/// An endpoint.
+pub struct Endpoint {
+    /// Operation name.
+    pub name: &'static str,
+    /// HTTP method.
+    pub method: &'static str,
+    /// Path template with `{param}`s.
+    pub path: &'static str,
+    /// Where non-path fields travel.
+    pub encoding: Encoding,
+    /// Auth scheme (index into `Spec::schemes`).
+    pub scheme: Option<usize>,
+    /// Request fields.
+    pub fields: &'static [Field],
+    /// At least one of these.
+    pub one_of_required: &'static [&'static str],
+    /// Success status.
+    pub status: u16,
+    /// Success body.
+    pub body: Body,
+    /// Wrapped in the envelope.
+    pub enveloped: bool,
+    /// What the mock does.
+    pub op: Op,
+}
+
+/// What the mock does for an endpoint.
+pub struct Op {
+    /// `create`, `read`, `list`, `update`, `fire`, `totals`, `fixed`, or `none`.
+    pub action: &'static str,
+    /// Resource (index into `Spec::resources`).
+    pub resource: Option<usize>,
+    /// Record field ← request field path.
+    pub store: &'static [(&'static str, &'static str)],
+    /// Request field → record field.
+    pub lookup: &'static [(&'static str, &'static str)],
+    /// Request field with the page number.
+    pub page: Option<&'static str>,
+    /// Records per page.
+    pub page_size: usize,
+    /// Event to fire (or `{field}`).
+    pub event: Option<&'static str>,
+    /// Response fields (JSON text with placeholders).
+    pub respond: &'static [(&'static str, &'static str)],
+    /// Sums for `totals`.
+    pub totals: &'static [Total],
+}
+
+/// A sum over records.
+pub struct Total {
+    /// Response field.
+    pub field: &'static str,
+    /// Added sums.
+    pub add: &'static [Sum],
+    /// Subtracted sums.
+    pub subtract: &'static [Sum],
+    /// Group by this record field (the response field is a map).
+    pub group_by: Option<&'static str>,
+    /// Opening values: (group or "", decimal text).
+    pub opening: &'static [(&'static str, &'static str)],
+}
+
+/// One summed field.
+pub struct Sum {
+    /// Resource index.
+    pub resource: usize,
+    /// Record field.
+    pub field: &'static str,
+    /// Only records with these values (JSON text).
+    pub filter: &'static [(&'static str, &'static str)],
+}
+
+/// A stored resource.
+pub struct Resource {
+    /// Name.
+    pub name: &'static str,
+    /// Record type (index into `Spec::types`).
+    pub type_index: usize,
+    /// Record fields the type does not show.
+    pub extra: &'static [Field],
+    /// Field holding the id.
+    pub id_field: &'static str,
+    /// Sequence start, or `None` for hex ids.
+    pub id_start: Option<i64>,
+    /// Hex id prefix.
+    pub id_prefix: &'static str,
+    /// Hex digits.
+    pub id_digits: u32,
+    /// Fields whose values must be unique.
+    pub unique: &'static [&'static str],
+    /// Values on creation (JSON text with placeholders).
+    pub initial: &'static [(&'static str, &'static str)],
+    /// State machine.
+    pub states: Option<States>,
+}
+
+/// States of a record.
+pub struct States {
+    /// Field holding the state.
+    pub field: &'static str,
+    /// Initial state (JSON text).
+    pub initial: &'static str,
+    /// Events.
+    pub events: &'static [Event],
+}
+
+/// A state change.
+pub struct Event {
+    /// Name (`paid`, `cancelled`, ...).
+    pub name: &'static str,
+    /// Allowed source states (JSON text); empty = any.
+    pub from: &'static [&'static str],
+    /// Target state (JSON text).
+    pub to: &'static str,
+    /// Other fields set (JSON text with placeholders).
+    pub set: &'static [(&'static str, &'static str)],
+    /// Webhook to send.
+    pub webhook: Option<WebhookSend>,
+}
+
+/// A webhook sent by an event.
+pub struct WebhookSend {
+    /// Webhook index.
+    pub webhook: usize,
+    /// Record field with the URL.
+    pub url_field: Option<&'static str>,
+    /// Payload fields (JSON text with placeholders).
+    pub payload: &'static [(&'static str, &'static str)],
+}
+
+/// A webhook the provider sends.
+pub struct Webhook {
+    /// Name.
+    pub name: &'static str,
+    /// Body encoding.
+    pub encoding: Encoding,
+    /// Auth scheme index.
+    pub scheme: usize,
+    /// Fields.
+    pub fields: &'static [Field],
+}
+
+/// The envelope's field names.
+#[derive(Clone, Copy)]
+pub struct Envelope {
+    /// Outcome field.
+    pub status_field: &'static str,
+    /// Success outcome.
+    pub success: &'static str,
+    /// Error outcome.
+    pub error: &'static str,
+    /// Message field.
+    pub message_field: &'static str,
+    /// Payload field.
+    pub data_field: &'static str,
+}
+
+/// How errors are written.
+pub struct Errors {
+    /// In the envelope.
+    pub in_envelope: bool,
+    /// Dotted paths in the error body.
+    pub code: Option<&'static str>,
+    /// Message path.
+    pub message: Option<&'static str>,
+    /// Validation path path.
+    pub validation_path: Option<&'static str>,
+    /// Validation message path.
+    pub validation_message: Option<&'static str>,
+    /// Field → messages map path.
+    pub field_errors: Option<&'static str>,
+    /// Answers per situation: (case, status, code, message with `{field}`/`{detail}`).
+    pub cases: &'static [(&'static str, u16, Option<&'static str>, &'static str)],
+}

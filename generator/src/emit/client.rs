@@ -1,0 +1,439 @@
+//! `src/client.rs` of a generated crate: credentials, the async client, the signing of each
+//! request, and one method per endpoint.
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+use super::auth::recipe_ident;
+use super::rust_types::{docs, ident, rust_type, to_text};
+use crate::ir::{Api, Endpoint, InjectSource, ResponseBody, Scheme};
+use crate::spec::model::{Encoding, Method, NonceStyle, ParamIn};
+
+pub fn client_rs(api: &Api) -> TokenStream {
+    let creds = credentials(api);
+    let client = client(api);
+    quote! {
+        //! The API client: credentials, signing, and one async method per endpoint.
+        use crate::error::Error;
+        use crate::http::{Body, Outgoing, Received};
+        #creds
+        #client
+    }
+}
+
+fn credentials(api: &Api) -> TokenStream {
+    let cs: Vec<_> = api.credentials.iter().filter(|c| c.for_client).collect();
+    let fields = cs.iter().map(|c| {
+        let id = ident(&c.ident);
+        let d = docs(&c.doc);
+        let ty = if c.secret {
+            quote!(crate::wire::Secret)
+        } else {
+            quote!(String)
+        };
+        quote!(#d pub #id: #ty,)
+    });
+    let params = cs.iter().map(|c| {
+        let id = ident(&c.ident);
+        if c.secret {
+            quote!(#id: impl Into<crate::wire::Secret>)
+        } else {
+            quote!(#id: impl Into<String>)
+        }
+    });
+    let inits = cs.iter().map(|c| {
+        let id = ident(&c.ident);
+        quote!(#id: #id.into())
+    });
+    let lookups = cs.iter().map(|c| {
+        let name = &c.name;
+        let id = ident(&c.ident);
+        let v = if c.secret {
+            quote!(self.#id.expose().to_string())
+        } else {
+            quote!(self.#id.clone())
+        };
+        quote!(#name => Some(#v),)
+    });
+    let sample_args = cs.iter().map(|c| {
+        let v = c.example.clone().unwrap_or_default();
+        quote!(#v)
+    });
+    let has_samples = cs.iter().all(|c| c.example.is_some());
+    let sample = if has_samples {
+        quote! {
+            /// The sample credentials printed in the provider's docs (the mock's default merchant).
+            pub fn sample() -> Self { Self::new(#(#sample_args),*) }
+        }
+    } else {
+        quote!()
+    };
+    let allow = if cs.len() > 7 {
+        quote!(#[allow(clippy::too_many_arguments)])
+    } else {
+        quote!()
+    };
+    quote! {
+        /// What the merchant holds to call the API. Secrets are redacted in `Debug`.
+        #[derive(Clone, Debug)]
+        pub struct Credentials { #(#fields)* }
+        impl Credentials {
+            /// Credentials from their values.
+            #allow
+            pub fn new(#(#params),*) -> Self { Self { #(#inits),* } }
+            #sample
+            /// A credential by its spec name, for signing.
+            pub(crate) fn get(&self, name: &str) -> Option<String> {
+                match name { #(#lookups)* _ => None }
+            }
+        }
+    }
+}
+
+fn client(api: &Api) -> TokenStream {
+    let prod = &api.base_url;
+    let sandbox = api.sandbox_url.as_ref().map(|s| {
+        quote! {
+            /// The sandbox base URL.
+            pub const SANDBOX_URL: &'static str = #s;
+            /// A client for the sandbox.
+            pub fn sandbox(credentials: Credentials) -> Self { Self::new(credentials).with_base_url(Self::SANDBOX_URL) }
+        }
+    });
+    let nonce_style = api
+        .schemes
+        .iter()
+        .flat_map(|s| &s.inject)
+        .find_map(|i| match i.source {
+            InjectSource::Nonce(n) => Some(n),
+            _ => None,
+        })
+        .unwrap_or(NonceStyle::UnixMillis);
+    let nonce_style = match nonce_style {
+        NonceStyle::UnixMillis => quote!(crate::wire::NonceStyle::UnixMillis),
+        NonceStyle::UnixSeconds => quote!(crate::wire::NonceStyle::UnixSeconds),
+    };
+    let used: Vec<usize> = {
+        let mut v: Vec<usize> = api.endpoints.iter().filter_map(|e| e.scheme).collect();
+        v.sort_unstable();
+        v.dedup();
+        v
+    };
+    let authorizers = used.iter().map(|i| authorizer(&api.schemes[*i]));
+    let (nonce_field, nonce_init) = if api.needs.nonce {
+        (
+            quote!(nonce: std::sync::Arc<crate::wire::Nonce>,),
+            quote!(nonce: std::sync::Arc::new(crate::wire::Nonce::new(#nonce_style)),),
+        )
+    } else {
+        (quote!(), quote!())
+    };
+    let methods = api.endpoints.iter().map(|e| endpoint_method(api, e));
+    quote! {
+        /// The async client. Cheap to clone; clones share the connection pool and the nonce
+        /// counter, so nonces stay strictly increasing across tasks.
+        #[derive(Clone, Debug)]
+        pub struct Client { inner: std::sync::Arc<Inner> }
+
+        #[derive(Clone, Debug)]
+        struct Inner {
+            http: reqwest::Client,
+            base_url: String,
+            credentials: Credentials,
+            #nonce_field
+        }
+
+        impl Client {
+            /// The production base URL.
+            pub const PRODUCTION_URL: &'static str = #prod;
+            #sandbox
+
+            /// A client for the production API.
+            pub fn new(credentials: Credentials) -> Self {
+                let http = reqwest::Client::builder()
+                    .timeout(std::time::Duration::from_secs(30))
+                    .build()
+                    .unwrap_or_default();
+                Client { inner: std::sync::Arc::new(Inner {
+                    http,
+                    base_url: Self::PRODUCTION_URL.to_string(),
+                    credentials,
+                    #nonce_init
+                }) }
+            }
+
+            /// Sends requests to another base URL (a mock server, a proxy).
+            pub fn with_base_url(mut self, base_url: impl Into<String>) -> Self {
+                let url: String = base_url.into();
+                std::sync::Arc::make_mut(&mut self.inner).base_url = url.trim_end_matches('/').to_string();
+                self
+            }
+
+            /// Uses a configured `reqwest::Client` (proxies, TLS settings, middleware).
+            pub fn with_http_client(mut self, http: reqwest::Client) -> Self {
+                std::sync::Arc::make_mut(&mut self.inner).http = http;
+                self
+            }
+
+            /// Sets the timeout of each whole request (default 30 s).
+            pub fn with_timeout(mut self, timeout: std::time::Duration) -> Self {
+                let http = reqwest::Client::builder().timeout(timeout).build().unwrap_or_default();
+                std::sync::Arc::make_mut(&mut self.inner).http = http;
+                self
+            }
+
+            /// The base URL requests go to.
+            pub fn base_url(&self) -> &str { &self.inner.base_url }
+
+            /// The credentials in use.
+            pub fn credentials(&self) -> &Credentials { &self.inner.credentials }
+
+            async fn execute(&self, out: Outgoing) -> Result<Received, Error> {
+                let url = format!("{}{}", self.inner.base_url, out.path);
+                let body = out.body_bytes();
+                let mut req = self.inner.http.request(out.method.clone(), url).header(reqwest::header::ACCEPT, "application/json");
+                if !out.query.is_empty() { req = req.query(&out.query); }
+                for (k, v) in &out.headers { req = req.header(k.as_str(), v.as_str()); }
+                match &out.body {
+                    Body::None => {}
+                    Body::Json(_) => { req = req.header(reqwest::header::CONTENT_TYPE, "application/json").body(body); }
+                    Body::Form(_) => { req = req.header(reqwest::header::CONTENT_TYPE, "application/x-www-form-urlencoded").body(body); }
+                }
+                let resp = req.send().await.map_err(Error::Transport)?;
+                let status = resp.status().as_u16();
+                let content_type = resp.headers().get(reqwest::header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).map(str::to_string);
+                let body = resp.bytes().await.map_err(Error::Transport)?.to_vec();
+                Ok(Received { status, content_type, body })
+            }
+
+            #(#authorizers)*
+            #(#methods)*
+        }
+    }
+}
+
+/// `fn authorize_<scheme>(&self, out: &mut Outgoing)`: inject, token, basic, signature.
+fn authorizer(s: &Scheme) -> TokenStream {
+    let name = format_ident!("authorize_{}", s.name);
+    let doc = docs(&format!("Applies the `{}` auth scheme.", s.name));
+    let inject = if s.inject.is_empty() {
+        quote!()
+    } else {
+        let members = s.inject.iter().map(|i| {
+            let w = &i.wire;
+            match &i.source {
+                InjectSource::Credential(c) => quote!((#w.to_string(), serde_json::Value::String(self.inner.credentials.get(#c).unwrap_or_default()))),
+                InjectSource::Nonce(_) => quote!((#w.to_string(), serde_json::Value::from(self.inner.nonce.next()))),
+            }
+        });
+        quote!(out.inject(vec![#(#members),*]);)
+    };
+    let token = s.token.as_ref().map(|t| {
+        let c = &t.credential;
+        let value = quote!(self.inner.credentials.get(#c).unwrap_or_default());
+        match (&t.query, &t.header) {
+            (Some(q), _) => quote!(out.query.insert(0, (#q.to_string(), #value));),
+            (None, Some(h)) => quote!(out.headers.push((#h.to_string(), #value));),
+            _ => quote!(),
+        }
+    });
+    let basic = s.basic.as_ref().map(|b| {
+        let (u, p) = (&b.username, &b.password);
+        quote! {
+            let creds = &self.inner.credentials;
+            out.headers.push(("Authorization".to_string(), crate::signing::basic_auth(&creds.get(#u).unwrap_or_default(), &creds.get(#p).unwrap_or_default())));
+        }
+    });
+    let signature = s.signature.as_ref().map(|sig| {
+        let recipe = recipe_ident(&s.name);
+        let place = match (&sig.header, &sig.field) {
+            (Some(h), _) => quote!(out.headers.push((#h.to_string(), crate::signing::header_value(&crate::auth::#recipe, &signature)));),
+            (None, Some(f)) => quote!(out.inject(vec![(#f.to_string(), serde_json::Value::String(signature))]);),
+            _ => quote!(),
+        };
+        quote! {
+            let body = out.body_bytes();
+            let form = out.form().to_vec();
+            let probe = out.clone();
+            let fields = move |w: &str| probe.field_text(w);
+            let creds = |c: &str| self.inner.credentials.get(c);
+            let src = crate::signing::Source { body: &body, fields: &fields, form: &form };
+            let signature = crate::signing::compute(&crate::auth::#recipe, &creds, &src).map_err(|e| Error::InvalidRequest(e.to_string()))?;
+            #place
+        }
+    });
+    quote! {
+        #doc
+        fn #name(&self, out: &mut Outgoing) -> Result<(), Error> {
+            #inject
+            #token
+            #basic
+            #signature
+            Ok(())
+        }
+    }
+}
+
+fn endpoint_method(api: &Api, e: &Endpoint) -> TokenStream {
+    let name = ident(&e.fn_ident);
+    let doc = docs(&format!("{}\n\n`{} {}`", e.doc, e.method_name, e.path));
+    let req_ty = ident(&e.request.name);
+    let has_request = !e.request.fields.is_empty();
+    let param = if has_request {
+        quote!(, request: &crate::requests::#req_ty)
+    } else {
+        quote!()
+    };
+    let check = if has_request {
+        quote!(request.check().map_err(Error::InvalidRequest)?;)
+    } else {
+        quote!()
+    };
+    let method = match e.method {
+        Method::GET => quote!(reqwest::Method::GET),
+        Method::POST => quote!(reqwest::Method::POST),
+        Method::PUT => quote!(reqwest::Method::PUT),
+        Method::PATCH => quote!(reqwest::Method::PATCH),
+        Method::DELETE => quote!(reqwest::Method::DELETE),
+    };
+    let path = path_expr(e);
+    let query = e
+        .request
+        .fields
+        .iter()
+        .filter(|f| f.location == ParamIn::Query)
+        .map(|f| {
+            let w = &f.wire;
+            let id = ident(&f.ident);
+            if f.optional || f.nullable {
+                let inner = if f.optional && f.nullable {
+                    quote!(Some(Some(v)))
+                } else {
+                    quote!(Some(v))
+                };
+                let text = to_text(api, &f.ty, quote!(v));
+                quote!(if let #inner = &request.#id { out.query.push((#w.to_string(), #text)); })
+            } else {
+                let text = to_text(api, &f.ty, quote!(request.#id));
+                quote!(out.query.push((#w.to_string(), #text));)
+            }
+        });
+    let headers = e
+        .request
+        .fields
+        .iter()
+        .filter(|f| f.location == ParamIn::Header)
+        .map(|f| {
+            let w = &f.wire;
+            let id = ident(&f.ident);
+            let text = to_text(api, &f.ty, quote!(request.#id));
+            quote!(out.headers.push((#w.to_string(), #text));)
+        });
+    let has_body_fields = e.request.fields.iter().any(|f| f.location == ParamIn::Body);
+    let body = match e.request.encoding {
+        Encoding::Json if has_request && has_body_fields => {
+            quote!(out.body = Body::Json(serde_json::to_string(request).map_err(|e| Error::InvalidRequest(e.to_string()))?);)
+        }
+        Encoding::Json if !matches!(e.method, Method::GET | Method::DELETE) => {
+            quote!(out.body = Body::Json("{}".to_string());)
+        }
+        Encoding::Form => {
+            let pairs = e
+                .request
+                .fields
+                .iter()
+                .filter(|f| f.location == ParamIn::Body)
+                .map(|f| {
+                    let w = &f.wire;
+                    let id = ident(&f.ident);
+                    if f.optional || f.nullable {
+                        let text = to_text(api, &f.ty, quote!(v));
+                        let pat = if f.optional && f.nullable {
+                            quote!(Some(Some(v)))
+                        } else {
+                            quote!(Some(v))
+                        };
+                        quote!(if let #pat = &request.#id { pairs.push((#w.to_string(), #text)); })
+                    } else {
+                        let text = to_text(api, &f.ty, quote!(request.#id));
+                        quote!(pairs.push((#w.to_string(), #text));)
+                    }
+                });
+            quote! { let mut pairs: Vec<(String, String)> = Vec::new(); #(#pairs)* out.body = Body::Form(pairs); }
+        }
+        _ => quote!(),
+    };
+    let authorize = e.scheme.map(|i| {
+        let a = format_ident!("authorize_{}", api.schemes[i].name);
+        quote!(self.#a(&mut out)?;)
+    });
+    let (ret, decode) = match &e.response.body {
+        ResponseBody::Json(ty) => {
+            let t = rust_type(api, ty);
+            let decode = if e.response.enveloped {
+                quote!(crate::error::unwrap_envelope::<#t>(&resp.body))
+            } else {
+                quote!(crate::error::decode::<#t>(&resp.body))
+            };
+            (t, decode)
+        }
+        ResponseBody::Empty => (quote!(()), quote!(Ok(()))),
+        ResponseBody::Binary(_) => (
+            quote!(crate::http::Binary),
+            quote!(Ok(crate::http::Binary {
+                content_type: resp.content_type.unwrap_or_default(),
+                bytes: resp.body
+            })),
+        ),
+    };
+    let mutable = if e.scheme.is_some()
+        || !e.request.fields.is_empty()
+        || !matches!(e.request.encoding, Encoding::Query)
+    {
+        quote!(mut)
+    } else {
+        quote!()
+    };
+    quote! {
+        #doc
+        pub async fn #name(&self #param) -> Result<#ret, Error> {
+            #check
+            let #mutable out = Outgoing::new(#method, #path);
+            #(#query)*
+            #(#headers)*
+            #body
+            #authorize
+            let resp = self.execute(out).await?;
+            if !(200..300).contains(&resp.status) {
+                return Err(crate::error::from_response(resp.status, &resp.body));
+            }
+            #decode
+        }
+    }
+}
+
+/// The path with `{param}`s filled from the request, percent-encoded.
+fn path_expr(e: &Endpoint) -> TokenStream {
+    let mut fmt = String::new();
+    let mut args = Vec::new();
+    let mut rest = e.path.as_str();
+    while let Some(open) = rest.find('{') {
+        let Some(close) = rest[open..].find('}') else {
+            break;
+        };
+        fmt.push_str(&rest[..open].replace('{', "{{").replace('}', "}}"));
+        fmt.push_str("{}");
+        let wire = &rest[open + 1..open + close];
+        if let Some(f) = e.request.fields.iter().find(|f| f.wire == wire) {
+            let id = ident(&f.ident);
+            args.push(quote!(crate::http::path_segment(&request.#id.to_string())));
+        }
+        rest = &rest[open + close + 1..];
+    }
+    fmt.push_str(&rest.replace('{', "{{").replace('}', "}}"));
+    if args.is_empty() {
+        quote!(#fmt.to_string())
+    } else {
+        quote!(format!(#fmt, #(#args),*))
+    }
+}

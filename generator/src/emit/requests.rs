@@ -1,0 +1,93 @@
+//! `src/requests.rs` of a generated crate: one request struct per endpoint with fields.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::rust_types::{docs, field_type, ident, serde_attrs};
+use super::types::constructor;
+use crate::ir::{Api, Endpoint};
+use crate::spec::model::ParamIn;
+
+pub fn requests_rs(api: &Api) -> TokenStream {
+    let structs = api
+        .endpoints
+        .iter()
+        .filter(|e| !e.request.fields.is_empty())
+        .map(|e| request(api, e));
+    quote! {
+        //! Request parameters of each endpoint: required ones in `new`, optional ones as
+        //! `with_*` setters.
+        #(#structs)*
+    }
+}
+
+fn request(api: &Api, e: &Endpoint) -> TokenStream {
+    let name = ident(&e.request.name);
+    let doc = docs(&format!(
+        "Parameters of [`Client::{}`](crate::Client::{}).",
+        crate::ir::naming::bare(&e.fn_ident),
+        crate::ir::naming::bare(&e.fn_ident)
+    ));
+    let members = e.request.fields.iter().map(|f| {
+        let id = ident(&f.ident);
+        let ty = field_type(api, f);
+        let attrs = if f.location == ParamIn::Body {
+            serde_attrs(api, f)
+        } else {
+            quote!(#[serde(skip)])
+        };
+        let where_ = match f.location {
+            ParamIn::Path => " (path parameter)",
+            ParamIn::Query => " (query parameter)",
+            ParamIn::Header => " (header)",
+            ParamIn::Body => "",
+        };
+        let d = docs(&format!(
+            "{}{where_}",
+            if f.doc.is_empty() {
+                format!("`{}`", f.wire)
+            } else {
+                f.doc.clone()
+            }
+        ));
+        quote! { #d #attrs pub #id: #ty, }
+    });
+    let ctor = constructor(api, &e.request.fields);
+    let one_of: Vec<_> = e
+        .request
+        .fields
+        .iter()
+        .filter(|f| e.request.one_of_required.contains(&f.name))
+        .collect();
+    let check = if one_of.is_empty() {
+        quote!(Ok(()))
+    } else {
+        let ids = one_of.iter().map(|f| ident(&f.ident));
+        let names = one_of
+            .iter()
+            .map(|f| f.wire.clone())
+            .collect::<Vec<_>>()
+            .join(" or ");
+        let msg = format!("give at least one of {names}");
+        quote! {
+            if #(self.#ids.is_none())&&* { return Err(#msg.to_string()); }
+            Ok(())
+        }
+    };
+    let default = if e.request.fields.iter().all(|f| f.optional) {
+        quote!(impl Default for #name { fn default() -> Self { Self::new() } })
+    } else {
+        quote!()
+    };
+    quote! {
+        #doc
+        #[derive(Clone, Debug, PartialEq, serde::Serialize)]
+        pub struct #name { #(#members)* }
+        #default
+        impl #name {
+            #ctor
+            /// Checks what the types cannot: fields required together or alternatively.
+            pub fn check(&self) -> Result<(), String> { #check }
+        }
+    }
+}

@@ -1,0 +1,133 @@
+//! Non-Rust files of a generated crate (Cargo.toml, README.md), rendered by tera from
+//! values computed here; the templates hold no logic beyond loops.
+
+use serde::Serialize;
+
+use super::{EmitError, header, readme};
+use crate::ir::Api;
+
+const CARGO_TOML: &str = include_str!("../../../templates/Cargo.toml.tera");
+const README_MD: &str = include_str!("../../../templates/README.md.tera");
+
+#[derive(Serialize)]
+struct Dep {
+    name: &'static str,
+    spec: String,
+}
+
+#[derive(Serialize)]
+struct Feature {
+    name: &'static str,
+    deps: Vec<String>,
+}
+
+#[derive(Serialize)]
+struct Bin {
+    name: String,
+    path: String,
+    feature: &'static str,
+}
+
+#[derive(Serialize)]
+struct Ctx {
+    header: String,
+    name: String,
+    crate_name: String,
+    lib_name: String,
+    description: String,
+    spec_file: String,
+    base_url: String,
+    sandbox_url: Option<String>,
+    signing: String,
+    example: String,
+    dependencies: Vec<Dep>,
+    features: Vec<Feature>,
+    bins: Vec<Bin>,
+    credentials: Vec<readme::CredRow>,
+    endpoints: Vec<readme::Row>,
+    webhooks: Vec<readme::HookRow>,
+}
+
+fn dep(name: &'static str, spec: &str) -> Dep {
+    Dep {
+        name,
+        spec: spec.to_string(),
+    }
+}
+
+/// The crate's dependencies: crates.io only, so the crate builds wherever it is copied.
+fn dependencies(api: &Api) -> Vec<Dep> {
+    let mut d = vec![
+        dep("hex", "\"0.4\""),
+        dep("hmac", "\"0.13\""),
+        dep("md-5", "\"0.11\""),
+        dep(
+            "reqwest",
+            "{ version = \"0.13\", default-features = false, features = [\"rustls\", \"http2\", \"query\", \"form\"] }",
+        ),
+        dep(
+            "rust_decimal",
+            "{ version = \"1.43\", default-features = false, features = [\"std\"] }",
+        ),
+        dep("serde", "{ version = \"1\", features = [\"derive\"] }"),
+        dep(
+            "serde_json",
+            "{ version = \"1\", features = [\"raw_value\"] }",
+        ),
+        dep("sha2", "\"0.11\""),
+        dep("subtle", "\"2.6\""),
+        dep(
+            "time",
+            "{ version = \"0.3\", features = [\"parsing\", \"formatting\", \"macros\"] }",
+        ),
+    ];
+    if api.needs.rsa {
+        d.push(dep("base64", "\"0.22\""));
+        d.push(dep("rsa", "{ version = \"0.9\", features = [\"sha2\"] }"));
+    }
+    d.sort_by(|a, b| a.name.cmp(b.name));
+    d
+}
+
+pub fn render(api: &Api) -> Result<Vec<(&'static str, String)>, EmitError> {
+    let ctx = Ctx {
+        header: String::new(),
+        name: api.name.clone(),
+        crate_name: api.crate_name.clone(),
+        lib_name: api.lib_name.clone(),
+        description: api.description.replace('"', "'"),
+        spec_file: api.spec_file.clone(),
+        base_url: api.base_url.clone(),
+        sandbox_url: api.sandbox_url.clone(),
+        signing: readme::signing(api),
+        example: readme::example(api),
+        dependencies: dependencies(api),
+        features: Vec::new(),
+        bins: Vec::new(),
+        credentials: readme::credentials(api),
+        endpoints: readme::endpoints(api),
+        webhooks: readme::webhooks(api),
+    };
+    let mut out = Vec::new();
+    for (name, template, comment) in [
+        ("Cargo.toml", CARGO_TOML, "#"),
+        ("README.md", README_MD, ""),
+    ] {
+        let mut tera = tera::Tera::new();
+        let fail = |e: tera::Error| EmitError {
+            file: format!("{}/{name}", api.crate_name),
+            message: format!("template error: {e}"),
+        };
+        tera.add_raw_template(name, template).map_err(fail)?;
+        let mut c = tera::Context::from_serialize(&ctx).map_err(fail)?;
+        let h = if comment.is_empty() {
+            header("", &api.spec_file).trim().to_string()
+        } else {
+            header(comment, &api.spec_file)
+        };
+        c.insert("header", &h);
+        let text = tera.render(name, &c).map_err(fail)?;
+        out.push((name, text));
+    }
+    Ok(out)
+}

@@ -1,0 +1,613 @@
+//! The "annotate" pass: a validated spec becomes an [`Api`] with every name, type, default
+//! and recipe resolved.
+
+use heck::ToPascalCase;
+
+use super::naming::{field_ident, lib_name, type_ident};
+use super::*;
+use crate::spec::Loaded;
+use crate::spec::model::{self as m, BodyKind, EnumRepr, Map, Message};
+use crate::spec::types::{self, Scalar, TypeExpr};
+use crate::spec::validate::{auth_of, encoding_of, method_of, param_in, wire_name};
+
+/// Builds the IR of a spec that passed validation. `spec_file` is its path relative to the
+/// repository root, as it appears in `@generated` headers.
+pub fn build(loaded: &Loaded, spec_file: &str) -> Api {
+    let spec = &loaded.spec;
+    let mut b = Builder {
+        spec,
+        dates: Vec::new(),
+    };
+    let p = &spec.provider;
+    let schemes: Vec<Scheme> = spec.auth.iter().map(|(n, s)| scheme(n, s)).collect();
+    let scheme_index = |name: &str| schemes.iter().position(|s| s.name == name);
+
+    let mut types = Vec::new();
+    for (name, def) in &spec.types {
+        types.push(b.type_decl(name, def));
+    }
+    let mut endpoints = Vec::new();
+    for (name, e) in &spec.endpoints {
+        let scheme = auth_of(spec, e).and_then(|a| scheme_index(&a.value));
+        endpoints.push(b.endpoint(name, e, scheme));
+    }
+    let mut webhooks = Vec::new();
+    for (name, w) in &spec.webhooks {
+        webhooks.push(Webhook {
+            name: name.clone(),
+            type_name: type_ident(name),
+            summary: w.summary.value.clone(),
+            doc: doc_of(Some(&w.summary), w.description.as_ref(), w.note.as_ref()),
+            encoding: w.encoding.value,
+            scheme: scheme_index(&w.auth.value).unwrap_or(0),
+            fields: b.fields(&w.fields, None),
+            examples: w.examples.iter().map(|x| example(x)).collect(),
+        });
+    }
+    let used: Vec<&Scheme> = endpoints
+        .iter()
+        .filter_map(|e| e.scheme)
+        .map(|i| &schemes[i])
+        .collect();
+    let credentials = spec
+        .credentials
+        .iter()
+        .map(|(n, c)| Credential {
+            name: n.clone(),
+            ident: field_ident(n),
+            doc: doc_of(Some(&c.description), None, c.note.as_ref()),
+            secret: c.secret,
+            example: c.example.as_ref().map(|e| e.value.clone()),
+            for_client: used.iter().any(|s| s.credentials.contains(n)),
+        })
+        .collect();
+    let mock = spec
+        .mock
+        .as_ref()
+        .map(|mk| b.mock(mk, &endpoints, &webhooks));
+    let mut api = Api {
+        spec_file: spec_file.to_string(),
+        name: p.name.value.clone(),
+        crate_name: p.crate_name.value.clone(),
+        lib_name: lib_name(&p.crate_name.value),
+        description: p
+            .description
+            .as_ref()
+            .map(|d| d.value.clone())
+            .unwrap_or_default(),
+        base_url: p.base_url.value.clone(),
+        sandbox_url: p.sandbox_url.as_ref().map(|s| s.value.clone()),
+        docs: p
+            .docs
+            .iter()
+            .map(|d| DocLink {
+                title: d.title.value.clone(),
+                location: d.url.as_ref().or(d.file.as_ref()).map(|x| x.value.clone()),
+            })
+            .collect(),
+        credentials,
+        schemes,
+        types,
+        endpoints,
+        webhooks,
+        envelope: spec.envelope.as_ref().map(|e| Envelope {
+            status_field: e.status_field.value.clone(),
+            success: e.success.value.clone(),
+            error: e.error.value.clone(),
+            message_field: e.message_field.value.clone(),
+            data_field: e.data_field.value.clone(),
+        }),
+        errors: errors(&spec.errors),
+        date_formats: b.dates,
+        mock,
+        needs: Needs::default(),
+    };
+    api.needs = needs(&api);
+    api
+}
+
+struct Builder<'s> {
+    spec: &'s m::Spec,
+    dates: Vec<DateFormat>,
+}
+
+impl Builder<'_> {
+    fn type_decl(&mut self, name: &str, def: &m::TypeDef) -> TypeDecl {
+        let doc = doc_of(None, def.description.as_ref(), def.note.as_ref());
+        let kind = match (&def.fields, &def.enum_repr) {
+            (Some(fields), _) => TypeKind::Object(self.fields(fields, None)),
+            (None, repr) => TypeKind::Enum {
+                integer: repr.as_ref().is_some_and(|r| r.value == EnumRepr::Integer),
+                variants: def
+                    .values
+                    .iter()
+                    .map(|v| {
+                        let wire = v.value.value.value.clone();
+                        let name = v
+                            .name
+                            .as_ref()
+                            .map(|n| n.value.clone())
+                            .unwrap_or_else(|| wire.to_lowercase());
+                        Variant {
+                            ident: type_ident(&name),
+                            wire,
+                            doc: v
+                                .description
+                                .as_ref()
+                                .map(|d| d.value.clone())
+                                .unwrap_or_default(),
+                        }
+                    })
+                    .collect(),
+            },
+        };
+        TypeDecl {
+            name: type_ident(name),
+            doc,
+            kind,
+        }
+    }
+
+    /// Fields of an object, request or webhook. `endpoint` resolves where request fields travel.
+    fn fields(&mut self, fields: &Map<m::Field>, endpoint: Option<&m::Endpoint>) -> Vec<Field> {
+        fields
+            .iter()
+            .map(|(name, f)| {
+                let location = match endpoint {
+                    Some(e) => param_in(self.spec, e, f),
+                    None => m::ParamIn::Body,
+                };
+                Field {
+                    name: name.clone(),
+                    ident: field_ident(name),
+                    wire: wire_name(name, f).to_string(),
+                    doc: doc_of(None, f.description.as_ref(), f.note.as_ref()),
+                    ty: self.field_ty(f),
+                    optional: f.optional,
+                    nullable: f.nullable,
+                    location,
+                    limits: Limits {
+                        min_length: f.min_length.as_ref().map(|v| v.value),
+                        max_length: f.max_length.as_ref().map(|v| v.value),
+                        pattern: f.pattern.as_ref().map(|v| v.value.clone()),
+                        minimum: f.minimum.as_ref().map(|v| v.value),
+                        maximum: f.maximum.as_ref().map(|v| v.value),
+                    },
+                }
+            })
+            .collect()
+    }
+
+    fn field_ty(&mut self, f: &m::Field) -> Ty {
+        let expr = types::of_field(self.spec, f).unwrap_or(TypeExpr::Scalar(Scalar::Any));
+        let wire = f.wire.as_ref().map(|w| w.value);
+        let format = f.format.as_ref().map(|x| x.value.as_str());
+        self.ty(&expr, wire, format)
+    }
+
+    fn ty(&mut self, expr: &TypeExpr, wire: Option<m::Wire>, format: Option<&str>) -> Ty {
+        let num = match wire {
+            None | Some(m::Wire::Number) => NumWire::Number,
+            Some(m::Wire::String) => NumWire::String,
+            Some(m::Wire::NumberOrString) => NumWire::NumberOrString,
+            Some(m::Wire::StringOrNumber) => NumWire::StringOrNumber,
+        };
+        match expr {
+            TypeExpr::Scalar(s) => match s {
+                Scalar::String if wire.is_some() => Ty::StringOrNumber,
+                Scalar::String => Ty::String,
+                Scalar::Integer | Scalar::MinorUnits => Ty::Integer(num),
+                Scalar::Boolean => Ty::Bool,
+                Scalar::Decimal => Ty::Decimal(num),
+                Scalar::Date => Ty::Date(
+                    self.date_format(format.unwrap_or("[year]-[month]-[day]"), DateKind::Date),
+                ),
+                Scalar::DateTime => {
+                    let f = format.unwrap_or("rfc3339");
+                    let kind = if f == "rfc3339" || f.contains("[offset") {
+                        DateKind::Offset
+                    } else {
+                        DateKind::Primitive
+                    };
+                    Ty::DateTime(self.date_format(f, kind))
+                }
+                Scalar::Any => Ty::Any,
+            },
+            TypeExpr::Named(n) => Ty::Named(type_ident(n)),
+            TypeExpr::Array(i) => Ty::Array(Box::new(self.ty(i, wire, format))),
+            TypeExpr::Map(i) => Ty::Map(Box::new(self.ty(i, wire, format))),
+        }
+    }
+
+    fn date_format(&mut self, format: &str, kind: DateKind) -> usize {
+        if let Some(i) = self
+            .dates
+            .iter()
+            .position(|d| d.format == format && d.kind == kind)
+        {
+            return i;
+        }
+        let ident = match (format, kind) {
+            ("rfc3339", _) => "Rfc3339Format".to_string(),
+            (_, DateKind::Date) => format!("DateFormat{}", self.dates.len() + 1),
+            _ => format!("DateTimeFormat{}", self.dates.len() + 1),
+        };
+        self.dates.push(DateFormat {
+            ident,
+            format: format.to_string(),
+            kind,
+        });
+        self.dates.len() - 1
+    }
+
+    fn endpoint(&mut self, name: &str, e: &m::Endpoint, scheme: Option<usize>) -> Endpoint {
+        let method = method_of(self.spec, e);
+        let empty = Map::default();
+        let fields = e.request.as_ref().map(|r| &r.fields).unwrap_or(&empty);
+        let r = &e.response;
+        let body = match r.body.as_ref().map(|b| b.value).unwrap_or(BodyKind::Json) {
+            BodyKind::Json => {
+                let expr =
+                    r.ty.as_ref()
+                        .and_then(|t| {
+                            types::resolve(self.spec, t, r.items.as_ref(), r.values.as_ref()).ok()
+                        })
+                        .unwrap_or(TypeExpr::Scalar(Scalar::Any));
+                ResponseBody::Json(self.ty(&expr, None, None))
+            }
+            BodyKind::Empty => ResponseBody::Empty,
+            BodyKind::Binary => {
+                ResponseBody::Binary(r.content_types.iter().map(|c| c.value.clone()).collect())
+            }
+        };
+        Endpoint {
+            name: name.to_string(),
+            fn_ident: field_ident(name),
+            summary: e.summary.value.clone(),
+            doc: doc_of(Some(&e.summary), e.description.as_ref(), e.note.as_ref()),
+            method,
+            method_name: format!("{method:?}"),
+            path: e.path.value.clone(),
+            request: Request {
+                name: format!("{}Request", name.to_pascal_case()),
+                encoding: encoding_of(self.spec, e),
+                fields: self.fields(fields, Some(e)),
+                one_of_required: e
+                    .request
+                    .as_ref()
+                    .map(|r| r.one_of_required.iter().map(|n| n.value.clone()).collect())
+                    .unwrap_or_default(),
+            },
+            response: Response {
+                status: r.status.as_ref().map(|s| s.value).unwrap_or(200),
+                body,
+                enveloped: self.spec.envelope.is_some()
+                    && r.envelope.as_ref().is_none_or(|v| v.value),
+            },
+            scheme,
+            examples: e.examples.iter().map(|x| example(x)).collect(),
+        }
+    }
+
+    fn mock(&mut self, mk: &m::Mock, endpoints: &[Endpoint], webhooks: &[Webhook]) -> Mock {
+        let res_names: Vec<&String> = mk.resources.keys().collect();
+        let resources = mk
+            .resources
+            .iter()
+            .map(|(name, r)| {
+                let mut fields = self
+                    .spec
+                    .types
+                    .get(&r.ty.value)
+                    .and_then(|d| d.fields.as_ref())
+                    .map(|f| self.fields(f, None))
+                    .unwrap_or_default();
+                fields.extend(self.fields(&r.extra, None));
+                Resource {
+                    name: name.clone(),
+                    type_name: type_ident(&r.ty.value),
+                    fields,
+                    id_field: r.id.field.value.clone(),
+                    id_style: r.id.style.value,
+                    id_start: r.id.start.as_ref().map(|s| s.value).unwrap_or(1),
+                    id_prefix: r
+                        .id
+                        .prefix
+                        .as_ref()
+                        .map(|s| s.value.clone())
+                        .unwrap_or_default(),
+                    id_digits: r.id.digits.as_ref().map(|s| s.value).unwrap_or(16),
+                    unique: r.unique.iter().map(|u| u.value.clone()).collect(),
+                    initial: pairs(&r.initial),
+                    states: r.states.as_ref().map(|s| States {
+                        field: s.field.value.clone(),
+                        initial: s.initial.value.clone(),
+                        events: s
+                            .events
+                            .iter()
+                            .map(|(en, ev)| Event {
+                                name: en.clone(),
+                                from: ev.from.iter().map(|v| v.value.clone()).collect(),
+                                to: ev.to.value.clone(),
+                                set: pairs(&ev.set),
+                                webhook: ev.webhook.as_ref().map(|w| WebhookSend {
+                                    webhook: webhooks
+                                        .iter()
+                                        .position(|h| h.name == w.name.value)
+                                        .unwrap_or(0),
+                                    url_field: w.url_field.as_ref().map(|u| u.value.clone()),
+                                    payload: pairs(&w.payload),
+                                }),
+                            })
+                            .collect(),
+                    }),
+                }
+            })
+            .collect();
+        let operations = mk
+            .operations
+            .iter()
+            .filter_map(|(name, op)| {
+                let endpoint = endpoints.iter().position(|e| e.name == *name)?;
+                Some(Operation {
+                    endpoint,
+                    action: format!("{:?}", op.action.value).to_lowercase(),
+                    resource: op
+                        .resource
+                        .as_ref()
+                        .and_then(|r| res_names.iter().position(|n| **n == r.value)),
+                    store: op
+                        .store
+                        .iter()
+                        .map(|(k, v)| (k.clone(), v.value.clone()))
+                        .collect(),
+                    lookup: op
+                        .lookup
+                        .iter()
+                        .map(|(k, v)| (k.clone(), v.value.clone()))
+                        .collect(),
+                    page: op.page.as_ref().map(|p| p.value.clone()),
+                    page_size: op.page_size.as_ref().map(|p| p.value).unwrap_or(50),
+                    event: op.event.as_ref().map(|e| e.value.clone()),
+                    respond: pairs(&op.respond),
+                    totals: op
+                        .totals
+                        .iter()
+                        .map(|(f, t)| Total {
+                            field: f.clone(),
+                            add: t.add.iter().map(|s| sum(s, &res_names)).collect(),
+                            subtract: t.subtract.iter().map(|s| sum(s, &res_names)).collect(),
+                            group_by: t.group_by.as_ref().map(|g| g.value.clone()),
+                            opening: t
+                                .opening
+                                .iter()
+                                .map(|(k, v)| (k.clone(), v.value.clone()))
+                                .collect(),
+                        })
+                        .collect(),
+                })
+            })
+            .collect();
+        Mock {
+            resources,
+            operations,
+        }
+    }
+}
+
+fn sum(s: &m::Sum, res_names: &[&String]) -> Sum {
+    Sum {
+        resource: res_names
+            .iter()
+            .position(|n| **n == s.resource.value)
+            .unwrap_or(0),
+        field: s.field.value.clone(),
+        filter: pairs(&s.filter),
+    }
+}
+
+fn pairs(
+    m: &indexmap::IndexMap<String, crate::spec::Sp<serde_json::Value>>,
+) -> Vec<(String, serde_json::Value)> {
+    m.iter()
+        .map(|(k, v)| (k.clone(), v.value.clone()))
+        .collect()
+}
+
+fn example(x: &m::Example) -> Example {
+    Example {
+        source: x.source.value.clone(),
+        request: x.request.as_ref().map(|r| r.value.clone()),
+        status: x.status.as_ref().map(|s| s.value),
+        response: x.response.as_ref().map(|r| r.value.clone()),
+    }
+}
+
+fn scheme(name: &str, s: &m::AuthScheme) -> Scheme {
+    let mut creds: Vec<String> = Vec::new();
+    let mut add = |c: &str| {
+        if !creds.iter().any(|x| x == c) {
+            creds.push(c.to_string());
+        }
+    };
+    let part = |p: &m::Part| -> Part {
+        if let Some(f) = &p.field {
+            Part::Field {
+                wire: f.value.clone(),
+                format: p.format.as_ref().map(|x| x.value),
+            }
+        } else if let Some(c) = &p.credential {
+            Part::Credential(c.value.clone())
+        } else {
+            Part::Literal(
+                p.literal
+                    .as_ref()
+                    .map(|l| l.value.clone())
+                    .unwrap_or_default(),
+            )
+        }
+    };
+    let inject: Vec<Injected> = s
+        .inject
+        .iter()
+        .map(|(wire, src)| Injected {
+            wire: wire.clone(),
+            source: match &src.value {
+                m::Injected::Credential(c) => InjectSource::Credential(c.value.clone()),
+                m::Injected::Nonce(n) => InjectSource::Nonce(n.value),
+            },
+        })
+        .collect();
+    for i in &inject {
+        if let InjectSource::Credential(c) = &i.source {
+            add(c);
+        }
+    }
+    let token = s.token.as_ref().map(|t| Token {
+        credential: t.credential.value.clone(),
+        query: t.query.as_ref().map(|q| q.value.clone()),
+        header: t.header.as_ref().map(|h| h.value.clone()),
+    });
+    if let Some(t) = &token {
+        add(&t.credential);
+    }
+    let basic = s.basic.as_ref().map(|b| Basic {
+        username: b.username.value.clone(),
+        password: b.password.value.clone(),
+    });
+    if let Some(b) = &basic {
+        add(&b.username);
+        add(&b.password);
+    }
+    let signature = s.signature.as_ref().map(|sig| {
+        let message = match &sig.message.value {
+            Message::Body => SignedMessage::Body,
+            Message::Parts(ps) => SignedMessage::Parts(ps.iter().map(|p| part(p)).collect()),
+            Message::SortedFields(sf) => SignedMessage::SortedFields {
+                append: sf.append.iter().map(|p| part(p)).collect(),
+            },
+        };
+        Signature {
+            algorithm: sig.algorithm.value,
+            key: sig.key.as_ref().map(|k| k.value.clone()),
+            message,
+            encoding: sig.encoding.value,
+            header: sig.header.as_ref().map(|h| h.value.clone()),
+            template: sig
+                .template
+                .as_ref()
+                .map(|t| t.value.clone())
+                .unwrap_or_else(|| "{signature}".into()),
+            field: sig.field.as_ref().map(|f| f.value.clone()),
+        }
+    });
+    if let Some(sig) = &signature {
+        if let Some(k) = &sig.key {
+            add(k);
+        }
+        let parts: Vec<&Part> = match &sig.message {
+            SignedMessage::Parts(p) => p.iter().collect(),
+            SignedMessage::SortedFields { append } => append.iter().collect(),
+            SignedMessage::Body => Vec::new(),
+        };
+        for p in parts {
+            if let Part::Credential(c) = p {
+                add(c);
+            }
+        }
+    }
+    Scheme {
+        name: name.to_string(),
+        inject,
+        token,
+        basic,
+        signature,
+        credentials: creds,
+    }
+}
+
+fn errors(e: &m::ErrorModel) -> Errors {
+    let path = |p: &Option<crate::spec::Sp<String>>| {
+        p.as_ref()
+            .map(|p| p.value.split('.').map(str::to_string).collect())
+    };
+    let default_status = if e.in_envelope { 200 } else { 400 };
+    Errors {
+        doc: doc_of(None, e.description.as_ref(), e.note.as_ref()),
+        in_envelope: e.in_envelope,
+        code: path(&e.code),
+        message: path(&e.message),
+        validation_path: path(&e.validation_path),
+        validation_message: path(&e.validation_message),
+        field_errors: path(&e.field_errors),
+        retryable_statuses: e
+            .statuses
+            .iter()
+            .filter(|(_, s)| s.retryable)
+            .map(|(k, _)| *k)
+            .collect(),
+        type_name: e.ty.as_ref().map(|t| type_ident(&t.value)),
+        cases: e
+            .cases
+            .iter()
+            .map(|(case, r)| ErrorCase {
+                case: format!("{case:?}"),
+                status: r.status.as_ref().map(|s| s.value).unwrap_or(default_status),
+                code: r.code.as_ref().map(|c| c.value.clone()),
+                message: r.message.value.clone(),
+            })
+            .collect(),
+    }
+}
+
+fn needs(api: &Api) -> Needs {
+    let mut n = Needs::default();
+    for s in &api.schemes {
+        if let Some(sig) = &s.signature {
+            match sig.algorithm {
+                m::Algorithm::HmacSha256 => n.hmac_sha256 = true,
+                m::Algorithm::Sha256 => n.sha256 = true,
+                m::Algorithm::Md5 => n.md5 = true,
+                m::Algorithm::RsaSha256 => n.rsa = true,
+            }
+            if sig.encoding == m::DigestEncoding::Base64 {
+                n.base64 = true;
+            }
+        }
+        if s.basic.is_some() {
+            n.base64 = true;
+        }
+        if s.inject
+            .iter()
+            .any(|i| matches!(i.source, InjectSource::Nonce(_)))
+        {
+            n.nonce = true;
+        }
+    }
+    n.form = api.webhooks.iter().any(|w| w.encoding == m::Encoding::Form)
+        || api
+            .endpoints
+            .iter()
+            .any(|e| e.request.encoding == m::Encoding::Form);
+    n.dates = !api.date_formats.is_empty();
+    n
+}
+
+/// Doc text: summary, description, then the note marked as a decision.
+fn doc_of(
+    summary: Option<&crate::spec::Sp<String>>,
+    description: Option<&crate::spec::Sp<String>>,
+    note: Option<&crate::spec::Sp<String>>,
+) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    if let Some(s) = summary {
+        parts.push(s.value.trim().to_string());
+    }
+    if let Some(d) = description {
+        parts.push(d.value.trim().to_string());
+    }
+    if let Some(n) = note {
+        parts.push(format!("Note: {}", n.value.trim()));
+    }
+    parts.join("\n\n")
+}

@@ -1,0 +1,407 @@
+//! The intermediate representation between a validated spec and the emitters: names, Rust
+//! types, wire forms, signing recipes and defaults are all resolved here, once, so emitters
+//! and templates only read precomputed values.
+
+mod build;
+pub mod naming;
+
+pub use build::build;
+
+use serde::Serialize;
+
+use crate::spec::model::{
+    Algorithm, DigestEncoding, Encoding, IdStyle, Method, NonceStyle, ParamIn, PartFormat,
+};
+
+/// One provider's API, ready to emit.
+#[derive(Debug, Serialize)]
+pub struct Api {
+    /// Path of the spec, relative to the repository root (`specs/tegro-money.yaml`).
+    pub spec_file: String,
+    pub name: String,
+    pub crate_name: String,
+    /// The crate name as a Rust path segment (`tegro_money`).
+    pub lib_name: String,
+    pub description: String,
+    pub base_url: String,
+    pub sandbox_url: Option<String>,
+    pub docs: Vec<DocLink>,
+    pub credentials: Vec<Credential>,
+    pub schemes: Vec<Scheme>,
+    pub types: Vec<TypeDecl>,
+    pub endpoints: Vec<Endpoint>,
+    pub webhooks: Vec<Webhook>,
+    pub envelope: Option<Envelope>,
+    pub errors: Errors,
+    /// Date formats used anywhere, each emitted once as a codec.
+    pub date_formats: Vec<DateFormat>,
+    pub mock: Option<Mock>,
+    /// Which signing primitives the crate needs (drives its dependencies).
+    pub needs: Needs,
+}
+
+#[derive(Debug, Default, Serialize)]
+pub struct Needs {
+    pub hmac_sha256: bool,
+    pub sha256: bool,
+    pub md5: bool,
+    pub rsa: bool,
+    pub base64: bool,
+    pub form: bool,
+    pub nonce: bool,
+    pub decimal: bool,
+    pub dates: bool,
+}
+
+#[derive(Debug, Serialize)]
+pub struct DocLink {
+    pub title: String,
+    pub location: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Credential {
+    pub name: String,
+    pub ident: String,
+    pub doc: String,
+    pub secret: bool,
+    pub example: Option<String>,
+    /// Needed by the client's own calls (else only by webhook verification).
+    pub for_client: bool,
+}
+
+/// A resolved auth scheme.
+#[derive(Debug, Clone, Serialize)]
+pub struct Scheme {
+    pub name: String,
+    pub inject: Vec<Injected>,
+    pub token: Option<Token>,
+    pub basic: Option<Basic>,
+    pub signature: Option<Signature>,
+    /// Credentials the scheme reads, in declaration order.
+    pub credentials: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Injected {
+    pub wire: String,
+    pub source: InjectSource,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub enum InjectSource {
+    Credential(String),
+    Nonce(#[serde(skip)] NonceStyle),
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Token {
+    pub credential: String,
+    pub query: Option<String>,
+    pub header: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Basic {
+    pub username: String,
+    pub password: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Signature {
+    #[serde(skip)]
+    pub algorithm: Algorithm,
+    pub key: Option<String>,
+    pub message: SignedMessage,
+    #[serde(skip)]
+    pub encoding: DigestEncoding,
+    pub header: Option<String>,
+    /// Header value with `{signature}`.
+    pub template: String,
+    pub field: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub enum SignedMessage {
+    Body,
+    Parts(Vec<Part>),
+    SortedFields { append: Vec<Part> },
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub enum Part {
+    Field {
+        wire: String,
+        #[serde(skip)]
+        format: Option<PartFormat>,
+    },
+    Credential(String),
+    Literal(String),
+}
+
+/// A named type: an object or an open enum.
+#[derive(Debug, Serialize)]
+pub struct TypeDecl {
+    pub name: String,
+    pub doc: String,
+    pub kind: TypeKind,
+}
+
+#[derive(Debug, Serialize)]
+pub enum TypeKind {
+    Object(Vec<Field>),
+    Enum {
+        integer: bool,
+        variants: Vec<Variant>,
+    },
+}
+
+#[derive(Debug, Serialize)]
+pub struct Variant {
+    pub ident: String,
+    pub wire: String,
+    pub doc: String,
+}
+
+/// A field with everything an emitter needs.
+#[derive(Debug, Clone, Serialize)]
+pub struct Field {
+    pub name: String,
+    /// Rust identifier (`r#type` for keywords).
+    pub ident: String,
+    pub wire: String,
+    pub doc: String,
+    pub ty: Ty,
+    pub optional: bool,
+    pub nullable: bool,
+    #[serde(skip)]
+    pub location: ParamIn,
+    pub limits: Limits,
+}
+
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Limits {
+    pub min_length: Option<u32>,
+    pub max_length: Option<u32>,
+    pub pattern: Option<String>,
+    pub minimum: Option<i64>,
+    pub maximum: Option<i64>,
+}
+
+/// A resolved field type.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub enum Ty {
+    String,
+    /// Documented as a string, sometimes sent as a number: the form is kept.
+    StringOrNumber,
+    Integer(NumWire),
+    Bool,
+    Decimal(NumWire),
+    /// Index into `Api::date_formats`.
+    Date(usize),
+    DateTime(usize),
+    Any,
+    Named(String),
+    Array(Box<Ty>),
+    Map(Box<Ty>),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum NumWire {
+    Number,
+    String,
+    NumberOrString,
+    StringOrNumber,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DateFormat {
+    /// Codec type name, e.g. `DateTimeFormat1`.
+    pub ident: String,
+    /// `time` format description, or `rfc3339`.
+    pub format: String,
+    pub kind: DateKind,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum DateKind {
+    Date,
+    /// No offset in the format.
+    Primitive,
+    Offset,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Endpoint {
+    pub name: String,
+    pub fn_ident: String,
+    pub summary: String,
+    pub doc: String,
+    #[serde(skip)]
+    pub method: Method,
+    pub method_name: String,
+    pub path: String,
+    pub request: Request,
+    pub response: Response,
+    /// Index into `Api::schemes`.
+    pub scheme: Option<usize>,
+    pub examples: Vec<Example>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Request {
+    /// Struct name, e.g. `CreateOrderRequest`.
+    pub name: String,
+    #[serde(skip)]
+    pub encoding: Encoding,
+    pub fields: Vec<Field>,
+    pub one_of_required: Vec<String>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Response {
+    pub status: u16,
+    pub body: ResponseBody,
+    pub enveloped: bool,
+}
+
+#[derive(Debug, Serialize)]
+pub enum ResponseBody {
+    Json(Ty),
+    Empty,
+    Binary(Vec<String>),
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Example {
+    pub source: String,
+    pub request: Option<String>,
+    pub status: Option<u16>,
+    pub response: Option<String>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Webhook {
+    pub name: String,
+    /// Struct name, e.g. `PaymentNotification`.
+    pub type_name: String,
+    pub summary: String,
+    pub doc: String,
+    #[serde(skip)]
+    pub encoding: Encoding,
+    pub scheme: usize,
+    pub fields: Vec<Field>,
+    pub examples: Vec<Example>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Envelope {
+    pub status_field: String,
+    pub success: String,
+    pub error: String,
+    pub message_field: String,
+    pub data_field: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Errors {
+    pub doc: String,
+    pub in_envelope: bool,
+    pub code: Option<Vec<String>>,
+    pub message: Option<Vec<String>>,
+    pub validation_path: Option<Vec<String>>,
+    pub validation_message: Option<Vec<String>>,
+    pub field_errors: Option<Vec<String>>,
+    pub retryable_statuses: Vec<u16>,
+    /// Error body type, for the mock.
+    pub type_name: Option<String>,
+    pub cases: Vec<ErrorCase>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ErrorCase {
+    /// `unauthorized`, `not_found`, ...
+    pub case: String,
+    pub status: u16,
+    pub code: Option<String>,
+    pub message: String,
+}
+
+/// The mock's behaviour, resolved.
+#[derive(Debug, Serialize)]
+pub struct Mock {
+    pub resources: Vec<Resource>,
+    pub operations: Vec<Operation>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Resource {
+    pub name: String,
+    pub type_name: String,
+    /// Record fields: the type's and the extra ones.
+    pub fields: Vec<Field>,
+    pub id_field: String,
+    #[serde(skip)]
+    pub id_style: IdStyle,
+    pub id_start: i64,
+    pub id_prefix: String,
+    pub id_digits: u32,
+    pub unique: Vec<String>,
+    pub initial: Vec<(String, serde_json::Value)>,
+    pub states: Option<States>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct States {
+    pub field: String,
+    pub initial: serde_json::Value,
+    pub events: Vec<Event>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Event {
+    pub name: String,
+    pub from: Vec<serde_json::Value>,
+    pub to: serde_json::Value,
+    pub set: Vec<(String, serde_json::Value)>,
+    pub webhook: Option<WebhookSend>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct WebhookSend {
+    /// Index into `Api::webhooks`.
+    pub webhook: usize,
+    pub url_field: Option<String>,
+    pub payload: Vec<(String, serde_json::Value)>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Operation {
+    /// Index into `Api::endpoints`.
+    pub endpoint: usize,
+    pub action: String,
+    pub resource: Option<usize>,
+    pub store: Vec<(String, String)>,
+    pub lookup: Vec<(String, String)>,
+    pub page: Option<String>,
+    pub page_size: u32,
+    pub event: Option<String>,
+    pub respond: Vec<(String, serde_json::Value)>,
+    pub totals: Vec<Total>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Total {
+    pub field: String,
+    pub add: Vec<Sum>,
+    pub subtract: Vec<Sum>,
+    pub group_by: Option<String>,
+    pub opening: Vec<(String, String)>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Sum {
+    pub resource: usize,
+    pub field: String,
+    pub filter: Vec<(String, serde_json::Value)>,
+}

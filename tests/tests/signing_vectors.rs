@@ -1,0 +1,221 @@
+//! Signatures of the generated crates against values computed independently from the
+//! providers' documented formulas (Python's hmac/hashlib/urllib, see the comments), and the
+//! clients' requests as they arrive at a real HTTP server on 127.0.0.1.
+
+use payspec_tests::capture_one;
+
+/// The Tegro createOrder body of the API reference, written as Python's `json.dumps` does
+/// (with the nonce fixed).
+const TEGRO_DOC_BODY: &str = r#"{"shop_id": "1913EA9D9351469B1E5D852A", "nonce": 1613435880, "currency": "RUB", "amount": 1200, "order_id": "test order", "payment_system": 5, "fields": {"email": "user@email.ru", "phone": "79111231212"}, "receipt": {"items": [{"name": "test item 1", "count": 1, "price": 600}, {"name": "test item 2", "count": 1, "price": 600}]}}"#;
+
+/// hmac.new(b"EEFA1913EA9D9351469B1E5D852A", TEGRO_DOC_BODY, hashlib.sha256).hexdigest()
+const TEGRO_DOC_HMAC: &str = "ab0f4c22efa20265a014dae8eec6f076f7d9d0b30e3c40c7f9b516ca7faeaf60";
+
+fn no_fields(_: &str) -> Option<String> {
+    None
+}
+
+#[test]
+fn tegro_hmac_of_the_documented_body() {
+    let creds = |c: &str| (c == "api_key").then(|| "EEFA1913EA9D9351469B1E5D852A".to_string());
+    let src = tegro_money::signing::Source {
+        body: TEGRO_DOC_BODY.as_bytes(),
+        fields: &no_fields,
+        form: &[],
+    };
+    let sig = tegro_money::signing::compute(&tegro_money::auth::API, &creds, &src).unwrap();
+    assert_eq!(sig, TEGRO_DOC_HMAC);
+    assert_eq!(
+        tegro_money::signing::header_value(&tegro_money::auth::API, &sig),
+        format!("Bearer {TEGRO_DOC_HMAC}")
+    );
+}
+
+#[test]
+fn tegro_notification_md5_over_sorted_php_query() {
+    // urlencode(sorted(fields), quote_via=quote_plus) + "TEGRO-DEMO-SECRET", md5 hex:
+    // amount=1200.00&currency=RUB&order_id=test+order+%231&payment_system=5&shop_id=1913EA9D9351469B1E5D852A&test=1
+    let form: Vec<(String, String)> = [
+        ("shop_id", "1913EA9D9351469B1E5D852A"),
+        ("amount", "1200.00"),
+        ("order_id", "test order #1"),
+        ("payment_system", "5"),
+        ("currency", "RUB"),
+        ("test", "1"),
+    ]
+    .iter()
+    .map(|(k, v)| (k.to_string(), v.to_string()))
+    .collect();
+    let creds = |c: &str| (c == "secret_key").then(|| "TEGRO-DEMO-SECRET".to_string());
+    let body = tegro_money::http::form_encode(&form);
+    let src = tegro_money::signing::Source {
+        body: body.as_bytes(),
+        fields: &no_fields,
+        form: &form,
+    };
+    let sig =
+        tegro_money::signing::compute(&tegro_money::auth::NOTIFICATION, &creds, &src).unwrap();
+    assert_eq!(sig, "4cd659949ef7547a5a3a646fa5b7ec9f");
+
+    // The merchant-side helper accepts it, typed, and refuses a tampered copy.
+    let mut signed = form.clone();
+    signed.push(("sign".into(), sig));
+    let body = tegro_money::http::form_encode(&signed);
+    let headers = reqwest::header::HeaderMap::new();
+    let n = tegro_money::webhooks::PaymentNotification::verify(
+        "TEGRO-DEMO-SECRET",
+        &headers,
+        body.as_bytes(),
+    )
+    .unwrap();
+    assert_eq!(n.amount.to_string(), "1200.00");
+    assert_eq!(n.order_id, "test order #1");
+    assert_eq!(n.currency, tegro_money::types::Currency::Rub);
+    let tampered = body.replace("1200.00", "1300.00");
+    assert!(
+        tegro_money::webhooks::PaymentNotification::verify(
+            "TEGRO-DEMO-SECRET",
+            &headers,
+            tampered.as_bytes()
+        )
+        .is_err()
+    );
+    assert!(
+        tegro_money::webhooks::PaymentNotification::verify("wrong", &headers, body.as_bytes())
+            .is_err()
+    );
+}
+
+#[tokio::test]
+async fn tegro_client_signs_the_exact_bytes_it_sends() {
+    use tegro_money::requests::CreateOrderRequest;
+    use tegro_money::types::{Currency, OrderFields};
+    let (url, rx) = capture_one(200, r#"{"type":"success","desc":"","data":{"id":755555,"url":"https://tegro.money/pay/complete/755555/x/"}}"#).await;
+    let client = tegro_money::Client::new(tegro_money::Credentials::sample()).with_base_url(url);
+    let request = CreateOrderRequest::new(
+        Currency::Rub,
+        "1200.50".parse().unwrap(),
+        "order-1".into(),
+        5,
+    )
+    .with_fields(OrderFields::new().with_email("user@email.ru".into()));
+    let created = client.create_order(&request).await.unwrap();
+    assert_eq!(created.id, 755555);
+
+    let got = rx.await.unwrap();
+    assert_eq!(
+        (got.method.as_str(), got.target.as_str()),
+        ("POST", "/createOrder/")
+    );
+    let body = String::from_utf8(got.body.clone()).unwrap();
+    assert!(
+        body.starts_with(r#"{"shop_id":"1913EA9D9351469B1E5D852A","nonce":"#),
+        "{body}"
+    );
+    assert!(
+        body.contains(r#""amount":1200.50"#),
+        "money stays an exact JSON number: {body}"
+    );
+    // Independent HMAC over the bytes as received.
+    use hmac::{KeyInit, Mac};
+    let mut mac =
+        hmac::Hmac::<sha2::Sha256>::new_from_slice(b"EEFA1913EA9D9351469B1E5D852A").unwrap();
+    mac.update(&got.body);
+    let want = format!("Bearer {}", hex::encode(mac.finalize().into_bytes()));
+    assert_eq!(got.header("authorization"), Some(want.as_str()));
+}
+
+#[tokio::test]
+async fn tegro_nonces_strictly_increase_across_tasks() {
+    let n = 40;
+    let (url, mut rx) = payspec_tests::capture(
+        n,
+        200,
+        r#"{"type":"success","desc":"","data":{"user_id":1,"balance":{}}}"#,
+    )
+    .await;
+    let client = tegro_money::Client::new(tegro_money::Credentials::sample()).with_base_url(url);
+    let mut tasks = Vec::new();
+    for _ in 0..n {
+        let c = client.clone();
+        tasks.push(tokio::spawn(async move { c.balance().await.map(|_| ()) }));
+    }
+    for t in tasks {
+        t.await.unwrap().unwrap();
+    }
+    let mut nonces = Vec::new();
+    for _ in 0..n {
+        let got = rx.recv().await.unwrap();
+        let v: serde_json::Value = serde_json::from_slice(&got.body).unwrap();
+        nonces.push(v["nonce"].as_u64().unwrap());
+    }
+    nonces.sort_unstable();
+    nonces.dedup();
+    assert_eq!(nonces.len(), n, "every request has its own nonce");
+}
+
+#[test]
+fn tegro_envelope_errors_become_provider_errors() {
+    let body = br#"{"type":"error","desc":"Wrong authorization token"}"#;
+    match tegro_money::error::unwrap_envelope::<tegro_money::types::Balance>(body) {
+        Err(tegro_money::Error::Api(e)) => {
+            assert_eq!(e.message.as_deref(), Some("Wrong authorization token"));
+            assert_eq!(e.status, 200);
+        }
+        other => panic!("{other:?}"),
+    }
+    match tegro_money::error::unwrap_envelope::<tegro_money::types::Balance>(b"<html>") {
+        Err(tegro_money::Error::Decode { body, .. }) => assert_eq!(body, "<html>"),
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn secrets_are_redacted_in_debug() {
+    let creds = tegro_money::Credentials::sample();
+    let shown = format!("{creds:?} {:?}", tegro_money::Client::new(creds.clone()));
+    assert!(!shown.contains("EEFA1913EA9D9351469B1E5D852A"), "{shown}");
+    assert!(
+        shown.contains("1913EA9D9351469B1E5D852A"),
+        "non-secret ids stay visible: {shown}"
+    );
+}
+
+#[tokio::test]
+async fn begateway_uses_basic_auth_and_path_parameters() {
+    let (url, rx) = capture_one(204, "").await;
+    let client =
+        begateway::Client::new(begateway::Credentials::new("1", "secret")).with_base_url(url);
+    let req = begateway::requests::UpdateProductRequest::new("prd/1 x".into()).with_amount(950);
+    client.update_product(&req).await.unwrap();
+    let got = rx.await.unwrap();
+    assert_eq!(
+        (got.method.as_str(), got.target.as_str()),
+        ("PUT", "/products/prd%2F1%20x")
+    );
+    // base64("1:secret")
+    assert_eq!(got.header("authorization"), Some("Basic MTpzZWNyZXQ="));
+    assert_eq!(String::from_utf8(got.body).unwrap(), r#"{"amount":950}"#);
+}
+
+#[tokio::test]
+async fn begateway_422_keeps_field_messages_and_raw_body() {
+    let body = r#"{"message":"Currency is unknown","errors":{"currency":["is not in ISO 4217 Alpha-3 format","is unknown ISO 4217 Alpha-3 code"]}}"#;
+    let (url, _rx) = capture_one(422, body).await;
+    let client =
+        begateway::Client::new(begateway::Credentials::new("1", "secret")).with_base_url(url);
+    let err = client
+        .get_product(&begateway::requests::GetProductRequest::new("prd_1".into()))
+        .await
+        .unwrap_err();
+    match &err {
+        begateway::Error::Api(e) => {
+            assert_eq!(e.status, 422);
+            assert_eq!(e.message.as_deref(), Some("Currency is unknown"));
+            assert_eq!(e.field_errors["currency"].len(), 2);
+            assert_eq!(e.body, body);
+        }
+        other => panic!("{other:?}"),
+    }
+    assert!(!err.is_retryable());
+}
