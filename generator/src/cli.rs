@@ -139,6 +139,7 @@ fn generate(files: Vec<PathBuf>, check_only: bool) -> ExitCode {
         eprintln!("error: no specs/ folder here or above; run payspec inside the repository");
         return ExitCode::from(2);
     };
+    let all_specs = files.is_empty();
     let files = if files.is_empty() {
         match spec_files_in(&root.join("specs")) {
             Ok(f) => f,
@@ -167,7 +168,12 @@ fn generate(files: Vec<PathBuf>, check_only: bool) -> ExitCode {
             return ExitCode::from(1);
         }
     };
-    let mut owned = crate::writer::generated_crates(&root);
+    // With every spec, crates whose spec is gone are stale; with named specs, only theirs.
+    let mut owned = if all_specs {
+        crate::writer::generated_crates(&root)
+    } else {
+        Vec::new()
+    };
     for c in &out.crates {
         if !owned.contains(c) {
             owned.push(c.clone());

@@ -115,11 +115,36 @@ fn rust_file(api: &Api, name: &str, tokens: TokenStream) -> Result<String, EmitE
         file: format!("{}/src/{name}", api.crate_name),
         message: format!("emitted code does not parse: {e}"),
     })?;
-    Ok(format!(
+    let text = format!(
         "{}\n{}",
         header("//", &api.spec_file),
         prettyplease::unparse(&file)
-    ))
+    );
+    Ok(rustfmt(&text).unwrap_or(text))
+}
+
+/// Passes formatted code through `rustfmt` so the committed crates are `cargo fmt` clean.
+/// Without rustfmt the prettyplease layout is kept (and `payspec check` on a machine that has
+/// rustfmt reports the difference).
+fn rustfmt(text: &str) -> Option<String> {
+    use std::io::Write;
+    use std::process::{Command, Stdio};
+    let mut child = Command::new("rustfmt")
+        .args(["--edition", "2024", "--emit", "stdout", "--quiet"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .ok()?;
+    let mut stdin = child.stdin.take()?;
+    let input = text.to_string();
+    let writer = std::thread::spawn(move || stdin.write_all(input.as_bytes()));
+    let out = child.wait_with_output().ok()?;
+    writer.join().ok()?.ok()?;
+    if !out.status.success() {
+        return None;
+    }
+    String::from_utf8(out.stdout).ok()
 }
 
 /// The `@generated` line that starts every generated file.

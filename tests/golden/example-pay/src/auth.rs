@@ -14,13 +14,11 @@ pub const SIGNED: crate::signing::Recipe = crate::signing::Recipe {
 pub const HOOK: crate::signing::Recipe = crate::signing::Recipe {
     algorithm: crate::signing::Algorithm::Sha256,
     key: None,
-    message: crate::signing::Message::Parts(
-        &[
-            crate::signing::Part::Field("id", crate::signing::Format::Raw),
-            crate::signing::Part::Credential("api_key"),
-            crate::signing::Part::Field("amount", crate::signing::Format::PythonFloat),
-        ],
-    ),
+    message: crate::signing::Message::Parts(&[
+        crate::signing::Part::Field("id", crate::signing::Format::Raw),
+        crate::signing::Part::Credential("api_key"),
+        crate::signing::Part::Field("amount", crate::signing::Format::PythonFloat),
+    ]),
     encoding: crate::signing::Encoding::Hex,
     header: Some("Signature"),
     template: "{signature}",

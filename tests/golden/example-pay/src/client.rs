@@ -12,10 +12,7 @@ pub struct Credentials {
 }
 impl Credentials {
     /// Credentials from their values.
-    pub fn new(
-        shop_id: impl Into<String>,
-        api_key: impl Into<crate::wire::Secret>,
-    ) -> Self {
+    pub fn new(shop_id: impl Into<String>, api_key: impl Into<crate::wire::Secret>) -> Self {
         Self {
             shop_id: shop_id.into(),
             api_key: api_key.into(),
@@ -63,18 +60,16 @@ impl Client {
                 http,
                 base_url: Self::PRODUCTION_URL.to_string(),
                 credentials,
-                nonce: std::sync::Arc::new(
-                    crate::wire::Nonce::new(crate::wire::NonceStyle::UnixMillis),
-                ),
+                nonce: std::sync::Arc::new(crate::wire::Nonce::new(
+                    crate::wire::NonceStyle::UnixMillis,
+                )),
             }),
         }
     }
     /// Sends requests to another base URL (a mock server, a proxy).
     pub fn with_base_url(mut self, base_url: impl Into<String>) -> Self {
         let url: String = base_url.into();
-        std::sync::Arc::make_mut(&mut self.inner).base_url = url
-            .trim_end_matches('/')
-            .to_string();
+        std::sync::Arc::make_mut(&mut self.inner).base_url = url.trim_end_matches('/').to_string();
         self
     }
     /// Uses a configured `reqwest::Client` (proxies, TLS settings, middleware).
@@ -145,13 +140,18 @@ impl Client {
     }
     /// Applies the `signed` auth scheme.
     fn authorize_signed(&self, out: &mut Outgoing) -> Result<(), Error> {
-        out.inject(
-            vec![
-                ("shop_id".to_string(), serde_json::Value::String(self.inner.credentials
-                .get("shop_id").unwrap_or_default())), ("nonce".to_string(),
-                serde_json::Value::from(self.inner.nonce.next()))
-            ],
-        );
+        out.inject(vec![
+            (
+                "shop_id".to_string(),
+                serde_json::Value::String(
+                    self.inner.credentials.get("shop_id").unwrap_or_default(),
+                ),
+            ),
+            (
+                "nonce".to_string(),
+                serde_json::Value::from(self.inner.nonce.next()),
+            ),
+        ]);
         let body = out.body_bytes();
         let form = out.form().to_vec();
         let probe = out.clone();
@@ -164,11 +164,10 @@ impl Client {
         };
         let signature = crate::signing::compute(&crate::auth::SIGNED, &creds, &src)
             .map_err(|e| Error::InvalidRequest(e.to_string()))?;
-        out.headers
-            .push((
-                "Authorization".to_string(),
-                crate::signing::header_value(&crate::auth::SIGNED, &signature),
-            ));
+        out.headers.push((
+            "Authorization".to_string(),
+            crate::signing::header_value(&crate::auth::SIGNED, &signature),
+        ));
         Ok(())
     }
     /// Create a payment.
@@ -181,8 +180,7 @@ impl Client {
         request.check().map_err(Error::InvalidRequest)?;
         let mut out = Outgoing::new(reqwest::Method::POST, "/payments".to_string());
         out.body = Body::Json(
-            serde_json::to_string(request)
-                .map_err(|e| Error::InvalidRequest(e.to_string()))?,
+            serde_json::to_string(request).map_err(|e| Error::InvalidRequest(e.to_string()))?,
         );
         self.authorize_signed(&mut out)?;
         let resp = self.execute(out).await?;
@@ -201,7 +199,10 @@ impl Client {
         request.check().map_err(Error::InvalidRequest)?;
         let mut out = Outgoing::new(
             reqwest::Method::GET,
-            format!("/payments/{}", crate ::http::path_segment(& request.id.to_string())),
+            format!(
+                "/payments/{}",
+                crate::http::path_segment(&request.id.to_string())
+            ),
         );
         self.authorize_signed(&mut out)?;
         let resp = self.execute(out).await?;

@@ -3,9 +3,8 @@
 /// Dates written as `\[year\]-\[month\]-\[day\] \[hour\]:\[minute\]:\[second\]`.
 pub struct DateTimeFormat1;
 impl DateTimeFormat1 {
-    const FORMAT: &'static [time::format_description::BorrowedFormatItem<'static>] = time::macros::format_description!(
-        "[year]-[month]-[day] [hour]:[minute]:[second]"
-    );
+    const FORMAT: &'static [time::format_description::BorrowedFormatItem<'static>] =
+        time::macros::format_description!("[year]-[month]-[day] [hour]:[minute]:[second]");
     /// The value as the provider writes it.
     pub fn text(v: &time::PrimitiveDateTime) -> String {
         v.format(Self::FORMAT).unwrap_or_default()
@@ -17,15 +16,10 @@ impl DateTimeFormat1 {
 }
 impl crate::wire::Codec for DateTimeFormat1 {
     type Value = time::PrimitiveDateTime;
-    fn serialize<S: serde::Serializer>(
-        v: &Self::Value,
-        s: S,
-    ) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(v: &Self::Value, s: S) -> Result<S::Ok, S::Error> {
         crate::wire::ser_datetime(v, Self::FORMAT, s)
     }
-    fn deserialize<'de, D: serde::Deserializer<'de>>(
-        d: D,
-    ) -> Result<Self::Value, D::Error> {
+    fn deserialize<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Self::Value, D::Error> {
         crate::wire::de_datetime(Self::FORMAT, d)
     }
 }
@@ -34,7 +28,8 @@ pub struct Rfc3339Format;
 impl Rfc3339Format {
     /// The value as the provider writes it.
     pub fn text(v: &time::OffsetDateTime) -> String {
-        v.format(&time::format_description::well_known::Rfc3339).unwrap_or_default()
+        v.format(&time::format_description::well_known::Rfc3339)
+            .unwrap_or_default()
     }
     /// Reads the provider's text.
     pub fn parse(s: &str) -> Result<time::OffsetDateTime, time::error::Parse> {
@@ -43,15 +38,10 @@ impl Rfc3339Format {
 }
 impl crate::wire::Codec for Rfc3339Format {
     type Value = time::OffsetDateTime;
-    fn serialize<S: serde::Serializer>(
-        v: &Self::Value,
-        s: S,
-    ) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(v: &Self::Value, s: S) -> Result<S::Ok, S::Error> {
         <crate::wire::Rfc3339 as crate::wire::Codec>::serialize(v, s)
     }
-    fn deserialize<'de, D: serde::Deserializer<'de>>(
-        d: D,
-    ) -> Result<Self::Value, D::Error> {
+    fn deserialize<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Self::Value, D::Error> {
         <crate::wire::Rfc3339 as crate::wire::Codec>::deserialize(d)
     }
 }

@@ -49,12 +49,14 @@ impl Error {
         const RETRYABLE: &[u16] = &[500u16];
         match self {
             Error::Transport(e) => e.is_timeout() || e.is_connect() || e.is_request(),
-            Error::Api(
-                e,
-            ) if {
-                let status = &e.status;
-                *status == 429 || *status >= 500 || RETRYABLE.contains(status)
-            } => true,
+            Error::Api(e)
+                if {
+                    let status = &e.status;
+                    *status == 429 || *status >= 500 || RETRYABLE.contains(status)
+                } =>
+            {
+                true
+            }
             Error::Api(_) => false,
             Error::Status { status, .. } => {
                 *status == 429 || *status >= 500 || RETRYABLE.contains(status)
@@ -119,10 +121,7 @@ impl std::error::Error for Error {
 pub fn decode<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, Error> {
     serde_json::from_slice(body).map_err(|e| Error::decode(&e, body))
 }
-fn at<'v>(
-    v: &'v serde_json::Value,
-    path: Option<&[&str]>,
-) -> Option<&'v serde_json::Value> {
+fn at<'v>(v: &'v serde_json::Value, path: Option<&[&str]>) -> Option<&'v serde_json::Value> {
     let mut cur = v;
     for seg in path? {
         cur = cur.get(*seg)?;
@@ -143,23 +142,19 @@ pub fn from_response(status: u16, body: &[u8]) -> Error {
     if let Some(serde_json::Value::Object(m)) = at(&v, None) {
         for (k, msgs) in m {
             let list = match msgs {
-                serde_json::Value::Array(a) => {
-                    a.iter().map(crate::http::value_text).collect()
-                }
-                other => vec![crate ::http::value_text(other)],
+                serde_json::Value::Array(a) => a.iter().map(crate::http::value_text).collect(),
+                other => vec![crate::http::value_text(other)],
             };
             field_errors.insert(k.clone(), list);
         }
     }
-    Error::Api(
-        Box::new(ApiError {
-            status,
-            code: text(Some(&["code"][..])),
-            message: text(Some(&["message"][..])),
-            validation_path: text(None),
-            validation_message: text(None),
-            field_errors,
-            body: raw,
-        }),
-    )
+    Error::Api(Box::new(ApiError {
+        status,
+        code: text(Some(&["code"][..])),
+        message: text(Some(&["message"][..])),
+        validation_path: text(None),
+        validation_message: text(None),
+        field_errors,
+        body: raw,
+    }))
 }

@@ -58,9 +58,7 @@ impl Outgoing {
             Body::Json(json) => {
                 let first: Vec<String> = members
                     .iter()
-                    .map(|(k, v)| {
-                        format!("{}:{}", serde_json::Value::String(k.clone()), v)
-                    })
+                    .map(|(k, v)| format!("{}:{}", serde_json::Value::String(k.clone()), v))
                     .collect();
                 *json = crate::wire::splice_object(&first.join(","), json);
             }
@@ -72,9 +70,9 @@ impl Outgoing {
                 front.append(pairs);
                 *pairs = front;
             }
-            Body::None => {
-                self.query.extend(members.into_iter().map(|(k, v)| (k, value_text(&v))))
-            }
+            Body::None => self
+                .query
+                .extend(members.into_iter().map(|(k, v)| (k, value_text(&v)))),
         }
     }
     /// A message field as wire text: query parameters, then the body's top-level members.
@@ -84,9 +82,10 @@ impl Outgoing {
         }
         match &self.body {
             Body::Json(json) => json_member_text(json.as_bytes(), wire),
-            Body::Form(pairs) => {
-                pairs.iter().find(|(k, _)| k == wire).map(|(_, v)| v.clone())
-            }
+            Body::Form(pairs) => pairs
+                .iter()
+                .find(|(k, _)| k == wire)
+                .map(|(_, v)| v.clone()),
             Body::None => None,
         }
     }
@@ -101,10 +100,8 @@ pub fn value_text(v: &serde_json::Value) -> String {
 /// A top-level member of a JSON object body as text: strings unquoted, numbers exactly as
 /// written, other values as JSON.
 pub fn json_member_text(body: &[u8], wire: &str) -> Option<String> {
-    let members: BTreeMap<String, Box<serde_json::value::RawValue>> = serde_json::from_slice(
-            body,
-        )
-        .ok()?;
+    let members: BTreeMap<String, Box<serde_json::value::RawValue>> =
+        serde_json::from_slice(body).ok()?;
     let raw = members.get(wire)?.get();
     if raw.starts_with('"') {
         serde_json::from_str::<String>(raw).ok()

@@ -128,9 +128,7 @@ pub fn message(
                     match fmt {
                         Format::Raw => out.push_str(&v),
                         Format::PythonFloat => {
-                            out.push_str(
-                                &wire::python_float(&v).ok_or(SignError::NotANumber(f))?,
-                            )
+                            out.push_str(&wire::python_float(&v).ok_or(SignError::NotANumber(f))?)
                         }
                     }
                 }
@@ -175,19 +173,15 @@ pub fn compute(
         Algorithm::Sha256 => wire::sha256_hex(&msg),
         Algorithm::Md5 => wire::md5_hex(&msg),
         Algorithm::RsaSha256 => {
-            return Err(
-                SignError::BadKey(
-                    "RSA signatures need a private key: use crate::rsa_keys::sign".into(),
-                ),
-            );
+            return Err(SignError::BadKey(
+                "RSA signatures need a private key: use crate::rsa_keys::sign".into(),
+            ));
         }
     };
-    Ok(
-        match recipe.encoding {
-            Encoding::Hex => hex,
-            Encoding::Base64 => base64_encode(&hex_bytes(&hex)),
-        },
-    )
+    Ok(match recipe.encoding {
+        Encoding::Hex => hex,
+        Encoding::Base64 => base64_encode(&hex_bytes(&hex)),
+    })
 }
 /// The header value carrying a signature.
 pub fn header_value(recipe: &Recipe, signature: &str) -> String {
@@ -203,7 +197,10 @@ pub fn received<'a>(
         return field;
     }
     let value = header?;
-    let (before, after) = recipe.template.split_once("{signature}").unwrap_or(("", ""));
+    let (before, after) = recipe
+        .template
+        .split_once("{signature}")
+        .unwrap_or(("", ""));
     value.strip_prefix(before)?.strip_suffix(after)
 }
 /// Checks a received signature in constant time.
@@ -228,7 +225,10 @@ pub fn verify(
 }
 /// `Basic base64(user:password)`.
 pub fn basic_auth(user: &str, password: &str) -> String {
-    format!("Basic {}", base64_encode(format!("{user}:{password}") .as_bytes()))
+    format!(
+        "Basic {}",
+        base64_encode(format!("{user}:{password}").as_bytes())
+    )
 }
 /// Checks an `Authorization: Basic ...` header in constant time.
 pub fn verify_basic(header: Option<&str>, user: &str, password: &str) -> bool {
@@ -238,7 +238,8 @@ pub fn verify_basic(header: Option<&str>, user: &str, password: &str) -> bool {
 fn hex_bytes(hex: &str) -> Vec<u8> {
     (0..hex.len() / 2)
         .filter_map(|i| {
-            hex.get(i * 2..i * 2 + 2).and_then(|b| u8::from_str_radix(b, 16).ok())
+            hex.get(i * 2..i * 2 + 2)
+                .and_then(|b| u8::from_str_radix(b, 16).ok())
         })
         .collect()
 }

@@ -74,16 +74,12 @@ impl Paid {
             form: &pairs,
         };
         crate::signing::verify(
-                &crate::auth::HOOK,
-                &creds,
-                &src,
-                crate::signing::received(
-                    &crate::auth::HOOK,
-                    header(headers, "Signature"),
-                    None,
-                ),
-            )
-            .map_err(WebhookError::Signature)?;
+            &crate::auth::HOOK,
+            &creds,
+            &src,
+            crate::signing::received(&crate::auth::HOOK, header(headers, "Signature"), None),
+        )
+        .map_err(WebhookError::Signature)?;
         let _ = (&fields, &creds);
         Self::parse(body)
     }
@@ -95,23 +91,18 @@ impl Paid {
     }
     /// The headers and body the provider sends for this webhook, signed with `creds`
     /// (credential name → value; for RSA, `<key>_private` holds the PKCS#8 private key).
-    pub fn signed(
-        &self,
-        creds: impl Fn(&str) -> Option<String>,
-    ) -> Result<Signed, WebhookError> {
+    pub fn signed(&self, creds: impl Fn(&str) -> Option<String>) -> Result<Signed, WebhookError> {
         #[allow(unused_mut)]
-        let mut headers: Vec<(String, String)> = vec![
-            ("Content-Type".to_string(), "application/json".to_string())
-        ];
+        let mut headers: Vec<(String, String)> =
+            vec![("Content-Type".to_string(), "application/json".to_string())];
         #[allow(unused_mut)]
         let mut pairs: Vec<(String, String)> = Vec::new();
-        let json = serde_json::to_string(self)
-            .map_err(|e| WebhookError::Malformed(e.to_string()))?;
+        let json =
+            serde_json::to_string(self).map_err(|e| WebhookError::Malformed(e.to_string()))?;
         let body_of = |_pairs: &[(String, String)]| json.clone().into_bytes();
-        let field_of = |_pairs: &[(String, String)], body: &[u8], w: &str| crate::http::json_member_text(
-            body,
-            w,
-        );
+        let field_of = |_pairs: &[(String, String)], body: &[u8], w: &str| {
+            crate::http::json_member_text(body, w)
+        };
         let body_now = body_of(&pairs);
         let fields = |w: &str| field_of(&pairs, &body_now, w);
         let src = crate::signing::Source {
@@ -119,23 +110,19 @@ impl Paid {
             fields: &fields,
             form: &pairs,
         };
-        let signature = if crate::auth::HOOK.algorithm
-            == crate::signing::Algorithm::RsaSha256
-        {
-            let pem = creds("_private")
-                .ok_or(
-                    WebhookError::Signature(SignError::MissingCredential("_private")),
-                )?;
+        let signature = if crate::auth::HOOK.algorithm == crate::signing::Algorithm::RsaSha256 {
+            let pem = creds("_private").ok_or(WebhookError::Signature(
+                SignError::MissingCredential("_private"),
+            ))?;
             crate::rsa_keys::sign(&pem, &body_now).map_err(WebhookError::Signature)?
         } else {
             crate::signing::compute(&crate::auth::HOOK, &creds, &src)
                 .map_err(WebhookError::Signature)?
         };
-        headers
-            .push((
-                "Signature".to_string(),
-                crate::signing::header_value(&crate::auth::HOOK, &signature),
-            ));
+        headers.push((
+            "Signature".to_string(),
+            crate::signing::header_value(&crate::auth::HOOK, &signature),
+        ));
         let _ = (&field_of, &creds);
         Ok((headers, body_of(&pairs)))
     }

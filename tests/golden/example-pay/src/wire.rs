@@ -8,16 +8,16 @@
 //! panics. The number codecs read JSON numbers through [`serde_json::value::RawValue`], so
 //! they work when deserializing with `serde_json::from_str` / `from_slice` (which is how the
 //! generated clients read bodies), not from an already parsed `serde_json::Value`.
+use rust_decimal::Decimal;
+use serde::de::{self, Deserialize, Deserializer, Visitor};
+use serde::ser::{self, Serialize, Serializer};
+use serde_json::value::RawValue;
 use std::collections::BTreeMap;
 use std::fmt;
 use std::hash::{Hash, Hasher};
 use std::marker::PhantomData;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{SystemTime, UNIX_EPOCH};
-use rust_decimal::Decimal;
-use serde::de::{self, Deserialize, Deserializer, Visitor};
-use serde::ser::{self, Serialize, Serializer};
-use serde_json::value::RawValue;
 use time::format_description::BorrowedFormatItem;
 use time::format_description::well_known;
 use time::{Date, OffsetDateTime, PrimitiveDateTime};
@@ -67,19 +67,14 @@ pub fn de_one<'de, C: Codec, D: Deserializer<'de>>(d: D) -> Result<C::Value, D::
     C::deserialize(d)
 }
 /// Writes an `Option<T>` with codec `C`: `None` as `null`.
-pub fn ser_opt<C: Codec, S: Serializer>(
-    v: &Option<C::Value>,
-    s: S,
-) -> Result<S::Ok, S::Error> {
+pub fn ser_opt<C: Codec, S: Serializer>(v: &Option<C::Value>, s: S) -> Result<S::Ok, S::Error> {
     match v {
         Some(x) => s.serialize_some(&with::<C>(x)),
         None => s.serialize_none(),
     }
 }
 /// Reads an `Option<T>` with codec `C`: `null` as `None`.
-pub fn de_opt<'de, C: Codec, D: Deserializer<'de>>(
-    d: D,
-) -> Result<Option<C::Value>, D::Error> {
+pub fn de_opt<'de, C: Codec, D: Deserializer<'de>>(d: D) -> Result<Option<C::Value>, D::Error> {
     Ok(Option::<DeWith<C>>::deserialize(d)?.map(|w| w.0))
 }
 /// Writes an `Option<Option<T>>` with codec `C`: `Some(None)` as `null`. The outer `None`
@@ -102,17 +97,15 @@ pub fn de_opt2<'de, C: Codec, D: Deserializer<'de>>(
     de_opt::<C, D>(d).map(Some)
 }
 /// Writes a `Vec<T>` with codec `C` for each element.
-pub fn ser_vec<C: Codec, S: Serializer>(
-    v: &[C::Value],
-    s: S,
-) -> Result<S::Ok, S::Error> {
+pub fn ser_vec<C: Codec, S: Serializer>(v: &[C::Value], s: S) -> Result<S::Ok, S::Error> {
     SeqWith::<C>(v, PhantomData).serialize(s)
 }
 /// Reads a `Vec<T>` with codec `C` for each element.
-pub fn de_vec<'de, C: Codec, D: Deserializer<'de>>(
-    d: D,
-) -> Result<Vec<C::Value>, D::Error> {
-    Ok(Vec::<DeWith<C>>::deserialize(d)?.into_iter().map(|w| w.0).collect())
+pub fn de_vec<'de, C: Codec, D: Deserializer<'de>>(d: D) -> Result<Vec<C::Value>, D::Error> {
+    Ok(Vec::<DeWith<C>>::deserialize(d)?
+        .into_iter()
+        .map(|w| w.0)
+        .collect())
 }
 /// Writes a `BTreeMap<String, T>` with codec `C` for each value.
 pub fn ser_map<C: Codec, S: Serializer>(
@@ -125,12 +118,10 @@ pub fn ser_map<C: Codec, S: Serializer>(
 pub fn de_map<'de, C: Codec, D: Deserializer<'de>>(
     d: D,
 ) -> Result<BTreeMap<String, C::Value>, D::Error> {
-    Ok(
-        BTreeMap::<String, DeWith<C>>::deserialize(d)?
-            .into_iter()
-            .map(|(k, w)| (k, w.0))
-            .collect(),
-    )
+    Ok(BTreeMap::<String, DeWith<C>>::deserialize(d)?
+        .into_iter()
+        .map(|(k, w)| (k, w.0))
+        .collect())
 }
 /// Writes an `Option<Vec<T>>` with codec `C` for each element: `None` as `null`.
 pub fn ser_opt_vec<C: Codec, S: Serializer>(
@@ -146,10 +137,7 @@ pub fn ser_opt_vec<C: Codec, S: Serializer>(
 pub fn de_opt_vec<'de, C: Codec, D: Deserializer<'de>>(
     d: D,
 ) -> Result<Option<Vec<C::Value>>, D::Error> {
-    Ok(
-        Option::<Vec<DeWith<C>>>::deserialize(d)?
-            .map(|v| v.into_iter().map(|w| w.0).collect()),
-    )
+    Ok(Option::<Vec<DeWith<C>>>::deserialize(d)?.map(|v| v.into_iter().map(|w| w.0).collect()))
 }
 /// Writes an `Option<BTreeMap<String, T>>` with codec `C` for each value: `None` as `null`.
 pub fn ser_opt_map<C: Codec, S: Serializer>(
@@ -165,10 +153,8 @@ pub fn ser_opt_map<C: Codec, S: Serializer>(
 pub fn de_opt_map<'de, C: Codec, D: Deserializer<'de>>(
     d: D,
 ) -> Result<Option<BTreeMap<String, C::Value>>, D::Error> {
-    Ok(
-        Option::<BTreeMap<String, DeWith<C>>>::deserialize(d)?
-            .map(|m| m.into_iter().map(|(k, w)| (k, w.0)).collect()),
-    )
+    Ok(Option::<BTreeMap<String, DeWith<C>>>::deserialize(d)?
+        .map(|m| m.into_iter().map(|(k, w)| (k, w.0)).collect()))
 }
 /// Untrusted text shortened for an error message.
 fn shown(t: &str) -> String {
@@ -189,10 +175,7 @@ impl Visitor<'_> for TextVisitor<'_> {
         Ok(v.to_owned())
     }
 }
-fn de_text<'de, D: Deserializer<'de>>(
-    d: D,
-    expecting: &str,
-) -> Result<String, D::Error> {
+fn de_text<'de, D: Deserializer<'de>>(d: D, expecting: &str) -> Result<String, D::Error> {
     d.deserialize_str(TextVisitor(expecting))
 }
 /// What a raw JSON value turned out to be.
@@ -206,7 +189,9 @@ fn de_raw<'de, D: Deserializer<'de>>(d: D) -> Result<RawText, D::Error> {
     let raw = Box::<RawValue>::deserialize(d)?;
     let t = raw.get();
     if t.starts_with('"') {
-        serde_json::from_str::<String>(t).map(RawText::Str).map_err(de::Error::custom)
+        serde_json::from_str::<String>(t)
+            .map(RawText::Str)
+            .map_err(de::Error::custom)
     } else {
         Ok(RawText::Other(t.to_owned()))
     }
@@ -311,10 +296,15 @@ fn parse_decimal(text: &str) -> Result<Decimal, &'static str> {
     Ok(d)
 }
 fn decimal_error<E: de::Error>(expected: &str, found: &str, why: &str) -> E {
-    E::custom(format!("expected {expected}, found `{}`: {why}", shown(found)))
+    E::custom(format!(
+        "expected {expected}, found `{}`: {why}",
+        shown(found)
+    ))
 }
 fn ser_decimal_number<S: Serializer>(v: &Decimal, s: S) -> Result<S::Ok, S::Error> {
-    raw_number(v.to_string()).map_err(ser::Error::custom)?.serialize(s)
+    raw_number(v.to_string())
+        .map_err(ser::Error::custom)?
+        .serialize(s)
 }
 fn de_decimal_raw<'de, D: Deserializer<'de>>(
     d: D,
@@ -324,21 +314,16 @@ fn de_decimal_raw<'de, D: Deserializer<'de>>(
 ) -> Result<Decimal, D::Error> {
     match de_raw(d)? {
         RawText::Str(t) if string => {
-            parse_decimal(&t)
-                .map_err(|why| decimal_error(expected, &format!("\"{t}\""), why))
+            parse_decimal(&t).map_err(|why| decimal_error(expected, &format!("\"{t}\""), why))
         }
         RawText::Other(t) if number && is_json_number(&t) => {
             parse_decimal(&t).map_err(|why| decimal_error(expected, &t, why))
         }
-        RawText::Str(t) => {
-            Err(
-                decimal_error(
-                    expected,
-                    &format!("\"{t}\""),
-                    "a string where a number belongs",
-                ),
-            )
-        }
+        RawText::Str(t) => Err(decimal_error(
+            expected,
+            &format!("\"{t}\""),
+            "a string where a number belongs",
+        )),
         RawText::Other(t) => Err(decimal_error(expected, &t, "wrong kind of value")),
     }
 }
@@ -364,8 +349,7 @@ impl Codec for DecimalString {
     fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Decimal, D::Error> {
         const EXPECTED: &str = "a decimal as a JSON string";
         let t = de_text(d, EXPECTED)?;
-        parse_decimal(&t)
-            .map_err(|why| decimal_error(EXPECTED, &format!("\"{t}\""), why))
+        parse_decimal(&t).map_err(|why| decimal_error(EXPECTED, &format!("\"{t}\""), why))
     }
 }
 /// A decimal read from a JSON number or string, written as a number.
@@ -391,10 +375,12 @@ impl Codec for DecimalStringOrNumber {
     }
 }
 fn parse_int<E: de::Error>(t: &str, expected: &str) -> Result<i64, E> {
-    t.parse::<i64>()
-        .map_err(|e| {
-            E::custom(format!("expected {expected}, found `\"{}\"`: {e}", shown(t)))
-        })
+    t.parse::<i64>().map_err(|e| {
+        E::custom(format!(
+            "expected {expected}, found `\"{}\"`: {e}",
+            shown(t)
+        ))
+    })
 }
 /// Reads an integer from a JSON number or a string holding one.
 struct IntVisitor;
@@ -407,8 +393,7 @@ impl Visitor<'_> for IntVisitor {
         Ok(v)
     }
     fn visit_u64<E: de::Error>(self, v: u64) -> Result<i64, E> {
-        i64::try_from(v)
-            .map_err(|_| E::custom(format!("integer {v} is out of range for i64")))
+        i64::try_from(v).map_err(|_| E::custom(format!("integer {v} is out of range for i64")))
     }
     fn visit_str<E: de::Error>(self, v: &str) -> Result<i64, E> {
         parse_int(v, "an integer")
@@ -465,12 +450,12 @@ where
         None => format!("{what} string"),
     };
     let t = de_text(d, &expected)?;
-    parse(&t)
-        .map_err(|e| {
-            de::Error::custom(
-                format!("expected {expected}, found `\"{}\"`: {e}", shown(& t)),
-            )
-        })
+    parse(&t).map_err(|e| {
+        de::Error::custom(format!(
+            "expected {expected}, found `\"{}\"`: {e}",
+            shown(&t)
+        ))
+    })
 }
 const EXAMPLE_DATETIME: PrimitiveDateTime = time::macros::datetime!(
     2024 - 01 - 31 13 : 45 : 30.123
@@ -489,7 +474,9 @@ pub fn de_datetime<'de, D: Deserializer<'de>>(
     d: D,
 ) -> Result<PrimitiveDateTime, D::Error> {
     let example = EXAMPLE_DATETIME.format(fmt).ok();
-    de_time(d, "a date-time", example, |t| { PrimitiveDateTime::parse(t, fmt) })
+    de_time(d, "a date-time", example, |t| {
+        PrimitiveDateTime::parse(t, fmt)
+    })
 }
 /// Writes a date-time with offset in format `fmt`.
 pub fn ser_offset_datetime<S: Serializer>(
@@ -532,18 +519,17 @@ impl Codec for Rfc3339 {
         s.serialize_str(&v.format(&well_known::Rfc3339).map_err(ser::Error::custom)?)
     }
     fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<OffsetDateTime, D::Error> {
-        let example = EXAMPLE_DATETIME.assume_utc().format(&well_known::Rfc3339).ok();
-        de_time(
-            d,
-            "an RFC 3339 date-time",
-            example,
-            |t| { OffsetDateTime::parse(t, &well_known::Rfc3339) },
-        )
+        let example = EXAMPLE_DATETIME
+            .assume_utc()
+            .format(&well_known::Rfc3339)
+            .ok();
+        de_time(d, "an RFC 3339 date-time", example, |t| {
+            OffsetDateTime::parse(t, &well_known::Rfc3339)
+        })
     }
 }
-const ISO_DATE: &[BorrowedFormatItem<'static>] = time::macros::format_description!(
-    "[year]-[month]-[day]"
-);
+const ISO_DATE: &[BorrowedFormatItem<'static>] =
+    time::macros::format_description!("[year]-[month]-[day]");
 /// A calendar date as `YYYY-MM-DD`.
 pub struct IsoDate;
 impl Codec for IsoDate {
@@ -626,7 +612,9 @@ impl Hash for StringOrNumber {
 impl Serialize for StringOrNumber {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         if self.number {
-            raw_number(self.text.clone()).map_err(ser::Error::custom)?.serialize(s)
+            raw_number(self.text.clone())
+                .map_err(ser::Error::custom)?
+                .serialize(s)
         } else {
             s.serialize_str(&self.text)
         }
@@ -635,28 +623,17 @@ impl Serialize for StringOrNumber {
 impl<'de> Deserialize<'de> for StringOrNumber {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         match de_raw(d)? {
-            RawText::Str(text) => {
-                Ok(StringOrNumber {
-                    text,
-                    number: false,
-                })
-            }
+            RawText::Str(text) => Ok(StringOrNumber {
+                text,
+                number: false,
+            }),
             RawText::Other(text) if is_json_number(&text) => {
-                Ok(StringOrNumber {
-                    text,
-                    number: true,
-                })
+                Ok(StringOrNumber { text, number: true })
             }
-            RawText::Other(t) => {
-                Err(
-                    de::Error::custom(
-                        format!(
-                            "expected an id (a JSON string or number), found `{}`",
-                            shown(& t)
-                        ),
-                    ),
-                )
-            }
+            RawText::Other(t) => Err(de::Error::custom(format!(
+                "expected an id (a JSON string or number), found `{}`",
+                shown(&t)
+            ))),
         }
     }
 }
@@ -723,11 +700,11 @@ impl Nonce {
     }
     /// The next value: `max(now, previous + 1)`.
     pub fn next(&self) -> u64 {
-        let since = SystemTime::now().duration_since(UNIX_EPOCH).unwrap_or_default();
+        let since = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .unwrap_or_default();
         let now = match self.style {
-            NonceStyle::UnixMillis => {
-                u64::try_from(since.as_millis()).unwrap_or(u64::MAX)
-            }
+            NonceStyle::UnixMillis => u64::try_from(since.as_millis()).unwrap_or(u64::MAX),
             NonceStyle::UnixSeconds => since.as_secs(),
         };
         let step = |last: u64| now.max(last.saturating_add(1));
@@ -842,7 +819,11 @@ pub fn splice_object(first: &str, rest_json: &str) -> String {
     if first.is_empty() {
         return rest_json.to_owned();
     }
-    let sep = if rest.trim_start().starts_with('}') { "" } else { "," };
+    let sep = if rest.trim_start().starts_with('}') {
+        ""
+    } else {
+        ","
+    };
     format!("{{{first}{sep}{rest}")
 }
 /// `Option<Option<T>>` for fields that may be absent (outer `None`, with `#[serde(default)]`)
@@ -877,7 +858,7 @@ mod tests {
         ] {
             let v: Opt2 = serde_json::from_str(json)?;
             assert_eq!(v.a, want);
-            assert_eq!(serde_json::to_string(& v) ?, json);
+            assert_eq!(serde_json::to_string(&v)?, json);
         }
         Ok(())
     }
@@ -897,18 +878,29 @@ mod tests {
     }
     #[test]
     fn decimal_number() -> R {
-        for t in ["1.10", "12345678901234567890.123", "-0.5", "64.18000000", "0"] {
+        for t in [
+            "1.10",
+            "12345678901234567890.123",
+            "-0.5",
+            "64.18000000",
+            "0",
+        ] {
             let json = format!(r#"{{"n":{t}}}"#);
             let v: Num = serde_json::from_str(&json)?;
-            assert_eq!(serde_json::to_string(& v) ?, json);
+            assert_eq!(serde_json::to_string(&v)?, json);
         }
         for (t, want) in [("1e3", "1000"), ("1.5E-2", "0.015"), ("2.50e+1", "25.0")] {
             let v: Num = serde_json::from_str(&format!(r#"{{"n":{t}}}"#))?;
             assert_eq!(v.n.to_string(), want);
         }
-        let err = serde_json::from_str::<Num>(r#"{"n":"1.5"}"#).err().ok_or("accepted")?;
-        assert!(err.to_string().contains("expected a decimal as a JSON number"));
-        assert!(serde_json::from_str::< Num > (r#"{"n":1e400}"#).is_err());
+        let err = serde_json::from_str::<Num>(r#"{"n":"1.5"}"#)
+            .err()
+            .ok_or("accepted")?;
+        assert!(
+            err.to_string()
+                .contains("expected a decimal as a JSON number")
+        );
+        assert!(serde_json::from_str::<Num>(r#"{"n":1e400}"#).is_err());
         Ok(())
     }
     #[derive(Serialize, Deserialize)]
@@ -955,13 +947,13 @@ mod tests {
         let json = r#"{"s":"64.18000000","v":[1.10,"2.00"],"m":{"x":"3.0","y":4.50},"i":["7",8],"j":{"a":"-9","b":10},"k":"11"}"#;
         let v: Mixed = serde_json::from_str(json)?;
         let out = r#"{"s":"64.18000000","v":[1.10,2.00],"m":{"x":"3.0","y":"4.50"},"i":["7","8"],"j":{"a":-9,"b":10},"k":"11"}"#;
-        assert_eq!(serde_json::to_string(& v) ?, out);
+        assert_eq!(serde_json::to_string(&v)?, out);
         let bad = json.replace(r#""s":"64.18000000""#, r#""s":64.18"#);
-        let err = serde_json::from_str::<Mixed>(&bad).err().ok_or("accepted")?;
+        let err = serde_json::from_str::<Mixed>(&bad)
+            .err()
+            .ok_or("accepted")?;
         assert!(err.to_string().contains("a decimal as a JSON string"));
-        assert!(
-            serde_json::from_str::< Mixed > (& json.replace("\"11\"", "\"1x\"")).is_err()
-        );
+        assert!(serde_json::from_str::<Mixed>(&json.replace("\"11\"", "\"1x\"")).is_err());
         Ok(())
     }
     #[derive(Serialize, Deserialize)]
@@ -978,32 +970,21 @@ mod tests {
     }
     struct Rfc;
     impl Rfc {
-        fn serialize<S: Serializer>(
-            v: &OffsetDateTime,
-            s: S,
-        ) -> Result<S::Ok, S::Error> {
+        fn serialize<S: Serializer>(v: &OffsetDateTime, s: S) -> Result<S::Ok, S::Error> {
             Rfc3339::serialize(v, s)
         }
-        fn deserialize<'de, D: Deserializer<'de>>(
-            d: D,
-        ) -> Result<OffsetDateTime, D::Error> {
+        fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<OffsetDateTime, D::Error> {
             <Rfc3339 as Codec>::deserialize(d)
         }
     }
-    const LOCAL: &[BorrowedFormatItem<'static>] = time::macros::format_description!(
-        "[year]-[month]-[day] [hour]:[minute]:[second]"
-    );
+    const LOCAL: &[BorrowedFormatItem<'static>] =
+        time::macros::format_description!("[year]-[month]-[day] [hour]:[minute]:[second]");
     struct Local;
     impl Local {
-        fn serialize<S: Serializer>(
-            v: &PrimitiveDateTime,
-            s: S,
-        ) -> Result<S::Ok, S::Error> {
+        fn serialize<S: Serializer>(v: &PrimitiveDateTime, s: S) -> Result<S::Ok, S::Error> {
             ser_datetime(v, LOCAL, s)
         }
-        fn deserialize<'de, D: Deserializer<'de>>(
-            d: D,
-        ) -> Result<PrimitiveDateTime, D::Error> {
+        fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<PrimitiveDateTime, D::Error> {
             de_datetime(LOCAL, d)
         }
     }
@@ -1011,9 +992,11 @@ mod tests {
     fn dates() -> R {
         let json = r#"{"t":"2022-12-20T18:54:42.033Z","l":"2022-12-20 18:54:42","d":"2022-12-20"}"#;
         let v: Dates = serde_json::from_str(json)?;
-        assert_eq!(serde_json::to_string(& v) ?, json);
+        assert_eq!(serde_json::to_string(&v)?, json);
         let bad = json.replace("2022-12-20 18:54:42", "20.12.2022");
-        let err = serde_json::from_str::<Dates>(&bad).err().ok_or("accepted")?;
+        let err = serde_json::from_str::<Dates>(&bad)
+            .err()
+            .ok_or("accepted")?;
         let msg = err.to_string();
         assert!(
             msg.contains("like `2024-01-31 13:45:30`") && msg.contains("20.12.2022"),
@@ -1024,21 +1007,24 @@ mod tests {
             .err()
             .ok_or("accepted")?
             .to_string();
-        assert!(msg.contains("RFC 3339") && msg.contains("yesterday"), "{msg}");
+        assert!(
+            msg.contains("RFC 3339") && msg.contains("yesterday"),
+            "{msg}"
+        );
         Ok(())
     }
     #[test]
     fn string_or_number() -> R {
         for json in [r#""abc""#, "12345678901234567890123", r#""42""#] {
             let v: StringOrNumber = serde_json::from_str(json)?;
-            assert_eq!(serde_json::to_string(& v) ?, json);
+            assert_eq!(serde_json::to_string(&v)?, json);
         }
         let n: StringOrNumber = serde_json::from_str("42")?;
         let s = StringOrNumber::from("42");
-        assert!(n.is_number() && ! s.is_number() && n == s && n == "42" && n == * "42");
+        assert!(n.is_number() && !s.is_number() && n == s && n == "42" && n == *"42");
         assert_eq!(StringOrNumber::from(7).to_string(), "7");
-        assert_eq!(serde_json::to_string(& StringOrNumber::from(7)) ?, "7");
-        assert!(serde_json::from_str::< StringOrNumber > ("true").is_err());
+        assert_eq!(serde_json::to_string(&StringOrNumber::from(7))?, "7");
+        assert!(serde_json::from_str::<StringOrNumber>("true").is_err());
         Ok(())
     }
     #[test]
@@ -1048,24 +1034,20 @@ mod tests {
         assert_eq!(s, Secret::from(String::from("hunter2")));
         assert_ne!(s, Secret::from("hunter3"));
         assert_eq!(s.expose(), "hunter2");
-        assert!(
-            ct_eq(b"abc", b"abc") && ! ct_eq(b"abc", b"abd") && ! ct_eq(b"abc", b"ab")
-        );
+        assert!(ct_eq(b"abc", b"abc") && !ct_eq(b"abc", b"abd") && !ct_eq(b"abc", b"ab"));
     }
     #[test]
     fn nonce_strictly_increasing() {
         let nonce = Nonce::new(NonceStyle::UnixMillis);
         let all: Vec<Vec<u64>> = std::thread::scope(|s| {
             let handles: Vec<_> = (0..8)
-                .map(|_| {
-                    s.spawn(|| (0..10_000).map(|_| nonce.next()).collect::<Vec<u64>>())
-                })
+                .map(|_| s.spawn(|| (0..10_000).map(|_| nonce.next()).collect::<Vec<u64>>()))
                 .collect();
             handles.into_iter().filter_map(|h| h.join().ok()).collect()
         });
         assert_eq!(all.len(), 8);
         for seq in &all {
-            assert!(seq.windows(2).all(| w | w.first() < w.get(1)));
+            assert!(seq.windows(2).all(|w| w.first() < w.get(1)));
         }
         let mut flat: Vec<u64> = all.concat();
         flat.sort_unstable();
@@ -1116,10 +1098,10 @@ mod tests {
     #[test]
     fn php_query_and_digests() {
         assert_eq!(
-            php_query(& [("a b", "x y&z"), ("k", "~é/=-_.")]),
+            php_query(&[("a b", "x y&z"), ("k", "~é/=-_.")]),
             "a+b=x+y%26z&k=%7E%C3%A9%2F%3D-_."
         );
-        assert_eq!(php_query(& []), "");
+        assert_eq!(php_query(&[]), "");
         assert_eq!(
             hmac_sha256_hex(b"key", b"The quick brown fox jumps over the lazy dog"),
             "f7bc83f430538424b13298e6aa6fb143ef4d59a14946175997479dbc2d1a3cd8"
