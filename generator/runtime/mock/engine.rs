@@ -389,7 +389,7 @@ impl Engine {
                     _ => None,
                 };
                 Some(V::Arr(items.iter().map(|rec| match kind {
-                    Some(k) => render(self.spec, rec, k),
+                    Some(k) => render(self.spec, rec, &k),
                     None => rec.clone(),
                 }).collect()))
             }

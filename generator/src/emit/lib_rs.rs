@@ -13,6 +13,14 @@ pub fn lib_rs(api: &Api) -> TokenStream {
             pub mod dates;
         )
     };
+    let mock = if api.mock.is_some() {
+        quote!(
+            #[cfg(feature = "mock")]
+            pub mod mock;
+        )
+    } else {
+        quote!()
+    };
     quote! {
         #![doc = include_str!("../README.md")]
         #![forbid(unsafe_code)]
@@ -23,6 +31,7 @@ pub fn lib_rs(api: &Api) -> TokenStream {
         #dates
         pub mod error;
         pub mod http;
+        #mock
         pub mod requests;
         pub mod rsa_keys;
         pub mod signing;

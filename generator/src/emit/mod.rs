@@ -6,6 +6,7 @@ mod auth;
 mod client;
 mod errors;
 mod lib_rs;
+mod mock;
 mod readme;
 mod requests;
 pub mod rust_types;
@@ -45,34 +46,56 @@ const SIGNING_RS: &str = include_str!("../../runtime/signing.rs");
 const HTTP_RS: &str = include_str!("../../runtime/http.rs");
 const RSA_KEYS_RS: &str = include_str!("../../runtime/rsa_keys.rs");
 const RSA_STUB_RS: &str = include_str!("../../runtime/rsa_stub.rs");
+const MOCK_RUNTIME: [(&str, &str); 5] = [
+    (
+        "mock/engine.rs",
+        include_str!("../../runtime/mock/engine.rs"),
+    ),
+    (
+        "mock/pattern.rs",
+        include_str!("../../runtime/mock/pattern.rs"),
+    ),
+    (
+        "mock/server.rs",
+        include_str!("../../runtime/mock/server.rs"),
+    ),
+    (
+        "mock/tables.rs",
+        include_str!("../../runtime/mock/tables.rs"),
+    ),
+    ("mock/value.rs", include_str!("../../runtime/mock/value.rs")),
+];
 
 /// All files of the crate for `api`, in a stable order.
 pub fn crate_files(api: &Api) -> Result<Vec<OutFile>, EmitError> {
     let dir = PathBuf::from("generated").join(&api.crate_name);
     let src = dir.join("src");
     let mut out = Vec::new();
-    let rust: Vec<(&str, TokenStream)> = {
-        let mut v = vec![
-            ("lib.rs", lib_rs::lib_rs(api)),
-            ("types.rs", types::types_rs(api)),
-            ("requests.rs", requests::requests_rs(api)),
-            ("client.rs", client::client_rs(api)),
-            ("error.rs", errors::error_rs(api)),
-            ("auth.rs", auth::auth_rs(api)),
-            ("webhooks.rs", webhooks::webhooks_rs(api)),
+    let rust: Vec<(String, TokenStream)> = {
+        let mut v: Vec<(String, TokenStream)> = vec![
+            ("lib.rs".into(), lib_rs::lib_rs(api)),
+            ("types.rs".into(), types::types_rs(api)),
+            ("requests.rs".into(), requests::requests_rs(api)),
+            ("client.rs".into(), client::client_rs(api)),
+            ("error.rs".into(), errors::error_rs(api)),
+            ("auth.rs".into(), auth::auth_rs(api)),
+            ("webhooks.rs".into(), webhooks::webhooks_rs(api)),
         ];
         if !api.date_formats.is_empty() {
-            v.push(("dates.rs", types::dates_rs(api)));
+            v.push(("dates.rs".into(), types::dates_rs(api)));
+        }
+        if api.mock.is_some() {
+            v.extend(mock::mock_files(api));
         }
         v
     };
     for (name, tokens) in rust {
         out.push(OutFile {
-            path: src.join(name),
-            contents: rust_file(api, name, tokens)?,
+            path: src.join(&name),
+            contents: rust_file(api, &name, tokens)?,
         });
     }
-    let statics = vec![
+    let mut statics = vec![
         ("wire.rs", WIRE_RS),
         ("signing.rs", SIGNING_RS),
         ("http.rs", HTTP_RS),
@@ -85,6 +108,9 @@ pub fn crate_files(api: &Api) -> Result<Vec<OutFile>, EmitError> {
             },
         ),
     ];
+    if api.mock.is_some() {
+        statics.extend(MOCK_RUNTIME);
+    }
     for (name, text) in statics {
         let tokens: TokenStream = text.parse().map_err(|e| EmitError {
             file: name.to_string(),

@@ -85,6 +85,11 @@ fn dependencies(api: &Api) -> Vec<Dep> {
         d.push(dep("base64", "\"0.22\""));
         d.push(dep("rsa", "{ version = \"0.9\", features = [\"sha2\"] }"));
     }
+    if api.mock.is_some() {
+        d.push(dep("axum", "{ version = \"0.8\", default-features = false, features = [\"tokio\", \"http1\"], optional = true }"));
+        d.push(dep("regex-lite", "{ version = \"0.1\", optional = true }"));
+        d.push(dep("tokio", "{ version = \"1\", features = [\"macros\", \"rt-multi-thread\", \"net\", \"signal\", \"time\", \"sync\"], optional = true }"));
+    }
     d.sort_by(|a, b| a.name.cmp(b.name));
     d
 }
@@ -102,8 +107,27 @@ pub fn render(api: &Api) -> Result<Vec<(&'static str, String)>, EmitError> {
         signing: readme::signing(api),
         example: readme::example(api),
         dependencies: dependencies(api),
-        features: Vec::new(),
-        bins: Vec::new(),
+        features: if api.mock.is_some() {
+            vec![Feature {
+                name: "mock",
+                deps: vec![
+                    "dep:axum".into(),
+                    "dep:regex-lite".into(),
+                    "dep:tokio".into(),
+                ],
+            }]
+        } else {
+            Vec::new()
+        },
+        bins: if api.mock.is_some() {
+            vec![Bin {
+                name: format!("{}-mock", api.crate_name),
+                path: format!("src/bin/{}-mock.rs", api.crate_name),
+                feature: "mock",
+            }]
+        } else {
+            Vec::new()
+        },
         credentials: readme::credentials(api),
         endpoints: readme::endpoints(api),
         webhooks: readme::webhooks(api),

@@ -58,6 +58,7 @@ pub fn build(loaded: &Loaded, spec_file: &str) -> Api {
             doc: doc_of(Some(&c.description), None, c.note.as_ref()),
             secret: c.secret,
             example: c.example.as_ref().map(|e| e.value.clone()),
+            aliases: c.aliases.iter().map(|a| a.value.clone()).collect(),
             for_client: used.iter().any(|s| s.credentials.contains(n)),
         })
         .collect();
@@ -389,6 +390,7 @@ impl Builder<'_> {
             })
             .collect();
         Mock {
+            private_key: mk.private_key.as_ref().map(|k| k.value.clone()),
             resources,
             operations,
         }

@@ -66,6 +66,8 @@ pub struct Credential {
     pub doc: String,
     pub secret: bool,
     pub example: Option<String>,
+    /// Other sample values the mock accepts.
+    pub aliases: Vec<String>,
     /// Needed by the client's own calls (else only by webhook verification).
     pub for_client: bool,
 }
@@ -330,6 +332,7 @@ pub struct ErrorCase {
 /// The mock's behaviour, resolved.
 #[derive(Debug, Serialize)]
 pub struct Mock {
+    pub private_key: Option<String>,
     pub resources: Vec<Resource>,
     pub operations: Vec<Operation>,
 }

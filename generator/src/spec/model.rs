@@ -630,6 +630,10 @@ pub struct Webhook {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Mock {
+    /// A PKCS#8 PEM private key, for test use only, that the mock signs RSA webhooks with;
+    /// its public half is the sample value of the verifying credential.
+    #[serde(default)]
+    pub private_key: Option<Sp<String>>,
     /// Stored resources, by name.
     #[serde(default)]
     pub resources: Map<Resource>,

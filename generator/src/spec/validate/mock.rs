@@ -7,6 +7,14 @@ use crate::spec::model::{Action, Endpoint, Field, Map, Mock, Operation, Resource
 
 pub(super) fn check(cx: &mut Ctx) {
     let Some(mock) = &cx.spec.mock else { return };
+    if let Some(k) = &mock.private_key
+        && !k
+            .value
+            .trim_start()
+            .starts_with("-----BEGIN PRIVATE KEY-----")
+    {
+        cx.err(k.loc, "`private_key` is not a PKCS#8 PEM private key", "paste the key including `-----BEGIN PRIVATE KEY-----`; convert PKCS#1 keys with `openssl pkcs8 -topk8 -nocrypt`");
+    }
     for (name, r) in &mock.resources {
         if !super::is_snake(name) {
             cx.err(

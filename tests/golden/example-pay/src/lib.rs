@@ -7,6 +7,8 @@ pub mod client;
 pub mod dates;
 pub mod error;
 pub mod http;
+#[cfg(feature = "mock")]
+pub mod mock;
 pub mod requests;
 pub mod rsa_keys;
 pub mod signing;

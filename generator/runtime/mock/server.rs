@@ -1,0 +1,241 @@
+//! The HTTP side of the mock: an axum server on a local port, the control API under
+//! `/__mock/`, and webhook delivery with retries.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::body::Bytes;
+use axum::http::{HeaderMap, Method, StatusCode, Uri};
+use axum::response::{IntoResponse, Response};
+
+use super::engine::{Config, Delivery, Engine, Entry, Fault};
+use super::value::V;
+
+/// Delivery attempts per webhook.
+pub const WEBHOOK_ATTEMPTS: u32 = 4;
+
+/// A running mock server. Dropping it stops the server.
+pub struct MockServer {
+    engine: Arc<Engine>,
+    addr: SocketAddr,
+    http: reqwest::Client,
+    shutdown: Option<tokio::sync::oneshot::Sender<()>>,
+    task: Option<tokio::task::JoinHandle<()>>,
+}
+
+#[derive(Clone)]
+struct App {
+    engine: Arc<Engine>,
+    http: reqwest::Client,
+}
+
+impl MockServer {
+    /// Starts a fresh mock on 127.0.0.1 at a free port with the docs' sample merchant.
+    pub async fn start() -> std::io::Result<MockServer> {
+        Self::start_with(super::spec::default_config(), SocketAddr::from(([127, 0, 0, 1], 0))).await
+    }
+
+    /// Starts a mock with a configuration, on an address (port 0 = a free one).
+    pub async fn start_with(config: Config, addr: SocketAddr) -> std::io::Result<MockServer> {
+        let listener = tokio::net::TcpListener::bind(addr).await?;
+        let addr = listener.local_addr()?;
+        let engine = Arc::new(Engine::new(&super::spec::SPEC, config));
+        engine.set_base_url(format!("http://{addr}"));
+        let http = reqwest::Client::builder().timeout(Duration::from_secs(5)).build().unwrap_or_default();
+        let app = App { engine: engine.clone(), http: http.clone() };
+        let router = axum::Router::new().fallback(handle).with_state(app);
+        let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+        let task = tokio::spawn(async move {
+            let _ = axum::serve(listener, router)
+                .with_graceful_shutdown(async move {
+                    let _ = rx.await;
+                })
+                .await;
+        });
+        Ok(MockServer { engine, addr, http, shutdown: Some(tx), task: Some(task) })
+    }
+
+    /// `http://127.0.0.1:PORT`
+    pub fn base_url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// The bound address.
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// Forgets all state: records, nonces, faults, journal.
+    pub fn reset(&self) {
+        self.engine.reset();
+    }
+
+    /// Requests received and webhooks sent, oldest first (the last 1,000).
+    pub fn journal(&self) -> Vec<Entry> {
+        self.engine.journal()
+    }
+
+    /// Where webhooks go when a record names no URL.
+    pub fn set_webhook_url(&self, url: impl Into<String>) {
+        self.engine.set_webhook_url(Some(url.into()));
+    }
+
+    /// Injects a fault.
+    pub fn inject(&self, fault: Fault) {
+        self.engine.add_fault(fault);
+    }
+
+    /// A stored record as JSON.
+    pub fn record(&self, resource: &str, id: &str) -> Option<String> {
+        self.engine.record(resource, id)
+    }
+
+    /// Fires a state event on a record (the customer paid, cancelled, paid another sum) and
+    /// delivers the resulting webhooks before returning. Returns the record as JSON.
+    pub async fn fire(&self, resource: &str, id: &str, event: &str, amount: Option<&str>) -> Result<String, String> {
+        fire(&self.engine, &self.http, resource, id, event, amount.map(str::to_string)).await
+    }
+
+    /// The engine, for advanced use.
+    pub fn engine(&self) -> &Engine {
+        &self.engine
+    }
+
+    /// Stops the server and waits for it.
+    pub async fn stop(mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+        if let Some(t) = self.task.take() {
+            let _ = t.await;
+        }
+    }
+}
+
+impl Drop for MockServer {
+    fn drop(&mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+    }
+}
+
+async fn fire(engine: &Engine, http: &reqwest::Client, resource: &str, id: &str, event: &str, amount: Option<String>) -> Result<String, String> {
+    let r = super::spec::SPEC.resources.iter().position(|x| x.name == resource).ok_or_else(|| format!("unknown resource `{resource}`"))?;
+    let (rec, deliveries) = engine.fire(r, id, event, amount)?;
+    for d in &deliveries {
+        deliver(engine, http, d).await;
+    }
+    Ok(rec.to_json())
+}
+
+/// Sends a webhook, retrying with back-off until it gets a 2xx or gives up.
+pub async fn deliver(engine: &Engine, http: &reqwest::Client, d: &Delivery) -> u16 {
+    let mut status = 0;
+    let mut attempts = 0;
+    for attempt in 0..WEBHOOK_ATTEMPTS {
+        attempts = attempt + 1;
+        let mut req = http.post(&d.url).body(d.body.clone());
+        for (k, v) in &d.headers {
+            req = req.header(k.as_str(), v.as_str());
+        }
+        status = match req.send().await {
+            Ok(r) => r.status().as_u16(),
+            Err(_) => 0,
+        };
+        if (200..300).contains(&status) {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50 << attempt)).await;
+    }
+    engine.journal_delivery(d, status, attempts);
+    status
+}
+
+fn json(status: StatusCode, body: String) -> Response {
+    (status, [("content-type", "application/json")], body).into_response()
+}
+
+async fn handle(axum::extract::State(app): axum::extract::State<App>, method: Method, uri: Uri, headers: HeaderMap, body: Bytes) -> Response {
+    let path = uri.path().to_string();
+    if let Some(rest) = path.strip_prefix("/__mock") {
+        return control(&app, &method, rest, &body).await;
+    }
+    let query = uri.query().unwrap_or("");
+    let get = |name: &str| headers.get(name).and_then(|v| v.to_str().ok()).map(str::to_string);
+    let (reply, deliveries) = app.engine.handle(method.as_str(), &path, query, &get, &body);
+    if !deliveries.is_empty() {
+        let (engine, http) = (app.engine.clone(), app.http.clone());
+        tokio::spawn(async move {
+            for d in &deliveries {
+                deliver(&engine, &http, d).await;
+            }
+        });
+    }
+    if reply.delay_ms > 0 {
+        tokio::time::sleep(Duration::from_millis(reply.delay_ms)).await;
+    }
+    let status = StatusCode::from_u16(reply.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    (status, [("content-type", reply.content_type)], reply.body).into_response()
+}
+
+/// The control API: state changes, faults, journal, reset.
+async fn control(app: &App, method: &Method, rest: &str, body: &[u8]) -> Response {
+    let input = V::parse(body).unwrap_or(V::Obj(Vec::new()));
+    let text = |k: &str| input.get(k).map(V::text).filter(|t| !t.is_empty());
+    let segs: Vec<&str> = rest.trim_matches('/').split('/').filter(|s| !s.is_empty()).collect();
+    match (method.as_str(), segs.as_slice()) {
+        ("GET", []) | ("GET", ["health"]) => json(StatusCode::OK, format!("{{\"provider\":{:?},\"ok\":true}}", super::spec::SPEC.provider)),
+        ("POST", ["reset"]) => {
+            app.engine.reset();
+            json(StatusCode::OK, "{\"reset\":true}".into())
+        }
+        ("GET", ["journal"]) => {
+            let entries: Vec<V> = app
+                .engine
+                .journal()
+                .into_iter()
+                .map(|e| {
+                    V::Obj(vec![
+                        ("kind".into(), V::Str(e.kind.into())),
+                        ("name".into(), V::Str(e.name)),
+                        ("target".into(), V::Str(e.target)),
+                        ("status".into(), V::Num(e.status.to_string())),
+                        ("attempts".into(), V::Num(e.attempts.to_string())),
+                        ("body".into(), V::Str(e.body)),
+                    ])
+                })
+                .collect();
+            json(StatusCode::OK, V::Arr(entries).to_json())
+        }
+        ("POST", ["config"]) => {
+            app.engine.set_webhook_url(text("webhook_url"));
+            json(StatusCode::OK, "{\"ok\":true}".into())
+        }
+        ("POST", ["faults"]) => {
+            let fault = Fault {
+                endpoint: text("endpoint").unwrap_or_default(),
+                times: text("times").and_then(|t| t.parse().ok()).unwrap_or(1),
+                latency_ms: text("latency_ms").and_then(|t| t.parse().ok()).unwrap_or(0),
+                case: text("case"),
+                status: text("status").and_then(|t| t.parse().ok()),
+            };
+            app.engine.add_fault(fault);
+            json(StatusCode::OK, "{\"ok\":true}".into())
+        }
+        ("DELETE", ["faults"]) => {
+            app.engine.clear_faults();
+            json(StatusCode::OK, "{\"ok\":true}".into())
+        }
+        ("GET", [resource, id]) => match app.engine.record(resource, id) {
+            Some(r) => json(StatusCode::OK, r),
+            None => json(StatusCode::NOT_FOUND, format!("{{\"error\":\"no {resource} {id}\"}}")),
+        },
+        ("POST", [resource, id, event]) => match fire(&app.engine, &app.http, resource, id, event, text("amount")).await {
+            Ok(r) => json(StatusCode::OK, r),
+            Err(e) => json(StatusCode::CONFLICT, V::Obj(vec![("error".into(), V::Str(e))]).to_json()),
+        },
+        _ => json(StatusCode::NOT_FOUND, "{\"error\":\"unknown control call; see the crate README\"}".into()),
+    }
+}
