@@ -1174,7 +1174,8 @@ fn coerce(v: &V, kind: &Kind) -> V {
         (Kind::Integer(w) | Kind::Decimal(w), V::Num(t) | V::Str(t)) => match w {
             Wire::String | Wire::StringOrNumber => V::Str(t.clone()),
             Wire::Number | Wire::NumberOrString => {
-                if t.trim().parse::<f64>().is_ok() || Decimal::from_str(t.trim()).is_ok() {
+                if Decimal::from_str(t.trim()).is_ok() || Decimal::from_scientific(t.trim()).is_ok()
+                {
                     V::Num(t.trim().to_string())
                 } else {
                     V::Str(t.clone())
