@@ -136,7 +136,7 @@ impl Engine {
 
     fn fresh(spec: &'static Spec, webhook_url: Option<String>) -> State {
         State {
-            stores: spec.resources.iter().map(|r| Store { next: r.id_start.unwrap_or(1), ..Store::default() }).collect(),
+            stores: spec.resources.iter().map(seeded).collect(),
             nonces: HashMap::new(),
             journal: VecDeque::new(),
             faults: Vec::new(),
@@ -496,6 +496,7 @@ impl Engine {
                 rec.set(rf, v);
             }
         }
+        let id = if res.id_given { rec.get(res.id_field).cloned().unwrap_or(id) } else { id };
         for u in res.unique {
             if let Some(v) = rec.get(u) {
                 if store.unique.contains(&(u.to_string(), v.text())) {
@@ -688,6 +689,26 @@ impl Engine {
     }
 }
 
+/// A store holding a resource's seed records.
+fn seeded(r: &Resource) -> Store {
+    let mut store = Store { next: r.id_start.unwrap_or(1), ..Store::default() };
+    for text in r.seed {
+        let rec = V::from_spec(text);
+        let id = rec.get(r.id_field).map(V::text).unwrap_or_default();
+        if let Ok(n) = id.parse::<i64>() {
+            store.next = store.next.max(n + 1);
+        }
+        for u in r.unique {
+            if let Some(v) = rec.get(u) {
+                store.unique.insert((u.to_string(), v.text()));
+            }
+        }
+        store.by_id.insert(id, store.items.len() as u64);
+        store.items.push_back(rec);
+    }
+    store
+}
+
 const CASES: &[&str] = &["unauthorized", "replayed_nonce", "missing_field", "invalid_field", "malformed", "not_found", "duplicate", "insufficient_funds", "internal"];
 
 fn default_case(case: &str) -> (u16, Option<String>, String) {
@@ -765,10 +786,11 @@ fn lookup_pos(store: &Store, e: &Endpoint, msg: &V) -> Result<usize, Failure> {
         let names: Vec<&str> = e.op.lookup.iter().map(|(q, _)| *q).collect();
         return Err(fail("missing_field", names.join(" or "), "give the id"));
     }
+    // Any of the given keys identifies the record ("order_id or payment_id").
     store
         .items
         .iter()
-        .position(|r| wanted.iter().all(|(f, v)| r.get(f).map(V::text).as_deref() == Some(v.as_str())))
+        .rposition(|r| wanted.iter().any(|(f, v)| r.get(f).map(V::text).as_deref() == Some(v.as_str())))
         .ok_or_else(|| fail("not_found", wanted.first().map(|w| w.0).unwrap_or(""), "no such record"))
 }
 

@@ -273,8 +273,9 @@ fn spec_rs(api: &Api) -> TokenStream {
                 let s = r.id_start;
                 quote!(Some(#s))
             }
-            IdStyle::Hex => quote!(None),
+            IdStyle::Hex | IdStyle::Given => quote!(None),
         };
+        let id_given = r.id_style == IdStyle::Given;
         let (prefix, digits) = (&r.id_prefix, r.id_digits);
         let unique = r.unique.iter().map(|u| s(u));
         let initial = pairs(&r.initial);
@@ -300,9 +301,11 @@ fn spec_rs(api: &Api) -> TokenStream {
             }
             None => quote!(None),
         };
+        let seed = r.seed.iter().map(json_text);
         quote! {
             Resource { name: #name, type_index: #type_index, extra: #extra, id_field: #id_field, id_start: #id_start,
-                       id_prefix: #prefix, id_digits: #digits, unique: &[#(#unique),*], initial: #initial, states: #states }
+                       id_prefix: #prefix, id_digits: #digits, unique: &[#(#unique),*], initial: #initial, states: #states,
+                       seed: &[#(#seed),*], id_given: #id_given }
         }
     });
     let webhooks = api.webhooks.iter().map(|w| {

@@ -320,6 +320,11 @@ impl Builder<'_> {
                     id_digits: r.id.digits.as_ref().map(|s| s.value).unwrap_or(16),
                     unique: r.unique.iter().map(|u| u.value.clone()).collect(),
                     initial: pairs(&r.initial),
+                    seed: r
+                        .seed
+                        .iter()
+                        .map(|rec| serde_json::Value::Object(rec.iter().map(|(k, v)| (k.clone(), v.value.clone())).collect()))
+                        .collect(),
                     states: r.states.as_ref().map(|s| States {
                         field: s.field.value.clone(),
                         initial: s.initial.value.clone(),

@@ -352,6 +352,8 @@ pub struct Resource {
     pub unique: Vec<String>,
     pub initial: Vec<(String, serde_json::Value)>,
     pub states: Option<States>,
+    /// Records present at start, as JSON objects.
+    pub seed: Vec<serde_json::Value>,
 }
 
 #[derive(Debug, Serialize)]

@@ -65,6 +65,9 @@ pub struct Provider {
     /// The documents this spec was written from.
     #[serde(default)]
     pub docs: Vec<Sp<DocRef>>,
+    /// Decisions taken where the docs are unclear about the provider as a whole.
+    #[serde(default)]
+    pub note: Option<Sp<String>>,
 }
 
 /// A document the spec was written from.
@@ -664,6 +667,10 @@ pub struct Resource {
     /// The record's life cycle.
     #[serde(default)]
     pub states: Option<Sp<StateMachine>>,
+    /// Records present when the mock starts (and after a reset), e.g. the objects the docs'
+    /// examples refer to, by record field.
+    #[serde(default)]
+    pub seed: Vec<Sp<IndexMap<String, Sp<serde_json::Value>>>>,
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
@@ -690,6 +697,8 @@ pub enum IdStyle {
     Sequence,
     /// `prefix` + random hex digits.
     Hex,
+    /// The merchant's own id, taken from the request by `store`.
+    Given,
 }
 
 /// States of a record and the events that move it; the control API fires events.

@@ -1094,6 +1094,8 @@ pub static SPEC: Spec = Spec {
                 },
             ],
         }),
+        seed: &[],
+        id_given: false,
     }],
     webhooks: &[Webhook {
         name: "notification",

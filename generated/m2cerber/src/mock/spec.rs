@@ -584,19 +584,6 @@ pub static SPEC: Spec = Spec {
         type_index: 3usize,
         extra: &[
             Field {
-                name: "mock_id",
-                wire: "mock_id",
-                kind: Kind::Integer(Wire::Number),
-                optional: false,
-                nullable: false,
-                loc: Loc::Body,
-                min_length: None,
-                max_length: None,
-                pattern: None,
-                minimum: None,
-                maximum: None,
-            },
-            Field {
                 name: "sum",
                 wire: "sum",
                 kind: Kind::Decimal(Wire::String),
@@ -675,8 +662,8 @@ pub static SPEC: Spec = Spec {
                 maximum: None,
             },
         ],
-        id_field: "mock_id",
-        id_start: Some(1i64),
+        id_field: "payment_id",
+        id_start: None,
         id_prefix: "",
         id_digits: 16u32,
         unique: &["payment_id"],
@@ -746,6 +733,8 @@ pub static SPEC: Spec = Spec {
                 },
             ],
         }),
+        seed: &[],
+        id_given: true,
     }],
     webhooks: &[
         Webhook {

@@ -129,14 +129,7 @@ impl Engine {
     }
     fn fresh(spec: &'static Spec, webhook_url: Option<String>) -> State {
         State {
-            stores: spec
-                .resources
-                .iter()
-                .map(|r| Store {
-                    next: r.id_start.unwrap_or(1),
-                    ..Store::default()
-                })
-                .collect(),
+            stores: spec.resources.iter().map(seeded).collect(),
             nonces: HashMap::new(),
             journal: VecDeque::new(),
             faults: Vec::new(),
@@ -632,6 +625,11 @@ impl Engine {
                 rec.set(rf, v);
             }
         }
+        let id = if res.id_given {
+            rec.get(res.id_field).cloned().unwrap_or(id)
+        } else {
+            id
+        };
         for u in res.unique {
             if let Some(v) = rec.get(u) {
                 if store.unique.contains(&(u.to_string(), v.text())) {
@@ -955,6 +953,28 @@ impl Engine {
         Reply::json(status, body.to_json())
     }
 }
+/// A store holding a resource's seed records.
+fn seeded(r: &Resource) -> Store {
+    let mut store = Store {
+        next: r.id_start.unwrap_or(1),
+        ..Store::default()
+    };
+    for text in r.seed {
+        let rec = V::from_spec(text);
+        let id = rec.get(r.id_field).map(V::text).unwrap_or_default();
+        if let Ok(n) = id.parse::<i64>() {
+            store.next = store.next.max(n + 1);
+        }
+        for u in r.unique {
+            if let Some(v) = rec.get(u) {
+                store.unique.insert((u.to_string(), v.text()));
+            }
+        }
+        store.by_id.insert(id, store.items.len() as u64);
+        store.items.push_back(rec);
+    }
+    store
+}
 const CASES: &[&str] = &[
     "unauthorized",
     "replayed_nonce",
@@ -1042,10 +1062,10 @@ fn lookup_pos(store: &Store, e: &Endpoint, msg: &V) -> Result<usize, Failure> {
     store
         .items
         .iter()
-        .position(|r| {
+        .rposition(|r| {
             wanted
                 .iter()
-                .all(|(f, v)| r.get(f).map(V::text).as_deref() == Some(v.as_str()))
+                .any(|(f, v)| r.get(f).map(V::text).as_deref() == Some(v.as_str()))
         })
         .ok_or_else(|| {
             fail(

@@ -791,6 +791,8 @@ pub static SPEC: Spec = Spec {
                     },
                 ],
             }),
+            seed: &[],
+            id_given: false,
         },
         Resource {
             name: "withdrawal",
@@ -882,6 +884,8 @@ pub static SPEC: Spec = Spec {
             unique: &["order_id"],
             initial: &[("commission", "\"0.00\"")],
             states: None,
+            seed: &[],
+            id_given: false,
         },
     ],
     webhooks: &[],

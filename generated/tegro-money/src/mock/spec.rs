@@ -1136,6 +1136,8 @@ pub static SPEC: Spec = Spec {
                     },
                 ],
             }),
+            seed: &[],
+            id_given: false,
         },
         Resource {
             name: "withdrawal",
@@ -1154,7 +1156,7 @@ pub static SPEC: Spec = Spec {
                 maximum: None,
             }],
             id_field: "id",
-            id_start: Some(1000i64),
+            id_start: Some(755555i64),
             id_prefix: "",
             id_digits: 16u32,
             unique: &["payment_id"],
@@ -1165,6 +1167,8 @@ pub static SPEC: Spec = Spec {
                 ("fee", "\"0.00000000\""),
             ],
             states: None,
+            seed: &[],
+            id_given: false,
         },
     ],
     webhooks: &[Webhook {

@@ -79,6 +79,14 @@ fn resource(cx: &mut Ctx, r: &Resource) {
         field_ref(cx, &Sp::new(k.clone(), v.loc), &fields, "record field");
         placeholders(cx, v, &fields);
     }
+    for rec in &r.seed {
+        for (k, v) in rec.iter() {
+            field_ref(cx, &Sp::new(k.clone(), v.loc), &fields, "record field");
+        }
+        if !rec.contains_key(&r.id.field.value) {
+            cx.err(rec.loc, format!("a seed record lacks its id field `{}`", r.id.field.value), "give every seed record its id");
+        }
+    }
     let Some(states) = &r.states else { return };
     field_ref(cx, &states.field, &fields, "record field");
     for ev in states.events.values() {
