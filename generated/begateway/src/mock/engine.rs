@@ -13,6 +13,38 @@ use std::sync::Mutex;
 pub const MAX_RECORDS: usize = 100_000;
 /// Journal entries kept.
 pub const MAX_JOURNAL: usize = 1_000;
+/// How far (in nonce units: milliseconds or seconds) a nonce may trail the highest one seen.
+/// Requests a client signs concurrently can arrive slightly out of order; a repeated nonce,
+/// or one further behind than this, is refused.
+pub const NONCE_WINDOW: u64 = 10_000;
+/// Nonces remembered per merchant to catch repeats inside the window.
+const NONCES_KEPT: usize = 65_536;
+#[derive(Default)]
+struct Nonces {
+    highest: u64,
+    seen: HashSet<u64>,
+    order: VecDeque<u64>,
+}
+impl Nonces {
+    /// Accepts `n` once, if it is not too far behind the highest nonce seen.
+    fn accept(&mut self, n: u64) -> Result<(), String> {
+        if self.seen.contains(&n) {
+            return Err(format!("nonce {n} was already used"));
+        }
+        if n.saturating_add(NONCE_WINDOW) <= self.highest || (self.highest == 0 && n == 0) {
+            return Err(format!("nonce {n} is not greater than {}", self.highest));
+        }
+        self.highest = self.highest.max(n);
+        self.seen.insert(n);
+        self.order.push_back(n);
+        while self.order.len() > NONCES_KEPT {
+            if let Some(old) = self.order.pop_front() {
+                self.seen.remove(&old);
+            }
+        }
+        Ok(())
+    }
+}
 /// What the mock accepts and where it sends webhooks.
 #[derive(Clone, Debug)]
 pub struct Config {
@@ -101,7 +133,7 @@ struct Store {
 }
 struct State {
     stores: Vec<Store>,
-    nonces: HashMap<String, u64>,
+    nonces: HashMap<String, Nonces>,
     journal: VecDeque<Entry>,
     faults: Vec<Fault>,
     counter: u64,
@@ -439,15 +471,11 @@ impl Engine {
                     return Err(fail("invalid_field", *wire, "not a whole number"));
                 };
                 let mut st = self.lock();
-                let last = st.nonces.entry(nonce_key.clone()).or_insert(0);
-                if n <= *last {
-                    return Err(fail(
-                        "replayed_nonce",
-                        *wire,
-                        format!("{n} is not greater than {last}"),
-                    ));
-                }
-                *last = n;
+                st.nonces
+                    .entry(nonce_key.clone())
+                    .or_default()
+                    .accept(n)
+                    .map_err(|m| fail("replayed_nonce", *wire, m))?;
             }
         }
         Ok(())
