@@ -11,7 +11,10 @@ fn dec(s: &str) -> rust_decimal::Decimal {
 fn headers_of(c: &payspec_tests::Captured) -> reqwest::header::HeaderMap {
     let mut h = reqwest::header::HeaderMap::new();
     for (k, v) in &c.headers {
-        if let (Ok(name), Ok(value)) = (reqwest::header::HeaderName::from_bytes(k.as_bytes()), reqwest::header::HeaderValue::from_str(v)) {
+        if let (Ok(name), Ok(value)) = (
+            reqwest::header::HeaderName::from_bytes(k.as_bytes()),
+            reqwest::header::HeaderValue::from_str(v),
+        ) {
             h.insert(name, value);
         }
     }
@@ -34,16 +37,38 @@ mod begateway_mock {
         let mock = MockServer::start().await.unwrap();
         let client = Client::new(sample()).with_base_url(mock.base_url());
         let p = client
-            .create_product(&CreateProductRequest::new("book".into(), "a book".into(), "USD".into(), 990, "en".into()).with_quantity(10))
+            .create_product(
+                &CreateProductRequest::new(
+                    "book".into(),
+                    "a book".into(),
+                    "USD".into(),
+                    990,
+                    "en".into(),
+                )
+                .with_quantity(10),
+            )
             .await
             .unwrap();
         assert!(p.id.starts_with("prd_") && p.id.len() == 20, "{}", p.id);
         assert_eq!(p.amount, 990);
-        assert_eq!(p.pay_url, format!("{}/products/{}/pay", mock.base_url(), p.id));
+        assert_eq!(
+            p.pay_url,
+            format!("{}/products/{}/pay", mock.base_url(), p.id)
+        );
 
-        client.update_product(&UpdateProductRequest::new(p.id.clone()).with_amount(950)).await.unwrap();
-        let got = client.get_product(&GetProductRequest::new(p.id.clone())).await.unwrap();
-        assert_eq!((got.amount, got.name.as_str(), got.quantity), (950, "book", Some(10)), "PUT changes only what it sends");
+        client
+            .update_product(&UpdateProductRequest::new(p.id.clone()).with_amount(950))
+            .await
+            .unwrap();
+        let got = client
+            .get_product(&GetProductRequest::new(p.id.clone()))
+            .await
+            .unwrap();
+        assert_eq!(
+            (got.amount, got.name.as_str(), got.quantity),
+            (950, "book", Some(10)),
+            "PUT changes only what it sends"
+        );
         let all = client.list_products().await.unwrap();
         assert!(all.iter().any(|x| x.id == p.id));
     }
@@ -52,7 +77,10 @@ mod begateway_mock {
     async fn errors_are_404_401_and_422_with_field_messages() {
         let mock = MockServer::start().await.unwrap();
         let client = Client::new(sample()).with_base_url(mock.base_url());
-        match client.get_product(&GetProductRequest::new("prd_0000000000000000".into())).await {
+        match client
+            .get_product(&GetProductRequest::new("prd_0000000000000000".into()))
+            .await
+        {
             Err(Error::Api(e)) => assert_eq!(e.status, 404),
             other => panic!("{other:?}"),
         }
@@ -77,15 +105,51 @@ mod begateway_mock {
         let client = Client::new(sample()).with_base_url(mock.base_url());
         let (hook_url, hook) = capture_one(200, "{}").await;
         mock.set_webhook_url(hook_url);
-        let p = client.create_product(&CreateProductRequest::new("b".into(), "d".into(), "EUR".into(), 500, "en".into())).await.unwrap();
+        let p = client
+            .create_product(&CreateProductRequest::new(
+                "b".into(),
+                "d".into(),
+                "EUR".into(),
+                500,
+                "en".into(),
+            ))
+            .await
+            .unwrap();
         mock.fire("product", &p.id, "paid", None).await.unwrap();
         let got = hook.await.unwrap();
         let cfg = begateway::mock::spec::default_config().credentials;
-        let n = begateway::webhooks::Notification::verify(&cfg["shop_id"], &cfg["secret_key"], &cfg["public_key"], &headers_of(&got), &got.body).unwrap();
+        let n = begateway::webhooks::Notification::verify(
+            &cfg["shop_id"],
+            &cfg["secret_key"],
+            &cfg["public_key"],
+            &headers_of(&got),
+            &got.body,
+        )
+        .unwrap();
         assert_eq!(n.transaction.tracking_id.as_deref(), Some(p.id.as_str()));
-        let tampered = String::from_utf8(got.body.clone()).unwrap().replace("EUR", "USD");
-        assert!(begateway::webhooks::Notification::verify(&cfg["shop_id"], &cfg["secret_key"], &cfg["public_key"], &headers_of(&got), tampered.as_bytes()).is_err());
-        assert!(begateway::webhooks::Notification::verify(&cfg["shop_id"], "wrong", &cfg["public_key"], &headers_of(&got), &got.body).is_err());
+        let tampered = String::from_utf8(got.body.clone())
+            .unwrap()
+            .replace("EUR", "USD");
+        assert!(
+            begateway::webhooks::Notification::verify(
+                &cfg["shop_id"],
+                &cfg["secret_key"],
+                &cfg["public_key"],
+                &headers_of(&got),
+                tampered.as_bytes()
+            )
+            .is_err()
+        );
+        assert!(
+            begateway::webhooks::Notification::verify(
+                &cfg["shop_id"],
+                "wrong",
+                &cfg["public_key"],
+                &headers_of(&got),
+                &got.body
+            )
+            .is_err()
+        );
     }
 }
 
@@ -102,7 +166,14 @@ mod m2cerber_mock {
     }
 
     fn wallet(id: &str, sum: &str, callback: &str) -> GetWalletRequest {
-        GetWalletRequest::new(id.into(), "9000".into(), dec(sum), PaymentStatus::Pending, callback.into(), "2024-01-01 12:00:00".into())
+        GetWalletRequest::new(
+            id.into(),
+            "9000".into(),
+            dec(sum),
+            PaymentStatus::Pending,
+            callback.into(),
+            "2024-01-01 12:00:00".into(),
+        )
     }
 
     #[tokio::test]
@@ -110,19 +181,36 @@ mod m2cerber_mock {
         let mock = MockServer::start().await.unwrap();
         let client = Client::new(sample()).with_base_url(mock.base_url());
         let (hook_url, hook) = capture_one(200, "{}").await;
-        let w = client.get_wallet(&wallet("p-1", "500", &hook_url)).await.unwrap();
+        let w = client
+            .get_wallet(&wallet("p-1", "500", &hook_url))
+            .await
+            .unwrap();
         assert_eq!(w.payment_id.as_str(), "p-1");
-        let s = client.update_status(&UpdateStatusRequest::new("p-1".into(), PaymentStatus::Accept)).await.unwrap();
+        let s = client
+            .update_status(&UpdateStatusRequest::new(
+                "p-1".into(),
+                PaymentStatus::Accept,
+            ))
+            .await
+            .unwrap();
         assert_eq!(s.status, PaymentStatus::Confirming);
 
         mock.fire("payment", "p-1", "paid", None).await.unwrap();
         let got = hook.await.unwrap();
         let secret = m2cerber::mock::spec::default_config().credentials["secret_key"].clone();
-        let accept = m2cerber::webhooks::AcceptPayment::verify(&secret, &headers_of(&got), &got.body).unwrap();
+        let accept =
+            m2cerber::webhooks::AcceptPayment::verify(&secret, &headers_of(&got), &got.body)
+                .unwrap();
         assert_eq!(accept.payment_id.as_str(), "p-1");
-        assert!(m2cerber::webhooks::AcceptPayment::verify("wrong", &headers_of(&got), &got.body).is_err());
+        assert!(
+            m2cerber::webhooks::AcceptPayment::verify("wrong", &headers_of(&got), &got.body)
+                .is_err()
+        );
 
-        let st = client.get_status(&GetStatusRequest::new("p-1".into())).await.unwrap();
+        let st = client
+            .get_status(&GetStatusRequest::new("p-1".into()))
+            .await
+            .unwrap();
         assert_eq!(st.status, PaymentStatus::Confirm);
         let balance = client.get_balance(&GetBalanceRequest::new()).await.unwrap();
         assert_eq!(balance.confirm_sum, dec("500"));
@@ -132,20 +220,48 @@ mod m2cerber_mock {
     async fn errors_bad_signature_duplicate_unknown_and_invalid() {
         let mock = MockServer::start().await.unwrap();
         let client = Client::new(sample()).with_base_url(mock.base_url());
-        client.get_wallet(&wallet("p-2", "10.50", "http://127.0.0.1:9/cb")).await.unwrap();
+        client
+            .get_wallet(&wallet("p-2", "10.50", "http://127.0.0.1:9/cb"))
+            .await
+            .unwrap();
         fn status<T: std::fmt::Debug>(r: Result<T, Error>) -> u16 {
             match r {
                 Err(Error::Api(e)) => e.status,
                 other => panic!("{other:?}"),
             }
         }
-        assert_eq!(status(client.get_wallet(&wallet("p-2", "10.50", "http://x")).await), 400, "duplicate payment_id");
-        assert_eq!(status(client.get_status(&GetStatusRequest::new("nope".into())).await), 404);
-        let wrong = Client::new(Credentials::new(m2cerber::mock::spec::default_config().credentials["merch_id"].clone(), "bad")).with_base_url(mock.base_url());
-        assert_eq!(status(wrong.get_status(&GetStatusRequest::new("p-2".into())).await), 401);
+        assert_eq!(
+            status(client.get_wallet(&wallet("p-2", "10.50", "http://x")).await),
+            400,
+            "duplicate payment_id"
+        );
+        assert_eq!(
+            status(
+                client
+                    .get_status(&GetStatusRequest::new("nope".into()))
+                    .await
+            ),
+            404
+        );
+        let wrong = Client::new(Credentials::new(
+            m2cerber::mock::spec::default_config().credentials["merch_id"].clone(),
+            "bad",
+        ))
+        .with_base_url(mock.base_url());
+        assert_eq!(
+            status(wrong.get_status(&GetStatusRequest::new("p-2".into())).await),
+            401
+        );
         let merch = m2cerber::mock::spec::default_config().credentials["merch_id"].clone();
-        let body = format!(r#"{{"merch_id": "{merch}", "payment_id": "p-3", "status": "pending", "sum": "1"}}"#);
-        let raw = reqwest::Client::new().post(format!("{}/get_wallet/", mock.base_url())).body(body).send().await.unwrap();
+        let body = format!(
+            r#"{{"merch_id": "{merch}", "payment_id": "p-3", "status": "pending", "sum": "1"}}"#
+        );
+        let raw = reqwest::Client::new()
+            .post(format!("{}/get_wallet/", mock.base_url()))
+            .body(body)
+            .send()
+            .await
+            .unwrap();
         assert_eq!(raw.status(), 401, "unsigned request");
     }
 }
@@ -173,18 +289,39 @@ mod pegas_mock {
         let mock = MockServer::start().await.unwrap();
         let client = Client::new(sample()).with_base_url(mock.base_url());
         let before = client.balance().await.unwrap().balance;
-        let d = client.deposit(&DepositRequest::new(dec("150.00"), DepositType::InvoiceCard, "ord-1".into())).await.unwrap();
-        mock.fire("deposit", d.id.as_str(), "paid", None).await.unwrap();
+        let d = client
+            .deposit(&DepositRequest::new(
+                dec("150.00"),
+                DepositType::InvoiceCard,
+                "ord-1".into(),
+            ))
+            .await
+            .unwrap();
+        mock.fire("deposit", d.id.as_str(), "paid", None)
+            .await
+            .unwrap();
         let after = client.balance().await.unwrap().balance;
         assert_eq!(after - before, dec("150.00"));
 
-        let pdf = client.receipt(&ReceiptRequest::new(ReceiptFormat::Pdf).with_order_id("ord-1".into())).await.unwrap();
+        let pdf = client
+            .receipt(&ReceiptRequest::new(ReceiptFormat::Pdf).with_order_id("ord-1".into()))
+            .await
+            .unwrap();
         assert_eq!(pdf.content_type, "application/pdf");
         assert!(pdf.bytes.starts_with(b"%PDF"));
-        let jpeg = client.receipt(&ReceiptRequest::new(ReceiptFormat::Jpeg).with_id(d.id.as_str().into())).await.unwrap();
+        let jpeg = client
+            .receipt(&ReceiptRequest::new(ReceiptFormat::Jpeg).with_id(d.id.as_str().into()))
+            .await
+            .unwrap();
         assert_eq!(jpeg.content_type, "image/jpeg");
 
-        let w = client.withdrawal(&WithdrawalRequest::new(dec("50"), "4111".into(), WithdrawalMethod::Card).with_order_id("out-1".into()).with_comment("rent".into())).await;
+        let w = client
+            .withdrawal(
+                &WithdrawalRequest::new(dec("50"), "4111".into(), WithdrawalMethod::Card)
+                    .with_order_id("out-1".into())
+                    .with_comment("rent".into()),
+            )
+            .await;
         w.unwrap();
         assert_eq!(client.balance().await.unwrap().balance, after - dec("50"));
     }
@@ -196,18 +333,38 @@ mod pegas_mock {
         let req = DepositRequest::new(dec("10"), DepositType::Wallet, "dup-1".into());
         client.deposit(&req).await.unwrap();
         let dup = api(client.deposit(&req).await.unwrap_err());
-        assert_eq!((dup.status, dup.code.as_deref(), dup.validation_path.as_deref()), (400, Some("invalid_parameters"), Some("order_id")));
+        assert_eq!(
+            (
+                dup.status,
+                dup.code.as_deref(),
+                dup.validation_path.as_deref()
+            ),
+            (400, Some("invalid_parameters"), Some("order_id"))
+        );
 
-        let short = WithdrawalRequest::new(dec("1"), "1".into(), WithdrawalMethod::Card).with_comment("ab".into());
+        let short = WithdrawalRequest::new(dec("1"), "1".into(), WithdrawalMethod::Card)
+            .with_comment("ab".into());
         let e = api(client.withdrawal(&short).await.unwrap_err());
-        assert_eq!((e.status, e.validation_path.as_deref()), (400, Some("comment")));
+        assert_eq!(
+            (e.status, e.validation_path.as_deref()),
+            (400, Some("comment"))
+        );
 
         let wrong = Client::new(Credentials::new("bad-token")).with_base_url(mock.base_url());
         let e = api(wrong.balance().await.unwrap_err());
-        assert_eq!((e.status, e.code.as_deref()), (401, Some("authorization_error")));
+        assert_eq!(
+            (e.status, e.code.as_deref()),
+            (401, Some("authorization_error"))
+        );
 
-        let e = api(client.deposit_cancel(&DepositCancelRequest::new("none".into(), "none".into())).await.unwrap_err());
-        assert_eq!((e.status, e.code.as_deref()), (404, Some("resource_not_found")));
+        let e = api(client
+            .deposit_cancel(&DepositCancelRequest::new("none".into(), "none".into()))
+            .await
+            .unwrap_err());
+        assert_eq!(
+            (e.status, e.code.as_deref()),
+            (404, Some("resource_not_found"))
+        );
         assert!(!Error::Api(e).is_retryable());
     }
 }

@@ -31,33 +31,61 @@ fn provider_message(e: Error) -> String {
 async fn every_endpoint_answers_in_the_documented_shape() {
     let (_mock, client) = setup().await;
     let created = client
-        .create_order(&CreateOrderRequest::new(Currency::Rub, dec("1200.50"), "o-1".into(), 5).with_fields(OrderFields::new().with_email("a@b.ru".into())))
+        .create_order(
+            &CreateOrderRequest::new(Currency::Rub, dec("1200.50"), "o-1".into(), 5)
+                .with_fields(OrderFields::new().with_email("a@b.ru".into())),
+        )
         .await
         .unwrap();
     assert!(created.url.contains(&created.id.to_string()));
 
-    let order = client.order(&OrderRequest::new().with_payment_id("o-1".into())).await.unwrap();
+    let order = client
+        .order(&OrderRequest::new().with_payment_id("o-1".into()))
+        .await
+        .unwrap();
     assert_eq!(order.id, created.id);
     assert_eq!(order.status, OrderStatus::NotPaid);
     assert_eq!(order.amount, dec("1200.50"));
     assert_eq!(order.email, "a@b.ru");
     assert_eq!(order.date_payed, None);
-    let by_id = client.order(&OrderRequest::new().with_order_id(created.id)).await.unwrap();
+    let by_id = client
+        .order(&OrderRequest::new().with_order_id(created.id))
+        .await
+        .unwrap();
     assert_eq!(by_id.payment_id, "o-1");
 
-    let list = client.orders(&OrdersRequest::new().with_page(1)).await.unwrap();
+    let list = client
+        .orders(&OrdersRequest::new().with_page(1))
+        .await
+        .unwrap();
     assert_eq!(list.len(), 1);
     let shops = client.shops().await.unwrap();
     assert_eq!(shops.shops[0].public_key, "1913EA9D9351469B1E5D852A");
 
     let w = client
-        .create_withdrawal(&CreateWithdrawalRequest::new(Currency::Rub, "acc-1".into(), dec("100"), "w-1".into(), 5))
+        .create_withdrawal(&CreateWithdrawalRequest::new(
+            Currency::Rub,
+            "acc-1".into(),
+            dec("100"),
+            "w-1".into(),
+            5,
+        ))
         .await
         .unwrap();
     let wid = w.id.unwrap();
-    let got = client.withdrawal(&WithdrawalRequest::new().with_payment_id("w-1".into())).await.unwrap();
+    let got = client
+        .withdrawal(&WithdrawalRequest::new().with_payment_id("w-1".into()))
+        .await
+        .unwrap();
     assert_eq!(got.id, Some(wid));
-    assert_eq!(client.withdrawals(&WithdrawalsRequest::new()).await.unwrap().len(), 1);
+    assert_eq!(
+        client
+            .withdrawals(&WithdrawalsRequest::new())
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
 
     // 1396.68 opening RUB balance, minus the withdrawal.
     let balance = client.balance().await.unwrap();
@@ -69,50 +97,104 @@ async fn payment_lifecycle_sends_a_signed_notification() {
     let (mock, client) = setup().await;
     let (hook_url, hook) = capture_one(200, "OK").await;
     mock.set_webhook_url(hook_url);
-    let created = client.create_order(&CreateOrderRequest::new(Currency::Rub, dec("1200.00"), "life-1".into(), 5)).await.unwrap();
+    let created = client
+        .create_order(&CreateOrderRequest::new(
+            Currency::Rub,
+            dec("1200.00"),
+            "life-1".into(),
+            5,
+        ))
+        .await
+        .unwrap();
 
     // The customer pays a different sum.
-    mock.fire("order", &created.id.to_string(), "paid", Some("1100.50")).await.unwrap();
+    mock.fire("order", &created.id.to_string(), "paid", Some("1100.50"))
+        .await
+        .unwrap();
     let received = hook.await.unwrap();
     let headers = reqwest::header::HeaderMap::new();
-    let n = tegro_money::webhooks::PaymentNotification::verify("TEGRO-DEMO-SECRET", &headers, &received.body).unwrap();
+    let n = tegro_money::webhooks::PaymentNotification::verify(
+        "TEGRO-DEMO-SECRET",
+        &headers,
+        &received.body,
+    )
+    .unwrap();
     assert_eq!(n.order_id, "life-1");
     assert_eq!(n.amount, dec("1100.50"));
     assert_eq!(n.currency, Currency::Rub);
-    assert!(tegro_money::webhooks::PaymentNotification::verify("other-secret", &headers, &received.body).is_err());
+    assert!(
+        tegro_money::webhooks::PaymentNotification::verify(
+            "other-secret",
+            &headers,
+            &received.body
+        )
+        .is_err()
+    );
 
-    let order = client.order(&OrderRequest::new().with_payment_id("life-1".into())).await.unwrap();
+    let order = client
+        .order(&OrderRequest::new().with_payment_id("life-1".into()))
+        .await
+        .unwrap();
     assert_eq!(order.status, OrderStatus::Paid);
     assert!(order.date_payed.is_some());
     let balance = client.balance().await.unwrap();
     assert_eq!(balance.balance["RUB"], dec("2497.18"));
 
     // A paid order cannot be paid twice; the journal shows the delivery.
-    assert!(mock.fire("order", &created.id.to_string(), "paid", None).await.is_err());
-    assert!(mock.journal().iter().any(|e| e.kind == "webhook" && e.status == 200));
+    assert!(
+        mock.fire("order", &created.id.to_string(), "paid", None)
+            .await
+            .is_err()
+    );
+    assert!(
+        mock.journal()
+            .iter()
+            .any(|e| e.kind == "webhook" && e.status == 200)
+    );
 }
 
 #[tokio::test]
 async fn documented_errors() {
     let (mock, client) = setup().await;
-    let wrong = Client::new(Credentials::new("1913EA9D9351469B1E5D852A", "wrong-key")).with_base_url(mock.base_url());
-    assert_eq!(provider_message(wrong.shops().await.unwrap_err()), "Wrong authorization token");
-    let stranger = Client::new(Credentials::new("UNKNOWN-SHOP", "EEFA1913EA9D9351469B1E5D852A")).with_base_url(mock.base_url());
-    assert_eq!(provider_message(stranger.shops().await.unwrap_err()), "Wrong authorization token");
+    let wrong = Client::new(Credentials::new("1913EA9D9351469B1E5D852A", "wrong-key"))
+        .with_base_url(mock.base_url());
+    assert_eq!(
+        provider_message(wrong.shops().await.unwrap_err()),
+        "Wrong authorization token"
+    );
+    let stranger = Client::new(Credentials::new(
+        "UNKNOWN-SHOP",
+        "EEFA1913EA9D9351469B1E5D852A",
+    ))
+    .with_base_url(mock.base_url());
+    assert_eq!(
+        provider_message(stranger.shops().await.unwrap_err()),
+        "Wrong authorization token"
+    );
 
     let req = CreateOrderRequest::new(Currency::Rub, dec("10"), "dup".into(), 5);
     client.create_order(&req).await.unwrap();
-    assert_eq!(provider_message(client.create_order(&req).await.unwrap_err()), "Order with this order_id already exists");
+    assert_eq!(
+        provider_message(client.create_order(&req).await.unwrap_err()),
+        "Order with this order_id already exists"
+    );
 
-    let missing = client.order(&OrderRequest::new().with_payment_id("nope".into())).await.unwrap_err();
+    let missing = client
+        .order(&OrderRequest::new().with_payment_id("nope".into()))
+        .await
+        .unwrap_err();
     assert_eq!(provider_message(missing), "Order not found");
-    assert!(matches!(client.order(&OrderRequest::new()).await, Err(Error::InvalidRequest(_))));
+    assert!(matches!(
+        client.order(&OrderRequest::new()).await,
+        Err(Error::InvalidRequest(_))
+    ));
 }
 
 /// Posts a body signed with the sample API key, as the docs' Python does.
 async fn post_signed(base: &str, path: &str, body: &str) -> serde_json::Value {
     use hmac::{KeyInit, Mac};
-    let mut mac = hmac::Hmac::<sha2::Sha256>::new_from_slice(b"EEFA1913EA9D9351469B1E5D852A").unwrap();
+    let mut mac =
+        hmac::Hmac::<sha2::Sha256>::new_from_slice(b"EEFA1913EA9D9351469B1E5D852A").unwrap();
     mac.update(body.as_bytes());
     let sign = hex::encode(mac.finalize().into_bytes());
     let resp = reqwest::Client::new()
@@ -134,19 +216,38 @@ async fn replayed_nonce_missing_and_invalid_params_are_refused() {
     let body = r#"{"shop_id": "1913EA9D9351469B1E5D852A", "nonce": 5}"#;
     assert_eq!(post_signed(&base, "/shops/", body).await["type"], "success");
     let again = post_signed(&base, "/shops/", body).await;
-    assert_eq!((again["type"].as_str(), again["desc"].as_str()), (Some("error"), Some("Wrong nonce")));
+    assert_eq!(
+        (again["type"].as_str(), again["desc"].as_str()),
+        (Some("error"), Some("Wrong nonce"))
+    );
 
     let ahead = r#"{"shop_id": "1913EA9D9351469B1E5D852A", "nonce": 100000}"#;
-    assert_eq!(post_signed(&base, "/shops/", ahead).await["type"], "success");
+    assert_eq!(
+        post_signed(&base, "/shops/", ahead).await["type"],
+        "success"
+    );
     let stale = r#"{"shop_id": "1913EA9D9351469B1E5D852A", "nonce": 50}"#;
-    assert_eq!(post_signed(&base, "/shops/", stale).await["desc"], "Wrong nonce", "a nonce far behind the last one");
+    assert_eq!(
+        post_signed(&base, "/shops/", stale).await["desc"],
+        "Wrong nonce",
+        "a nonce far behind the last one"
+    );
 
     let no_amount = r#"{"shop_id": "1913EA9D9351469B1E5D852A", "nonce": 100006, "currency": "RUB", "order_id": "x", "payment_system": 5}"#;
-    assert_eq!(post_signed(&base, "/createOrder/", no_amount).await["desc"], "Empty required param amount");
+    assert_eq!(
+        post_signed(&base, "/createOrder/", no_amount).await["desc"],
+        "Empty required param amount"
+    );
     let bad_currency = r#"{"shop_id": "1913EA9D9351469B1E5D852A", "nonce": 100007, "currency": "XXX", "amount": 1, "order_id": "x", "payment_system": 5}"#;
-    assert_eq!(post_signed(&base, "/createOrder/", bad_currency).await["desc"], "Wrong param currency");
+    assert_eq!(
+        post_signed(&base, "/createOrder/", bad_currency).await["desc"],
+        "Wrong param currency"
+    );
     let no_shop = r#"{"nonce": 100008}"#;
-    assert_eq!(post_signed(&base, "/shops/", no_shop).await["desc"], "Empty required param shop_id");
+    assert_eq!(
+        post_signed(&base, "/shops/", no_shop).await["desc"],
+        "Empty required param shop_id"
+    );
     let not_json = post_signed(&base, "/shops/", "not json").await;
     assert_eq!(not_json["desc"], "Wrong request body");
 }
@@ -154,7 +255,13 @@ async fn replayed_nonce_missing_and_invalid_params_are_refused() {
 #[tokio::test]
 async fn faults_can_be_injected() {
     let (mock, client) = setup().await;
-    mock.inject(tegro_money::mock::Fault { endpoint: "shops".into(), times: 1, latency_ms: 30, case: Some("internal".into()), status: Some(500) });
+    mock.inject(tegro_money::mock::Fault {
+        endpoint: "shops".into(),
+        times: 1,
+        latency_ms: 30,
+        case: Some("internal".into()),
+        status: Some(500),
+    });
     let started = std::time::Instant::now();
     let err = client.shops().await.unwrap_err();
     assert!(started.elapsed().as_millis() >= 30);
@@ -169,7 +276,14 @@ async fn a_thousand_concurrent_creates_lose_nothing() {
     for i in 0..1000 {
         let c = client.clone();
         tasks.push(tokio::spawn(async move {
-            c.create_order(&CreateOrderRequest::new(Currency::Rub, dec("1.00"), format!("bulk-{i}"), 5)).await.map(|o| o.id)
+            c.create_order(&CreateOrderRequest::new(
+                Currency::Rub,
+                dec("1.00"),
+                format!("bulk-{i}"),
+                5,
+            ))
+            .await
+            .map(|o| o.id)
         }));
     }
     let mut ids = HashSet::new();
@@ -179,9 +293,20 @@ async fn a_thousand_concurrent_creates_lose_nothing() {
     assert_eq!(ids.len(), 1000);
     let mut listed = 0;
     for page in 1..=21 {
-        listed += client.orders(&OrdersRequest::new().with_page(page)).await.unwrap().len();
+        listed += client
+            .orders(&OrdersRequest::new().with_page(page))
+            .await
+            .unwrap()
+            .len();
     }
     assert_eq!(listed, 1000);
-    let requests = mock.journal().iter().filter(|e| e.name == "create_order" && e.status == 200).count();
-    assert!(requests >= 900, "journal keeps the recent requests: {requests}");
+    let requests = mock
+        .journal()
+        .iter()
+        .filter(|e| e.name == "create_order" && e.status == 200)
+        .count();
+    assert!(
+        requests >= 900,
+        "journal keeps the recent requests: {requests}"
+    );
 }

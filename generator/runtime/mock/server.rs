@@ -71,6 +71,11 @@ impl MockServer {
         self.engine.reset();
     }
 
+    /// Forgets the nonces seen but keeps records: the docs' examples all use one nonce.
+    pub fn forget_nonces(&self) {
+        self.engine.forget_nonces();
+    }
+
     /// Requests received and webhooks sent, oldest first (the last 1,000).
     pub fn journal(&self) -> Vec<Entry> {
         self.engine.journal()
@@ -187,6 +192,10 @@ async fn control(app: &App, method: &Method, rest: &str, body: &[u8]) -> Respons
     let segs: Vec<&str> = rest.trim_matches('/').split('/').filter(|s| !s.is_empty()).collect();
     match (method.as_str(), segs.as_slice()) {
         ("GET", []) | ("GET", ["health"]) => json(StatusCode::OK, format!("{{\"provider\":{:?},\"ok\":true}}", super::spec::SPEC.provider)),
+        ("POST", ["forget-nonces"]) => {
+            app.engine.forget_nonces();
+            json(StatusCode::OK, "{\"ok\":true}".into())
+        }
         ("POST", ["reset"]) => {
             app.engine.reset();
             json(StatusCode::OK, "{\"reset\":true}".into())

@@ -323,7 +323,13 @@ impl Builder<'_> {
                     seed: r
                         .seed
                         .iter()
-                        .map(|rec| serde_json::Value::Object(rec.iter().map(|(k, v)| (k.clone(), v.value.clone())).collect()))
+                        .map(|rec| {
+                            serde_json::Value::Object(
+                                rec.iter()
+                                    .map(|(k, v)| (k.clone(), v.value.clone()))
+                                    .collect(),
+                            )
+                        })
                         .collect(),
                     states: r.states.as_ref().map(|s| States {
                         field: s.field.value.clone(),

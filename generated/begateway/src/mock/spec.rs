@@ -1094,7 +1094,10 @@ pub static SPEC: Spec = Spec {
                 },
             ],
         }),
-        seed: &[],
+        seed: &[
+            "{\"id\":\"prd_ed27b047d3ccd1a6\",\"name\":\"product\",\"description\":\"description of product\",\"currency\":\"USD\",\"amount\":990,\"quantity\":10,\"infinite\":false,\"language\":\"en\",\"transaction_type\":\"payment\",\"created_at\":\"2022-12-20T18:54:42.033Z\",\"updated_at\":\"2022-12-20T18:54:42.033Z\",\"test\":false,\"additional_data\":{},\"pay_url\":\"https://api.begateway.com/products/prd_ed27b047d3ccd1a6/pay\",\"payment_url\":\"https://api.begateway.com/products/prd_ed27b047d3ccd1a6/pay\",\"confirm_url\":\"https://checkout.begateway.com/v2/confirm_order/prd_ed27b047d3ccd1a6/1\",\"payment_status\":\"unpaid\"}",
+            "{\"id\":\"prd_1567bece456ac4aa\",\"name\":\"product 2\",\"description\":\"description of product 2\",\"currency\":\"EUR\",\"amount\":990,\"quantity\":7,\"infinite\":false,\"language\":\"it\",\"transaction_type\":\"payment\",\"created_at\":\"2023-02-15T11:54:59.579Z\",\"updated_at\":\"2023-02-15T11:54:59.579Z\",\"test\":false,\"additional_data\":{},\"pay_url\":\"https://api.begateway.com/products/prd_1567bece456ac4aa/pay\",\"payment_url\":\"https://api.begateway.com/products/prd_1567bece456ac4aa/pay\",\"confirm_url\":\"https://checkout.begateway.com/v2/confirm_order/prd_1567bece456ac4aa/1\",\"payment_status\":\"unpaid\"}",
+        ],
         id_given: false,
     }],
     webhooks: &[Webhook {

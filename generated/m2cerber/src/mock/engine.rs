@@ -169,6 +169,10 @@ impl Engine {
             webhook_url,
         }
     }
+    /// Forgets the nonces seen, keeping records (to replay examples that share a nonce).
+    pub fn forget_nonces(&self) {
+        self.lock().nonces.clear();
+    }
     /// Forgets every record, nonce, fault and journal entry.
     pub fn reset(&self) {
         let url = self.config().webhook_url;

@@ -84,7 +84,11 @@ fn resource(cx: &mut Ctx, r: &Resource) {
             field_ref(cx, &Sp::new(k.clone(), v.loc), &fields, "record field");
         }
         if !rec.contains_key(&r.id.field.value) {
-            cx.err(rec.loc, format!("a seed record lacks its id field `{}`", r.id.field.value), "give every seed record its id");
+            cx.err(
+                rec.loc,
+                format!("a seed record lacks its id field `{}`", r.id.field.value),
+                "give every seed record its id",
+            );
         }
     }
     let Some(states) = &r.states else { return };
