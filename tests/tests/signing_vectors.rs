@@ -219,3 +219,95 @@ async fn begateway_422_keeps_field_messages_and_raw_body() {
     }
     assert!(!err.is_retryable());
 }
+
+#[test]
+fn m2cerber_sha256_with_python_float_sum() {
+    // hashlib.sha256(("3636363" + "m2-secret" + "pending" + str(float("500"))).encode()).hexdigest()
+    // and the same for ("A-17", "accept", "12.50") -> "12.5".
+    for (payment_id, status, sum, want) in [
+        (
+            "3636363",
+            "pending",
+            "500",
+            "6b36ea01b7359175a3b93900630107e620dd3fbf758e11fa2e6358e2840a5358",
+        ),
+        (
+            "A-17",
+            "accept",
+            "12.50",
+            "2a62196fd9e0da1021930553d145a0789946277d427d749aa40cf3eb9b5f4579",
+        ),
+    ] {
+        let body =
+            format!(r#"{{"payment_id": "{payment_id}", "status": "{status}", "sum": "{sum}"}}"#);
+        let fields = |w: &str| m2cerber::http::json_member_text(body.as_bytes(), w);
+        let creds = |c: &str| (c == "secret_key").then(|| "m2-secret".to_string());
+        let src = m2cerber::signing::Source {
+            body: body.as_bytes(),
+            fields: &fields,
+            form: &[],
+        };
+        assert_eq!(
+            m2cerber::signing::compute(&m2cerber::auth::WALLET, &creds, &src).unwrap(),
+            want
+        );
+    }
+}
+
+#[tokio::test]
+async fn m2cerber_client_sends_the_signature_header() {
+    use m2cerber::requests::GetWalletRequest;
+    use m2cerber::types::PaymentStatus;
+    let (url, rx) = capture_one(200, r#"{"payment_id": 3636363, "wallet_link": "https://m10.com/x", "image": "...", "wallet_number": "9378238289"}"#).await;
+    let client = m2cerber::Client::new(m2cerber::Credentials::new("merchant-1", "m2-secret"))
+        .with_base_url(url);
+    let req = GetWalletRequest::new(
+        "3636363".into(),
+        "w".into(),
+        "500".parse().unwrap(),
+        PaymentStatus::Pending,
+        "https://cb".into(),
+        "t".into(),
+    );
+    let wallet = client.get_wallet(&req).await.unwrap();
+    assert_eq!(
+        wallet.payment_id.as_str(),
+        "3636363",
+        "an integer id is accepted for a string field"
+    );
+    let got = rx.await.unwrap();
+    assert_eq!(
+        got.header("signature"),
+        Some("6b36ea01b7359175a3b93900630107e620dd3fbf758e11fa2e6358e2840a5358")
+    );
+    let body: serde_json::Value = serde_json::from_slice(&got.body).unwrap();
+    assert_eq!(body["merch_id"], "merchant-1");
+    assert_eq!(body["sum"], "500", "the sum stays a string on the wire");
+}
+
+#[tokio::test]
+async fn pegas_sends_the_token_as_a_query_parameter_and_returns_files_as_bytes() {
+    use pegas_kassa::requests::ReceiptRequest;
+    use pegas_kassa::types::ReceiptFormat;
+    let (url, rx) = capture_one(200, "%PDF-1.4").await;
+    let client =
+        pegas_kassa::Client::new(pegas_kassa::Credentials::new("tok en")).with_base_url(url);
+    let file = client
+        .receipt(&ReceiptRequest::new(ReceiptFormat::Pdf).with_order_id("o 1".into()))
+        .await
+        .unwrap();
+    assert_eq!(file.bytes, b"%PDF-1.4");
+    let got = rx.await.unwrap();
+    assert_eq!(got.method, "GET");
+    assert!(
+        got.target
+            .starts_with("/transaction/receipt/file?token=tok+en&"),
+        "{}",
+        got.target
+    );
+    assert!(
+        got.target.contains("order_id=o+1") && got.target.contains("format=pdf"),
+        "{}",
+        got.target
+    );
+}

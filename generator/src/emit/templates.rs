@@ -46,6 +46,21 @@ struct Ctx {
     credentials: Vec<readme::CredRow>,
     endpoints: Vec<readme::Row>,
     webhooks: Vec<readme::HookRow>,
+    has_mock: bool,
+    mock_credentials: Vec<MockCred>,
+    mock_resources: Vec<MockResource>,
+}
+
+#[derive(Serialize)]
+struct MockCred {
+    name: String,
+    value: String,
+}
+
+#[derive(Serialize)]
+struct MockResource {
+    name: String,
+    events: String,
 }
 
 fn dep(name: &'static str, spec: &str) -> Dep {
@@ -131,6 +146,39 @@ pub fn render(api: &Api) -> Result<Vec<(&'static str, String)>, EmitError> {
         credentials: readme::credentials(api),
         endpoints: readme::endpoints(api),
         webhooks: readme::webhooks(api),
+        has_mock: api.mock.is_some(),
+        mock_credentials: api
+            .credentials
+            .iter()
+            .map(|c| MockCred {
+                name: c.name.clone(),
+                value: c
+                    .example
+                    .clone()
+                    .unwrap_or_else(|| format!("test-{}", c.name.replace('_', "-")))
+                    .replace('\n', " "),
+            })
+            .filter(|c| c.value.len() < 80)
+            .collect(),
+        mock_resources: api
+            .mock
+            .iter()
+            .flat_map(|m| &m.resources)
+            .map(|r| MockResource {
+                name: r.name.clone(),
+                events: r
+                    .states
+                    .as_ref()
+                    .map(|s| {
+                        s.events
+                            .iter()
+                            .map(|e| format!("`{}`", e.name))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    })
+                    .unwrap_or_else(|| "none".into()),
+            })
+            .collect(),
     };
     let mut out = Vec::new();
     for (name, template, comment) in [

@@ -1,0 +1,23 @@
+"""Writes N signed Tegro createOrder requests (unique nonces and order ids), one per line:
+`<hex signature>\t<body>`, signed with the docs' sample API key as Tegro's Python example does."""
+import hashlib
+import hmac
+import json
+import sys
+
+API_KEY = b"EEFA1913EA9D9351469B1E5D852A"
+n = int(sys.argv[1])
+out = sys.argv[2]
+with open(out, "w") as f:
+    for i in range(n):
+        body = json.dumps({
+            "shop_id": "1913EA9D9351469B1E5D852A",
+            "nonce": 1700000000000 + i,
+            "currency": "RUB",
+            "amount": 1200.50,
+            "order_id": f"bench-{i}",
+            "payment_system": 5,
+            "fields": {"email": "user@email.ru"},
+        })
+        sign = hmac.new(API_KEY, body.encode(), hashlib.sha256).hexdigest()
+        f.write(f"{sign}\t{body}\n")
