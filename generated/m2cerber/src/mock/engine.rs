@@ -10,7 +10,9 @@ use std::collections::{BTreeMap, HashMap, HashSet, VecDeque};
 use std::str::FromStr;
 use std::sync::Mutex;
 /// Records kept per resource; the oldest are dropped beyond this, so memory stays bounded.
-pub const MAX_RECORDS: usize = 100_000;
+pub const MAX_RECORDS: usize = 20_000;
+/// Store size at which the full capacity is reserved.
+const GROW_AT: usize = 1_024;
 /// Journal entries kept.
 pub const MAX_JOURNAL: usize = 1_000;
 /// How far (in nonce units: milliseconds or seconds) a nonce may trail the highest one seen.
@@ -35,6 +37,10 @@ impl Nonces {
             return Err(format!("nonce {n} is not greater than {}", self.highest));
         }
         self.highest = self.highest.max(n);
+        if self.order.len() == GROW_AT {
+            self.seen.reserve(NONCES_KEPT);
+            self.order.reserve(NONCES_KEPT);
+        }
         self.seen.insert(n);
         self.order.push_back(n);
         while self.order.len() > NONCES_KEPT {
@@ -142,7 +148,7 @@ struct State {
 /// The mock's state and behaviour for one provider.
 pub struct Engine {
     spec: &'static Spec,
-    config: Mutex<Config>,
+    config: Mutex<std::sync::Arc<Config>>,
     state: Mutex<State>,
 }
 type Failure = (&'static str, String, String);
@@ -155,7 +161,7 @@ impl Engine {
         let webhook_url = config.webhook_url.clone();
         Engine {
             spec,
-            config: Mutex::new(config),
+            config: Mutex::new(std::sync::Arc::new(config)),
             state: Mutex::new(Self::fresh(spec, webhook_url)),
         }
     }
@@ -175,32 +181,33 @@ impl Engine {
     }
     /// Forgets every record, nonce, fault and journal entry.
     pub fn reset(&self) {
-        let url = self.config().webhook_url;
+        let url = self.config().webhook_url.clone();
         *self.lock() = Self::fresh(self.spec, url);
     }
     fn lock(&self) -> std::sync::MutexGuard<'_, State> {
         self.state.lock().unwrap_or_else(|p| p.into_inner())
     }
-    /// The current configuration.
-    pub fn config(&self) -> Config {
+    /// The current configuration (shared, cheap to take on every request).
+    pub fn config(&self) -> std::sync::Arc<Config> {
         self.config
             .lock()
             .unwrap_or_else(|p| p.into_inner())
             .clone()
     }
+    fn update_config(&self, f: impl FnOnce(&mut Config)) {
+        let mut guard = self.config.lock().unwrap_or_else(|p| p.into_inner());
+        let mut next = Config::clone(&guard);
+        f(&mut next);
+        *guard = std::sync::Arc::new(next);
+    }
     /// Sets the mock's own base URL.
     pub fn set_base_url(&self, url: String) {
-        self.config
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .base_url = url;
+        self.update_config(|c| c.base_url = url);
     }
     /// Sets where webhooks go by default.
     pub fn set_webhook_url(&self, url: Option<String>) {
-        self.config
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .webhook_url = url.clone();
+        let u = url.clone();
+        self.update_config(|c| c.webhook_url = u);
         self.lock().webhook_url = url;
     }
     /// Adds a fault.
@@ -685,6 +692,13 @@ impl Engine {
             }
         }
         let pos = store.dropped + store.items.len() as u64;
+        if store.items.len() == GROW_AT {
+            store.items.reserve(MAX_RECORDS + 1 - GROW_AT);
+            store.by_id.reserve(MAX_RECORDS + 1 - GROW_AT);
+            store
+                .unique
+                .reserve((MAX_RECORDS + 1 - GROW_AT) * res.unique.len());
+        }
         store.by_id.insert(id.text(), pos);
         store.items.push_back(rec.clone());
         if store.items.len() > MAX_RECORDS {
@@ -1207,12 +1221,9 @@ fn set_path(target: &mut V, path: &str, value: V) {
 fn now_value(kind: &Kind) -> V {
     let now = time::OffsetDateTime::now_utc();
     let text = match kind {
-        Kind::Date(f) | Kind::DateTime(f) if *f != "rfc3339" => {
-            time::format_description::parse_borrowed::<2>(f)
-                .ok()
-                .and_then(|items| now.format(&items).ok())
-                .unwrap_or_default()
-        }
+        Kind::Date(f) | Kind::DateTime(f) if *f != "rfc3339" => format_items(f)
+            .and_then(|items| now.format(&items).ok())
+            .unwrap_or_default(),
         _ => now
             .format(&time::format_description::well_known::Rfc3339)
             .unwrap_or_default(),
@@ -1443,7 +1454,29 @@ fn check_kind(spec: &Spec, kind: &Kind, v: &V, path: &str) -> Result<(), Failure
         _ => bad("of another type"),
     }
 }
-fn date_ok(date_only: bool, fmt: &str, s: &str) -> bool {
+/// A parsed `time` format description, cached per format string.
+fn format_items(
+    fmt: &'static str,
+) -> Option<std::sync::Arc<time::format_description::OwnedFormatItem>> {
+    static CACHE: std::sync::OnceLock<
+        Mutex<
+            HashMap<
+                &'static str,
+                Option<std::sync::Arc<time::format_description::OwnedFormatItem>>,
+            >,
+        >,
+    > = std::sync::OnceLock::new();
+    let cache = CACHE.get_or_init(|| Mutex::new(HashMap::new()));
+    let mut map = cache.lock().unwrap_or_else(|p| p.into_inner());
+    map.entry(fmt)
+        .or_insert_with(|| {
+            time::format_description::parse_owned::<2>(fmt)
+                .ok()
+                .map(std::sync::Arc::new)
+        })
+        .clone()
+}
+fn date_ok(date_only: bool, fmt: &'static str, s: &str) -> bool {
     use time::format_description::well_known::Rfc3339;
     if fmt == "rfc3339" {
         return if date_only {
@@ -1452,7 +1485,7 @@ fn date_ok(date_only: bool, fmt: &str, s: &str) -> bool {
             time::OffsetDateTime::parse(s, &Rfc3339).is_ok()
         };
     }
-    let Ok(items) = time::format_description::parse_borrowed::<2>(fmt) else {
+    let Some(items) = format_items(fmt) else {
         return true;
     };
     if date_only {
