@@ -649,10 +649,10 @@ impl Engine {
         rec.set(res.id_field, id.clone());
         let kind_of = |name: &str| fields.iter().find(|f| f.name == name).map(|f| f.kind);
         if let Some(states) = &res.states {
-            rec.set(states.field, V::from_spec(states.initial));
+            rec.set(states.field, spec_value(states.initial));
         }
         for (f, v) in res.initial {
-            let value = fill(&V::from_spec(v), &rec, config, None, kind_of(f));
+            let value = fill(&spec_value(v), &rec, config, None, kind_of(f));
             rec.set(f, value);
         }
         for (rf, req) in e.op.store {
@@ -763,7 +763,7 @@ impl Engine {
         rec.set(states.field, V::from_spec(ev.to));
         for (f, v) in ev.set {
             let kind = fields.iter().find(|x| x.name == *f).map(|x| x.kind);
-            let value = fill(&V::from_spec(v), rec, &config, amount.as_ref(), kind);
+            let value = fill(&spec_value(v), rec, &config, amount.as_ref(), kind);
             rec.set(f, value);
         }
         let rec = rec.clone();
@@ -1128,6 +1128,15 @@ fn lookup<'s>(store: &'s Store, e: &Endpoint, msg: &V) -> Result<&'s V, Failure>
         .get(pos)
         .ok_or_else(|| fail("not_found", "", "no such record"))
 }
+/// A JSON value written in the spec tables, parsed once.
+fn spec_value(text: &'static str) -> V {
+    static CACHE: std::sync::OnceLock<Mutex<HashMap<&'static str, V>>> = std::sync::OnceLock::new();
+    let cache = CACHE.get_or_init(|| Mutex::new(HashMap::new()));
+    let mut map = cache.lock().unwrap_or_else(|p| p.into_inner());
+    map.entry(text)
+        .or_insert_with(|| V::from_spec(text))
+        .clone()
+}
 /// Resolves placeholders in a spec value against a record.
 fn fill(v: &V, rec: &V, config: &Config, amount: Option<&V>, kind: Option<Kind>) -> V {
     match v {
@@ -1195,14 +1204,19 @@ fn placeholder(
         },
     })
 }
-fn build(entries: &[(&str, &str)], rec: &V, config: &Config, amount: Option<&V>) -> V {
+fn build(
+    entries: &[(&'static str, &'static str)],
+    rec: &V,
+    config: &Config,
+    amount: Option<&V>,
+) -> V {
     V::Obj(
         entries
             .iter()
             .map(|(k, v)| {
                 (
                     k.to_string(),
-                    fill(&V::from_spec(v), rec, config, amount, None),
+                    fill(&spec_value(v), rec, config, amount, None),
                 )
             })
             .collect(),
@@ -1454,18 +1468,11 @@ fn check_kind(spec: &Spec, kind: &Kind, v: &V, path: &str) -> Result<(), Failure
         _ => bad("of another type"),
     }
 }
+type Items = Option<std::sync::Arc<time::format_description::OwnedFormatItem>>;
 /// A parsed `time` format description, cached per format string.
-fn format_items(
-    fmt: &'static str,
-) -> Option<std::sync::Arc<time::format_description::OwnedFormatItem>> {
-    static CACHE: std::sync::OnceLock<
-        Mutex<
-            HashMap<
-                &'static str,
-                Option<std::sync::Arc<time::format_description::OwnedFormatItem>>,
-            >,
-        >,
-    > = std::sync::OnceLock::new();
+fn format_items(fmt: &'static str) -> Items {
+    static CACHE: std::sync::OnceLock<Mutex<HashMap<&'static str, Items>>> =
+        std::sync::OnceLock::new();
     let cache = CACHE.get_or_init(|| Mutex::new(HashMap::new()));
     let mut map = cache.lock().unwrap_or_else(|p| p.into_inner());
     map.entry(fmt)

@@ -10,9 +10,47 @@ use std::collections::{BTreeMap, HashMap, HashSet, VecDeque};
 use std::str::FromStr;
 use std::sync::Mutex;
 /// Records kept per resource; the oldest are dropped beyond this, so memory stays bounded.
-pub const MAX_RECORDS: usize = 100_000;
+pub const MAX_RECORDS: usize = 20_000;
+/// Store size at which the full capacity is reserved.
+const GROW_AT: usize = 1_024;
 /// Journal entries kept.
 pub const MAX_JOURNAL: usize = 1_000;
+/// How far (in nonce units: milliseconds or seconds) a nonce may trail the highest one seen.
+/// Requests a client signs concurrently can arrive slightly out of order; a repeated nonce,
+/// or one further behind than this, is refused.
+pub const NONCE_WINDOW: u64 = 10_000;
+/// Nonces remembered per merchant to catch repeats inside the window.
+const NONCES_KEPT: usize = 65_536;
+#[derive(Default)]
+struct Nonces {
+    highest: u64,
+    seen: HashSet<u64>,
+    order: VecDeque<u64>,
+}
+impl Nonces {
+    /// Accepts `n` once, if it is not too far behind the highest nonce seen.
+    fn accept(&mut self, n: u64) -> Result<(), String> {
+        if self.seen.contains(&n) {
+            return Err(format!("nonce {n} was already used"));
+        }
+        if n.saturating_add(NONCE_WINDOW) <= self.highest || (self.highest == 0 && n == 0) {
+            return Err(format!("nonce {n} is not greater than {}", self.highest));
+        }
+        self.highest = self.highest.max(n);
+        if self.order.len() == GROW_AT {
+            self.seen.reserve(NONCES_KEPT);
+            self.order.reserve(NONCES_KEPT);
+        }
+        self.seen.insert(n);
+        self.order.push_back(n);
+        while self.order.len() > NONCES_KEPT {
+            if let Some(old) = self.order.pop_front() {
+                self.seen.remove(&old);
+            }
+        }
+        Ok(())
+    }
+}
 /// What the mock accepts and where it sends webhooks.
 #[derive(Clone, Debug)]
 pub struct Config {
@@ -101,7 +139,7 @@ struct Store {
 }
 struct State {
     stores: Vec<Store>,
-    nonces: HashMap<String, u64>,
+    nonces: HashMap<String, Nonces>,
     journal: VecDeque<Entry>,
     faults: Vec<Fault>,
     counter: u64,
@@ -110,7 +148,7 @@ struct State {
 /// The mock's state and behaviour for one provider.
 pub struct Engine {
     spec: &'static Spec,
-    config: Mutex<Config>,
+    config: Mutex<std::sync::Arc<Config>>,
     state: Mutex<State>,
 }
 type Failure = (&'static str, String, String);
@@ -123,20 +161,13 @@ impl Engine {
         let webhook_url = config.webhook_url.clone();
         Engine {
             spec,
-            config: Mutex::new(config),
+            config: Mutex::new(std::sync::Arc::new(config)),
             state: Mutex::new(Self::fresh(spec, webhook_url)),
         }
     }
     fn fresh(spec: &'static Spec, webhook_url: Option<String>) -> State {
         State {
-            stores: spec
-                .resources
-                .iter()
-                .map(|r| Store {
-                    next: r.id_start.unwrap_or(1),
-                    ..Store::default()
-                })
-                .collect(),
+            stores: spec.resources.iter().map(seeded).collect(),
             nonces: HashMap::new(),
             journal: VecDeque::new(),
             faults: Vec::new(),
@@ -144,34 +175,39 @@ impl Engine {
             webhook_url,
         }
     }
+    /// Forgets the nonces seen, keeping records (to replay examples that share a nonce).
+    pub fn forget_nonces(&self) {
+        self.lock().nonces.clear();
+    }
     /// Forgets every record, nonce, fault and journal entry.
     pub fn reset(&self) {
-        let url = self.config().webhook_url;
+        let url = self.config().webhook_url.clone();
         *self.lock() = Self::fresh(self.spec, url);
     }
     fn lock(&self) -> std::sync::MutexGuard<'_, State> {
         self.state.lock().unwrap_or_else(|p| p.into_inner())
     }
-    /// The current configuration.
-    pub fn config(&self) -> Config {
+    /// The current configuration (shared, cheap to take on every request).
+    pub fn config(&self) -> std::sync::Arc<Config> {
         self.config
             .lock()
             .unwrap_or_else(|p| p.into_inner())
             .clone()
     }
+    fn update_config(&self, f: impl FnOnce(&mut Config)) {
+        let mut guard = self.config.lock().unwrap_or_else(|p| p.into_inner());
+        let mut next = Config::clone(&guard);
+        f(&mut next);
+        *guard = std::sync::Arc::new(next);
+    }
     /// Sets the mock's own base URL.
     pub fn set_base_url(&self, url: String) {
-        self.config
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .base_url = url;
+        self.update_config(|c| c.base_url = url);
     }
     /// Sets where webhooks go by default.
     pub fn set_webhook_url(&self, url: Option<String>) {
-        self.config
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .webhook_url = url.clone();
+        let u = url.clone();
+        self.update_config(|c| c.webhook_url = u);
         self.lock().webhook_url = url;
     }
     /// Adds a fault.
@@ -446,15 +482,11 @@ impl Engine {
                     return Err(fail("invalid_field", *wire, "not a whole number"));
                 };
                 let mut st = self.lock();
-                let last = st.nonces.entry(nonce_key.clone()).or_insert(0);
-                if n <= *last {
-                    return Err(fail(
-                        "replayed_nonce",
-                        *wire,
-                        format!("{n} is not greater than {last}"),
-                    ));
-                }
-                *last = n;
+                st.nonces
+                    .entry(nonce_key.clone())
+                    .or_default()
+                    .accept(n)
+                    .map_err(|m| fail("replayed_nonce", *wire, m))?;
             }
         }
         Ok(())
@@ -617,10 +649,10 @@ impl Engine {
         rec.set(res.id_field, id.clone());
         let kind_of = |name: &str| fields.iter().find(|f| f.name == name).map(|f| f.kind);
         if let Some(states) = &res.states {
-            rec.set(states.field, V::from_spec(states.initial));
+            rec.set(states.field, spec_value(states.initial));
         }
         for (f, v) in res.initial {
-            let value = fill(&V::from_spec(v), &rec, config, None, kind_of(f));
+            let value = fill(&spec_value(v), &rec, config, None, kind_of(f));
             rec.set(f, value);
         }
         for (rf, req) in e.op.store {
@@ -632,6 +664,11 @@ impl Engine {
                 rec.set(rf, v);
             }
         }
+        let id = if res.id_given {
+            rec.get(res.id_field).cloned().unwrap_or(id)
+        } else {
+            id
+        };
         for u in res.unique {
             if let Some(v) = rec.get(u) {
                 if store.unique.contains(&(u.to_string(), v.text())) {
@@ -655,6 +692,13 @@ impl Engine {
             }
         }
         let pos = store.dropped + store.items.len() as u64;
+        if store.items.len() == GROW_AT {
+            store.items.reserve(MAX_RECORDS + 1 - GROW_AT);
+            store.by_id.reserve(MAX_RECORDS + 1 - GROW_AT);
+            store
+                .unique
+                .reserve((MAX_RECORDS + 1 - GROW_AT) * res.unique.len());
+        }
         store.by_id.insert(id.text(), pos);
         store.items.push_back(rec.clone());
         if store.items.len() > MAX_RECORDS {
@@ -719,7 +763,7 @@ impl Engine {
         rec.set(states.field, V::from_spec(ev.to));
         for (f, v) in ev.set {
             let kind = fields.iter().find(|x| x.name == *f).map(|x| x.kind);
-            let value = fill(&V::from_spec(v), rec, &config, amount.as_ref(), kind);
+            let value = fill(&spec_value(v), rec, &config, amount.as_ref(), kind);
             rec.set(f, value);
         }
         let rec = rec.clone();
@@ -955,6 +999,28 @@ impl Engine {
         Reply::json(status, body.to_json())
     }
 }
+/// A store holding a resource's seed records.
+fn seeded(r: &Resource) -> Store {
+    let mut store = Store {
+        next: r.id_start.unwrap_or(1),
+        ..Store::default()
+    };
+    for text in r.seed {
+        let rec = V::from_spec(text);
+        let id = rec.get(r.id_field).map(V::text).unwrap_or_default();
+        if let Ok(n) = id.parse::<i64>() {
+            store.next = store.next.max(n + 1);
+        }
+        for u in r.unique {
+            if let Some(v) = rec.get(u) {
+                store.unique.insert((u.to_string(), v.text()));
+            }
+        }
+        store.by_id.insert(id, store.items.len() as u64);
+        store.items.push_back(rec);
+    }
+    store
+}
 const CASES: &[&str] = &[
     "unauthorized",
     "replayed_nonce",
@@ -1042,10 +1108,10 @@ fn lookup_pos(store: &Store, e: &Endpoint, msg: &V) -> Result<usize, Failure> {
     store
         .items
         .iter()
-        .position(|r| {
+        .rposition(|r| {
             wanted
                 .iter()
-                .all(|(f, v)| r.get(f).map(V::text).as_deref() == Some(v.as_str()))
+                .any(|(f, v)| r.get(f).map(V::text).as_deref() == Some(v.as_str()))
         })
         .ok_or_else(|| {
             fail(
@@ -1061,6 +1127,15 @@ fn lookup<'s>(store: &'s Store, e: &Endpoint, msg: &V) -> Result<&'s V, Failure>
         .items
         .get(pos)
         .ok_or_else(|| fail("not_found", "", "no such record"))
+}
+/// A JSON value written in the spec tables, parsed once.
+fn spec_value(text: &'static str) -> V {
+    static CACHE: std::sync::OnceLock<Mutex<HashMap<&'static str, V>>> = std::sync::OnceLock::new();
+    let cache = CACHE.get_or_init(|| Mutex::new(HashMap::new()));
+    let mut map = cache.lock().unwrap_or_else(|p| p.into_inner());
+    map.entry(text)
+        .or_insert_with(|| V::from_spec(text))
+        .clone()
 }
 /// Resolves placeholders in a spec value against a record.
 fn fill(v: &V, rec: &V, config: &Config, amount: Option<&V>, kind: Option<Kind>) -> V {
@@ -1129,14 +1204,19 @@ fn placeholder(
         },
     })
 }
-fn build(entries: &[(&str, &str)], rec: &V, config: &Config, amount: Option<&V>) -> V {
+fn build(
+    entries: &[(&'static str, &'static str)],
+    rec: &V,
+    config: &Config,
+    amount: Option<&V>,
+) -> V {
     V::Obj(
         entries
             .iter()
             .map(|(k, v)| {
                 (
                     k.to_string(),
-                    fill(&V::from_spec(v), rec, config, amount, None),
+                    fill(&spec_value(v), rec, config, amount, None),
                 )
             })
             .collect(),
@@ -1155,12 +1235,9 @@ fn set_path(target: &mut V, path: &str, value: V) {
 fn now_value(kind: &Kind) -> V {
     let now = time::OffsetDateTime::now_utc();
     let text = match kind {
-        Kind::Date(f) | Kind::DateTime(f) if *f != "rfc3339" => {
-            time::format_description::parse_borrowed::<2>(f)
-                .ok()
-                .and_then(|items| now.format(&items).ok())
-                .unwrap_or_default()
-        }
+        Kind::Date(f) | Kind::DateTime(f) if *f != "rfc3339" => format_items(f)
+            .and_then(|items| now.format(&items).ok())
+            .unwrap_or_default(),
         _ => now
             .format(&time::format_description::well_known::Rfc3339)
             .unwrap_or_default(),
@@ -1391,7 +1468,22 @@ fn check_kind(spec: &Spec, kind: &Kind, v: &V, path: &str) -> Result<(), Failure
         _ => bad("of another type"),
     }
 }
-fn date_ok(date_only: bool, fmt: &str, s: &str) -> bool {
+type Items = Option<std::sync::Arc<time::format_description::OwnedFormatItem>>;
+/// A parsed `time` format description, cached per format string.
+fn format_items(fmt: &'static str) -> Items {
+    static CACHE: std::sync::OnceLock<Mutex<HashMap<&'static str, Items>>> =
+        std::sync::OnceLock::new();
+    let cache = CACHE.get_or_init(|| Mutex::new(HashMap::new()));
+    let mut map = cache.lock().unwrap_or_else(|p| p.into_inner());
+    map.entry(fmt)
+        .or_insert_with(|| {
+            time::format_description::parse_owned::<2>(fmt)
+                .ok()
+                .map(std::sync::Arc::new)
+        })
+        .clone()
+}
+fn date_ok(date_only: bool, fmt: &'static str, s: &str) -> bool {
     use time::format_description::well_known::Rfc3339;
     if fmt == "rfc3339" {
         return if date_only {
@@ -1400,7 +1492,7 @@ fn date_ok(date_only: bool, fmt: &str, s: &str) -> bool {
             time::OffsetDateTime::parse(s, &Rfc3339).is_ok()
         };
     }
-    let Ok(items) = time::format_description::parse_borrowed::<2>(fmt) else {
+    let Some(items) = format_items(fmt) else {
         return true;
     };
     if date_only {

@@ -76,6 +76,10 @@ impl MockServer {
     pub fn reset(&self) {
         self.engine.reset();
     }
+    /// Forgets the nonces seen but keeps records: the docs' examples all use one nonce.
+    pub fn forget_nonces(&self) {
+        self.engine.forget_nonces();
+    }
     /// Requests received and webhooks sent, oldest first (the last 1,000).
     pub fn journal(&self) -> Vec<Entry> {
         self.engine.journal()
@@ -228,6 +232,10 @@ async fn control(app: &App, method: &Method, rest: &str, body: &[u8]) -> Respons
                 super::spec::SPEC.provider
             ),
         ),
+        ("POST", ["forget-nonces"]) => {
+            app.engine.forget_nonces();
+            json(StatusCode::OK, "{\"ok\":true}".into())
+        }
         ("POST", ["reset"]) => {
             app.engine.reset();
             json(StatusCode::OK, "{\"reset\":true}".into())

@@ -275,6 +275,8 @@ pub static SPEC: Spec = Spec {
                 }),
             }],
         }),
+        seed: &[],
+        id_given: false,
     }],
     webhooks: &[Webhook {
         name: "paid",

@@ -259,6 +259,10 @@ pub struct Resource {
     pub initial: &'static [(&'static str, &'static str)],
     /// State machine.
     pub states: Option<States>,
+    /// Records present at start (JSON objects).
+    pub seed: &'static [&'static str],
+    /// Ids come from the request (`store`), not from the mock.
+    pub id_given: bool,
 }
 /// States of a record.
 pub struct States {
