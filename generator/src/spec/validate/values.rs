@@ -274,25 +274,31 @@ impl<'s> Checker<'s> {
         }
     }
 
-    fn integer(&mut self, n: &Node, v: &Value, wire: Option<Wire>, f: Option<&Field>, path: &str) {
+    /// The text of a number sent as a JSON number or string, if the field's wire form allows
+    /// the form it came in; reports the mismatch otherwise. `hints`: (sent as string, as number).
+    fn number_text<'v>(
+        &mut self,
+        n: &Node,
+        v: &'v Value,
+        wire: Option<Wire>,
+        path: &str,
+        want: &str,
+        hints: (&str, &str),
+    ) -> Option<&'v str> {
         let (text, as_string) = match v {
             Value::Number(t) => (t.as_str(), false),
             Value::String(t) => (t.as_str(), true),
             other => {
                 self.bad(
                     n,
-                    format!("{} is {}, expected an integer", show(path), other.kind()),
+                    format!("{} is {}, expected {want}", show(path), other.kind()),
                     "fix the example or the field's type",
                 );
-                return;
+                return None;
             }
         };
         if !wire_allows(wire, as_string) {
-            let hint = if as_string {
-                "the docs send a string: add `wire: number_or_string` (or `wire: string`)"
-            } else {
-                "the docs send a number: add `wire: string_or_number` (or remove `wire: string`)"
-            };
+            let hint = if as_string { hints.0 } else { hints.1 };
             self.bad(
                 n,
                 format!(
@@ -303,8 +309,19 @@ impl<'s> Checker<'s> {
                 ),
                 hint,
             );
-            return;
+            return None;
         }
+        Some(text)
+    }
+
+    fn integer(&mut self, n: &Node, v: &Value, wire: Option<Wire>, f: Option<&Field>, path: &str) {
+        let hints = (
+            "the docs send a string: add `wire: number_or_string` (or `wire: string`)",
+            "the docs send a number: add `wire: string_or_number` (or remove `wire: string`)",
+        );
+        let Some(text) = self.number_text(n, v, wire, path, "an integer", hints) else {
+            return;
+        };
         let Ok(i) = text.parse::<i64>() else {
             self.bad(
                 n,
@@ -334,40 +351,13 @@ impl<'s> Checker<'s> {
     }
 
     fn decimal(&mut self, n: &Node, v: &Value, wire: Option<Wire>, path: &str) {
-        let (text, as_string) = match v {
-            Value::Number(t) => (t.as_str(), false),
-            Value::String(t) => (t.as_str(), true),
-            other => {
-                self.bad(
-                    n,
-                    format!(
-                        "{} is {}, expected a decimal number",
-                        show(path),
-                        other.kind()
-                    ),
-                    "fix the example or the field's type",
-                );
-                return;
-            }
-        };
-        if !wire_allows(wire, as_string) {
-            let hint = if as_string {
-                "the docs send a string: add `wire: string`"
-            } else {
-                "the docs send a number: remove `wire: string` or use `wire: string_or_number`"
-            };
-            self.bad(
-                n,
-                format!(
-                    "{} is {}, but the field's wire form is {}",
-                    show(path),
-                    v.kind(),
-                    wire_name(wire)
-                ),
-                hint,
-            );
+        let hints = (
+            "the docs send a string: add `wire: string`",
+            "the docs send a number: remove `wire: string` or use `wire: string_or_number`",
+        );
+        let Some(text) = self.number_text(n, v, wire, path, "a decimal number", hints) else {
             return;
-        }
+        };
         if !is_plain_decimal(text) {
             self.bad(
                 n,
