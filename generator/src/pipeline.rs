@@ -37,13 +37,35 @@ pub fn run(root: &Path, specs: &[PathBuf]) -> Result<Output, Failure> {
     if !invalid.is_empty() {
         return Err(Failure::Invalid(invalid));
     }
+    let apis: Vec<ir::Api> = loaded
+        .iter()
+        .map(|(path, l)| ir::build(l, &relative(root, path)))
+        .collect();
+    let crates = apis
+        .iter()
+        .map(|a| PathBuf::from("generated").join(&a.crate_name))
+        .collect();
+    // Crates are independent: emit them in parallel (most of the time is spent in rustfmt).
+    let emitted: Vec<Result<Vec<OutFile>, EmitError>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = apis
+            .iter()
+            .map(|api| scope.spawn(move || emit::crate_files(api)))
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| {
+                h.join().unwrap_or_else(|_| {
+                    Err(EmitError {
+                        file: String::new(),
+                        message: "an emitter thread failed".into(),
+                    })
+                })
+            })
+            .collect()
+    });
     let mut files = Vec::new();
-    let mut crates = Vec::new();
-    for (path, l) in &loaded {
-        let rel = relative(root, path);
-        let api = ir::build(l, &rel);
-        crates.push(PathBuf::from("generated").join(&api.crate_name));
-        files.extend(emit::crate_files(&api).map_err(Failure::Emit)?);
+    for e in emitted {
+        files.extend(e.map_err(Failure::Emit)?);
     }
     files.push(OutFile {
         path: PathBuf::from("specs/payspec.schema.json"),
