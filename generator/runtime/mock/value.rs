@@ -1,8 +1,6 @@
 //! JSON values for the mock server that keep numbers exactly as written, with a reader
 //! (through `RawValue`, never through floats) and a writer.
 
-use serde_json::value::RawValue;
-
 /// A JSON value; numbers keep their text.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum V {
@@ -21,29 +19,14 @@ pub enum V {
 }
 
 impl V {
-    /// Reads JSON text; `None` if it is not JSON.
+    /// Reads JSON text in one pass, numbers kept as written; `None` if it is not JSON (or
+    /// nests deeper than 128 levels).
     pub fn parse(text: &[u8]) -> Option<V> {
-        let raw: &RawValue = serde_json::from_slice(text).ok()?;
-        Self::from_raw(raw)
-    }
-
-    fn from_raw(raw: &RawValue) -> Option<V> {
-        let t = raw.get().trim();
-        Some(match t.as_bytes().first()? {
-            b'{' => {
-                let members = ordered_members(t)?;
-                V::Obj(members.into_iter().map(|(k, v)| Some((k, Self::from_raw(v)?))).collect::<Option<_>>()?)
-            }
-            b'[' => {
-                let items: Vec<&RawValue> = serde_json::from_str(t).ok()?;
-                V::Arr(items.into_iter().map(Self::from_raw).collect::<Option<_>>()?)
-            }
-            b'"' => V::Str(serde_json::from_str(t).ok()?),
-            b't' => V::Bool(true),
-            b'f' => V::Bool(false),
-            b'n' => V::Null,
-            _ => V::Num(t.to_string()),
-        })
+        let mut p = Parser { s: text, i: 0, depth: 0 };
+        p.ws();
+        let v = p.value()?;
+        p.ws();
+        (p.i == p.s.len()).then_some(v)
     }
 
     /// Reads a JSON value written in a spec (`initial`, `respond`, ...).
@@ -96,7 +79,7 @@ impl V {
             V::Null => out.push_str("null"),
             V::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
             V::Num(n) => out.push_str(n),
-            V::Str(s) => out.push_str(&serde_json::Value::String(s.clone()).to_string()),
+            V::Str(s) => write_str(out, s),
             V::Arr(items) => {
                 out.push('[');
                 for (i, v) in items.iter().enumerate() {
@@ -113,7 +96,7 @@ impl V {
                     if i > 0 {
                         out.push(',');
                     }
-                    out.push_str(&serde_json::Value::String(k.clone()).to_string());
+                    write_str(out, k);
                     out.push(':');
                     v.write(out);
                 }
@@ -123,27 +106,203 @@ impl V {
     }
 }
 
-/// Object members in document order (serde_json maps would sort them).
-fn ordered_members(text: &str) -> Option<Vec<(String, &RawValue)>> {
-    struct Ordered<'a>(Vec<(String, &'a RawValue)>);
-    impl<'de> serde::Deserialize<'de> for Ordered<'de> {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            struct Visit;
-            impl<'de> serde::de::Visitor<'de> for Visit {
-                type Value = Ordered<'de>;
-                fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                    f.write_str("a JSON object")
-                }
-                fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-                    let mut v = Vec::new();
-                    while let Some((k, raw)) = map.next_entry::<String, &'de RawValue>()? {
-                        v.push((k, raw));
-                    }
-                    Ok(Ordered(v))
-                }
-            }
-            d.deserialize_map(Visit)
+/// Writes a JSON string literal.
+fn write_str(out: &mut String, s: &str) {
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
+            c => out.push(c),
         }
     }
-    serde_json::from_str::<Ordered<'_>>(text).ok().map(|o| o.0)
+    out.push('"');
+}
+
+struct Parser<'a> {
+    s: &'a [u8],
+    i: usize,
+    depth: u32,
+}
+
+impl Parser<'_> {
+    fn peek(&self) -> Option<u8> {
+        self.s.get(self.i).copied()
+    }
+
+    fn ws(&mut self) {
+        while matches!(self.peek(), Some(b' ' | b'\t' | b'\n' | b'\r')) {
+            self.i += 1;
+        }
+    }
+
+    fn eat(&mut self, c: u8) -> Option<()> {
+        self.ws();
+        (self.peek() == Some(c)).then(|| self.i += 1)
+    }
+
+    fn value(&mut self) -> Option<V> {
+        self.ws();
+        match self.peek()? {
+            b'{' => self.nested(Self::object),
+            b'[' => self.nested(Self::array),
+            b'"' => self.string().map(V::Str),
+            b't' => self.word(b"true", V::Bool(true)),
+            b'f' => self.word(b"false", V::Bool(false)),
+            b'n' => self.word(b"null", V::Null),
+            b'-' | b'0'..=b'9' => self.number(),
+            _ => None,
+        }
+    }
+
+    fn nested(&mut self, f: fn(&mut Self) -> Option<V>) -> Option<V> {
+        self.depth += 1;
+        if self.depth > 128 {
+            return None;
+        }
+        let v = f(self);
+        self.depth -= 1;
+        v
+    }
+
+    fn word(&mut self, w: &[u8], v: V) -> Option<V> {
+        self.s.get(self.i..)?.starts_with(w).then(|| {
+            self.i += w.len();
+            v
+        })
+    }
+
+    fn digits(&mut self) -> bool {
+        let start = self.i;
+        while matches!(self.peek(), Some(b'0'..=b'9')) {
+            self.i += 1;
+        }
+        self.i > start
+    }
+
+    fn number(&mut self) -> Option<V> {
+        let start = self.i;
+        if self.peek() == Some(b'-') {
+            self.i += 1;
+        }
+        if !self.digits() {
+            return None;
+        }
+        if self.peek() == Some(b'.') {
+            self.i += 1;
+            if !self.digits() {
+                return None;
+            }
+        }
+        if matches!(self.peek(), Some(b'e' | b'E')) {
+            self.i += 1;
+            if matches!(self.peek(), Some(b'+' | b'-')) {
+                self.i += 1;
+            }
+            if !self.digits() {
+                return None;
+            }
+        }
+        std::str::from_utf8(self.s.get(start..self.i)?).ok().map(|t| V::Num(t.to_string()))
+    }
+
+    fn string(&mut self) -> Option<String> {
+        self.i += 1;
+        let mut out: Vec<u8> = Vec::new();
+        loop {
+            let c = self.peek()?;
+            self.i += 1;
+            match c {
+                b'"' => return String::from_utf8(out).ok(),
+                b'\\' => {
+                    let e = self.peek()?;
+                    self.i += 1;
+                    match e {
+                        b'"' | b'\\' | b'/' => out.push(e),
+                        b'n' => out.push(b'\n'),
+                        b't' => out.push(b'\t'),
+                        b'r' => out.push(b'\r'),
+                        b'b' => out.push(8),
+                        b'f' => out.push(12),
+                        b'u' => {
+                            let hex = std::str::from_utf8(self.s.get(self.i..self.i + 4)?).ok()?;
+                            let code = u32::from_str_radix(hex, 16).ok()?;
+                            self.i += 4;
+                            let ch = char::from_u32(code).unwrap_or('\u{fffd}');
+                            let mut buf = [0u8; 4];
+                            out.extend_from_slice(ch.encode_utf8(&mut buf).as_bytes());
+                        }
+                        _ => return None,
+                    }
+                }
+                c if c < 0x20 => return None,
+                c => out.push(c),
+            }
+        }
+    }
+
+    fn array(&mut self) -> Option<V> {
+        self.i += 1;
+        let mut items = Vec::new();
+        if self.eat(b']').is_some() {
+            return Some(V::Arr(items));
+        }
+        loop {
+            items.push(self.value()?);
+            self.ws();
+            match self.peek()? {
+                b',' => self.i += 1,
+                b']' => {
+                    self.i += 1;
+                    return Some(V::Arr(items));
+                }
+                _ => return None,
+            }
+        }
+    }
+
+    fn object(&mut self) -> Option<V> {
+        self.i += 1;
+        let mut members: Vec<(String, V)> = Vec::new();
+        if self.eat(b'}').is_some() {
+            return Some(V::Obj(members));
+        }
+        loop {
+            self.ws();
+            if self.peek()? != b'"' {
+                return None;
+            }
+            let key = self.string()?;
+            self.eat(b':')?;
+            let v = self.value()?;
+            members.push((key, v));
+            self.ws();
+            match self.peek()? {
+                b',' => self.i += 1,
+                b'}' => {
+                    self.i += 1;
+                    return Some(V::Obj(members));
+                }
+                _ => return None,
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::V;
+
+    #[test]
+    fn numbers_and_order_survive_a_round_trip() {
+        let text = r#"{"b":1.10,"a":[null,true,"x\"y\u00e9"],"c":{"d":-2e3}}"#;
+        let v = V::parse(text.as_bytes()).unwrap();
+        assert_eq!(v.to_json(), r#"{"b":1.10,"a":[null,true,"x\"yé"],"c":{"d":-2e3}}"#);
+        assert!(V::parse(b"{\"a\":}").is_none());
+        assert!(V::parse("[".repeat(200).as_bytes()).is_none());
+    }
 }

@@ -1056,6 +1056,9 @@ fn truncate(body: &[u8]) -> String {
 }
 /// `/products/{id}` against `/products/prd_1` → `[("id", "prd_1")]`.
 pub fn match_path(template: &str, path: &str) -> Option<Vec<(String, String)>> {
+    if !template.contains('{') {
+        return (template.trim_end_matches('/') == path.trim_end_matches('/')).then(Vec::new);
+    }
     let t: Vec<&str> = template.trim_end_matches('/').split('/').collect();
     let p: Vec<&str> = path.trim_end_matches('/').split('/').collect();
     if t.len() != p.len() {
