@@ -33,6 +33,10 @@ sleep 0.5
 (pin 0 wrk -t1 -c"$CONNS" -d"${SECS}s" --latency -s bench/tegro_create_order.lua http://127.0.0.1:18091 -- "$work/tegro.txt" 1) | tee "$work/tegro.out"
 sleep 0.5
 echo "peak memory (VmHWM): $(peak_rss $tegro) kB"
+# Every answered request must have created an order (in-flight ones at the end may add a few).
+n=$(grep -o '^ *[0-9]* requests in' "$work/tegro.out" | grep -o '[0-9]*' | head -1)
+created=$(curl -s 127.0.0.1:18091/__mock/health | grep -o '"order":{"kept":[0-9]*,"created":[0-9]*' | grep -o '[0-9]*$')
+echo "requests answered: $n, orders created: $created"
 kill $tegro
 
 [ -n "${ONLY_TEGRO:-}" ] && exit 0

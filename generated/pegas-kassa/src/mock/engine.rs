@@ -237,6 +237,16 @@ impl Engine {
             },
         );
     }
+    /// Per resource: (name, records kept, records created since start).
+    pub fn stats(&self) -> Vec<(&'static str, usize, u64)> {
+        let st = self.lock();
+        self.spec
+            .resources
+            .iter()
+            .zip(&st.stores)
+            .map(|(r, s)| (r.name, s.items.len(), s.dropped + s.items.len() as u64))
+            .collect()
+    }
     /// A stored record as JSON, by resource name and id.
     pub fn record(&self, resource: &str, id: &str) -> Option<String> {
         let r = self
