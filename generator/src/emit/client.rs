@@ -5,7 +5,7 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use super::auth::recipe_ident;
-use super::rust_types::{docs, ident, rust_type, to_text};
+use super::rust_types::{docs, ident, push_text, rust_type};
 use crate::ir::{Api, Endpoint, InjectSource, ResponseBody, Scheme};
 use crate::spec::model::{Encoding, Method, NonceStyle, ParamIn};
 
@@ -297,38 +297,18 @@ fn endpoint_method(api: &Api, e: &Endpoint) -> TokenStream {
         Method::DELETE => quote!(reqwest::Method::DELETE),
     };
     let path = path_expr(e);
-    let query = e
-        .request
-        .fields
-        .iter()
-        .filter(|f| f.location == ParamIn::Query)
-        .map(|f| {
-            let w = &f.wire;
-            let id = ident(&f.ident);
-            if f.optional || f.nullable {
-                let inner = if f.optional && f.nullable {
-                    quote!(Some(Some(v)))
-                } else {
-                    quote!(Some(v))
-                };
-                let text = to_text(api, &f.ty, quote!(v));
-                quote!(if let #inner = &request.#id { out.query.push((#w.to_string(), #text)); })
-            } else {
-                let text = to_text(api, &f.ty, quote!(request.#id));
-                quote!(out.query.push((#w.to_string(), #text));)
-            }
-        });
-    let headers = e
-        .request
-        .fields
-        .iter()
-        .filter(|f| f.location == ParamIn::Header)
-        .map(|f| {
-            let w = &f.wire;
-            let id = ident(&f.ident);
-            let text = to_text(api, &f.ty, quote!(request.#id));
-            quote!(out.headers.push((#w.to_string(), #text));)
-        });
+    let located = |at: ParamIn, target: TokenStream| {
+        let stmts: Vec<TokenStream> = e
+            .request
+            .fields
+            .iter()
+            .filter(|f| f.location == at)
+            .map(|f| push_text(api, f, quote!(request), target.clone()))
+            .collect();
+        stmts
+    };
+    let query = located(ParamIn::Query, quote!(out.query));
+    let headers = located(ParamIn::Header, quote!(out.headers));
     let has_body_fields = e.request.fields.iter().any(|f| f.location == ParamIn::Body);
     let body = match e.request.encoding {
         Encoding::Json if has_request && has_body_fields => {
@@ -338,27 +318,7 @@ fn endpoint_method(api: &Api, e: &Endpoint) -> TokenStream {
             quote!(out.body = Body::Json("{}".to_string());)
         }
         Encoding::Form => {
-            let pairs = e
-                .request
-                .fields
-                .iter()
-                .filter(|f| f.location == ParamIn::Body)
-                .map(|f| {
-                    let w = &f.wire;
-                    let id = ident(&f.ident);
-                    if f.optional || f.nullable {
-                        let text = to_text(api, &f.ty, quote!(v));
-                        let pat = if f.optional && f.nullable {
-                            quote!(Some(Some(v)))
-                        } else {
-                            quote!(Some(v))
-                        };
-                        quote!(if let #pat = &request.#id { pairs.push((#w.to_string(), #text)); })
-                    } else {
-                        let text = to_text(api, &f.ty, quote!(request.#id));
-                        quote!(pairs.push((#w.to_string(), #text));)
-                    }
-                });
+            let pairs = located(ParamIn::Body, quote!(pairs));
             quote! { let mut pairs: Vec<(String, String)> = Vec::new(); #(#pairs)* out.body = Body::Form(pairs); }
         }
         _ => quote!(),

@@ -149,3 +149,22 @@ pub fn to_text(api: &Api, ty: &Ty, v: TokenStream) -> TokenStream {
         Ty::Array(_) | Ty::Map(_) => quote!(serde_json::to_string(&#v).unwrap_or_default()),
     }
 }
+
+/// A statement pushing field `f` of `owner` (e.g. `request`) as `(wire name, text)` onto
+/// `target` (e.g. `out.query`); absent optional values push nothing.
+pub fn push_text(api: &Api, f: &Field, owner: TokenStream, target: TokenStream) -> TokenStream {
+    let w = &f.wire;
+    let id = ident(&f.ident);
+    if f.optional || f.nullable {
+        let pat = if f.optional && f.nullable {
+            quote!(Some(Some(v)))
+        } else {
+            quote!(Some(v))
+        };
+        let text = to_text(api, &f.ty, quote!(v));
+        quote!(if let #pat = &#owner.#id { #target.push((#w.to_string(), #text)); })
+    } else {
+        let text = to_text(api, &f.ty, quote!(#owner.#id));
+        quote!(#target.push((#w.to_string(), #text));)
+    }
+}

@@ -237,6 +237,16 @@ impl Engine {
             },
         );
     }
+    /// Per resource: (name, records kept, records created since start).
+    pub fn stats(&self) -> Vec<(&'static str, usize, u64)> {
+        let st = self.lock();
+        self.spec
+            .resources
+            .iter()
+            .zip(&st.stores)
+            .map(|(r, s)| (r.name, s.items.len(), s.dropped + s.items.len() as u64))
+            .collect()
+    }
     /// A stored record as JSON, by resource name and id.
     pub fn record(&self, resource: &str, id: &str) -> Option<String> {
         let r = self
@@ -1056,6 +1066,9 @@ fn truncate(body: &[u8]) -> String {
 }
 /// `/products/{id}` against `/products/prd_1` → `[("id", "prd_1")]`.
 pub fn match_path(template: &str, path: &str) -> Option<Vec<(String, String)>> {
+    if !template.contains('{') {
+        return (template.trim_end_matches('/') == path.trim_end_matches('/')).then(Vec::new);
+    }
     let t: Vec<&str> = template.trim_end_matches('/').split('/').collect();
     let p: Vec<&str> = path.trim_end_matches('/').split('/').collect();
     if t.len() != p.len() {

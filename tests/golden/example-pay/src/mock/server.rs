@@ -225,13 +225,28 @@ async fn control(app: &App, method: &Method, rest: &str, body: &[u8]) -> Respons
         .filter(|s| !s.is_empty())
         .collect();
     match (method.as_str(), segs.as_slice()) {
-        ("GET", []) | ("GET", ["health"]) => json(
-            StatusCode::OK,
-            format!(
-                "{{\"provider\":{:?},\"ok\":true}}",
-                super::spec::SPEC.provider
-            ),
-        ),
+        ("GET", []) | ("GET", ["health"]) => {
+            let records = app
+                .engine
+                .stats()
+                .into_iter()
+                .map(|(name, kept, created)| {
+                    (
+                        name.to_string(),
+                        V::Obj(vec![
+                            ("kept".into(), V::Num(kept.to_string())),
+                            ("created".into(), V::Num(created.to_string())),
+                        ]),
+                    )
+                })
+                .collect();
+            let body = V::Obj(vec![
+                ("provider".into(), V::Str(super::spec::SPEC.provider.into())),
+                ("ok".into(), V::Bool(true)),
+                ("records".into(), V::Obj(records)),
+            ]);
+            json(StatusCode::OK, body.to_json())
+        }
         ("POST", ["forget-nonces"]) => {
             app.engine.forget_nonces();
             json(StatusCode::OK, "{\"ok\":true}".into())
