@@ -414,8 +414,25 @@ fn bin_rs(api: &Api) -> TokenStream {
         //! Runs the mock server: `--listen ADDR`, `--webhook-url URL`, `--credential NAME=VALUE`.
         const BIN: &str = #bin;
         const HELP: &str = #help;
-        #[tokio::main]
-        async fn main() -> std::process::ExitCode {
+        fn main() -> std::process::ExitCode {
+            // One core (e.g. pinned with taskset): a single-threaded runtime avoids cross-thread
+            // wake-ups; otherwise one worker per core.
+            let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);
+            let runtime = if cores == 1 {
+                tokio::runtime::Builder::new_current_thread().enable_all().build()
+            } else {
+                tokio::runtime::Builder::new_multi_thread().enable_all().build()
+            };
+            match runtime {
+                Ok(rt) => rt.block_on(run()),
+                Err(e) => {
+                    eprintln!("cannot start the runtime: {e}");
+                    std::process::ExitCode::from(1)
+                }
+            }
+        }
+
+        async fn run() -> std::process::ExitCode {
             let mut config = #lib::mock::spec::default_config();
             let mut listen = String::from("127.0.0.1:8080");
             let mut args = std::env::args().skip(1);
