@@ -325,13 +325,13 @@ impl Engine {
         let mut form: Vec<(String, String)> = Vec::new();
         let mut msg = V::Obj(Vec::new());
         for (k, v) in params.iter().chain(&query_pairs) {
-            msg.set(k, V::Str(v.clone()));
+            msg.set(k.clone(), V::Str(v.clone()));
         }
         match e.encoding {
             Encoding::Json if !body.is_empty() => match V::parse(body) {
                 Some(V::Obj(members)) => {
                     for (k, v) in members {
-                        msg.set(&k, v);
+                        msg.set(k, v);
                     }
                 }
                 _ => return Err(fail("malformed", "", "the body is not a JSON object")),
@@ -339,7 +339,7 @@ impl Engine {
             Encoding::Form => {
                 form = crate::http::form_decode(&String::from_utf8_lossy(body));
                 for (k, v) in &form {
-                    msg.set(k, V::Str(v.clone()));
+                    msg.set(k.clone(), V::Str(v.clone()));
                 }
             }
             _ => {}
@@ -463,7 +463,7 @@ impl Engine {
                     let rec = &mut store.items[pos];
                     for (rf, req) in op.store {
                         if let (Some(v), Some(f)) = (msg.path(req), fields.iter().find(|f| f.name == *rf)) {
-                            rec.set(rf, coerce(v, &f.kind));
+                            rec.set(*rf, coerce(v, &f.kind));
                         }
                     }
                     if let Some(f) = fields.iter().find(|f| f.name == "updated_at") {
@@ -545,7 +545,7 @@ impl Engine {
         }
         for (f, v) in res.initial {
             let value = fill(&spec_value(v), &rec, config, None, kind_of(f));
-            rec.set(f, value);
+            rec.set(*f, value);
         }
         for (rf, req) in e.op.store {
             if let Some(v) = msg.path(req) {
@@ -553,7 +553,7 @@ impl Engine {
                     Some(k) => coerce(v, &k),
                     None => v.clone(),
                 };
-                rec.set(rf, v);
+                rec.set(*rf, v);
             }
         }
         let id = if res.id_given { rec.get(res.id_field).cloned().unwrap_or(id) } else { id };
@@ -621,7 +621,7 @@ impl Engine {
         for (f, v) in ev.set {
             let kind = fields.iter().find(|x| x.name == *f).map(|x| x.kind);
             let value = fill(&spec_value(v), rec, &config, amount.as_ref(), kind);
-            rec.set(f, value);
+            rec.set(*f, value);
         }
         let rec = rec.clone();
         drop(st);
@@ -642,7 +642,7 @@ impl Engine {
         let cred = |c: &str| config.credentials.get(c).cloned();
         let mut headers = Vec::new();
         let mut pairs: Vec<(String, String)> = match &payload {
-            V::Obj(m) => m.iter().filter(|(_, v)| *v != V::Null).map(|(k, v)| (k.clone(), v.text())).collect(),
+            V::Obj(m) => m.iter().filter(|(_, v)| *v != V::Null).map(|(k, v)| (k.to_string(), v.text())).collect(),
             _ => Vec::new(),
         };
         let json = payload.to_json();
@@ -704,7 +704,7 @@ impl Engine {
                     Some(Kind::Map(k)) => Some(*k),
                     _ => None,
                 };
-                V::Obj(order.iter().map(|g| (g.clone(), number(groups.get(g).copied().unwrap_or_default(), inner))).collect())
+                V::Obj(order.iter().map(|g| (g.clone().into(), number(groups.get(g).copied().unwrap_or_default(), inner))).collect())
             } else {
                 number(groups.values().copied().sum(), kind)
             };
@@ -744,7 +744,7 @@ impl Engine {
             }
             if let Some(p) = errors.field_errors {
                 let msg = if detail.is_empty() { message.clone() } else { detail.clone() };
-                set_path(&mut body, p, V::Obj(vec![(field.clone(), V::Arr(vec![V::Str(msg)]))]));
+                set_path(&mut body, p, V::Obj(vec![(field.clone().into(), V::Arr(vec![V::Str(msg)]))]));
             }
         }
         if errors.code.is_none() && errors.message.is_none() {
@@ -926,16 +926,16 @@ fn placeholder(name: &str, rec: &V, config: &Config, amount: Option<&V>, kind: O
 }
 
 fn build(entries: &[(&'static str, &'static str)], rec: &V, config: &Config, amount: Option<&V>) -> V {
-    V::Obj(entries.iter().map(|(k, v)| (k.to_string(), fill(&spec_value(v), rec, config, amount, None))).collect())
+    V::Obj(entries.iter().map(|(k, v)| ((*k).into(), fill(&spec_value(v), rec, config, amount, None))).collect())
 }
 
 fn set_path(target: &mut V, path: &str, value: V) {
     match path.split_once('.') {
-        None => target.set(path, value),
+        None => target.set(path.to_string(), value),
         Some((head, rest)) => {
             let mut inner = target.get(head).cloned().unwrap_or(V::Obj(Vec::new()));
             set_path(&mut inner, rest, value);
-            target.set(head, inner);
+            target.set(head.to_string(), inner);
         }
     }
 }
@@ -998,10 +998,10 @@ pub fn render(spec: &Spec, rec: &V, kind: &Kind) -> V {
                     .filter_map(|f| {
                         let v = rec.get(f.name).or_else(|| rec.get(f.wire));
                         match v {
-                            Some(v) => Some((f.wire.to_string(), render(spec, &coerce(v, &f.kind), &f.kind))),
+                            Some(v) => Some((f.wire.into(), render(spec, &coerce(v, &f.kind), &f.kind))),
                             None if f.optional => None,
-                            None if f.nullable => Some((f.wire.to_string(), V::Null)),
-                            None => Some((f.wire.to_string(), zero(spec, &f.kind))),
+                            None if f.nullable => Some((f.wire.into(), V::Null)),
+                            None => Some((f.wire.into(), zero(spec, &f.kind))),
                         }
                     })
                     .collect(),

@@ -196,7 +196,7 @@ async fn control(app: &App, method: &Method, rest: &str, body: &[u8]) -> Respons
                 .engine
                 .stats()
                 .into_iter()
-                .map(|(name, kept, created)| (name.to_string(), V::Obj(vec![("kept".into(), V::Num(kept.to_string())), ("created".into(), V::Num(created.to_string()))])))
+                .map(|(name, kept, created)| (name.into(), V::Obj(vec![("kept".into(), V::Num(kept.to_string())), ("created".into(), V::Num(created.to_string()))])))
                 .collect();
             let body = V::Obj(vec![
                 ("provider".into(), V::Str(super::spec::SPEC.provider.into())),

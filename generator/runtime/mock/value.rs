@@ -1,6 +1,9 @@
 //! JSON values for the mock server that keep numbers exactly as written, with a reader
 //! (through `RawValue`, never through floats) and a writer.
 
+/// An object key: field names from the spec tables are borrowed, parsed ones owned.
+pub type Key = std::borrow::Cow<'static, str>;
+
 /// A JSON value; numbers keep their text.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum V {
@@ -15,7 +18,7 @@ pub enum V {
     /// An array.
     Arr(Vec<V>),
     /// An object, members in order.
-    Obj(Vec<(String, V)>),
+    Obj(Vec<(Key, V)>),
 }
 
 impl V {
@@ -58,11 +61,12 @@ impl V {
     }
 
     /// Sets a member of an object (appends when absent).
-    pub fn set(&mut self, key: &str, value: V) {
+    pub fn set(&mut self, key: impl Into<Key>, value: V) {
         if let V::Obj(m) = self {
-            match m.iter_mut().find(|(k, _)| k == key) {
+            let key = key.into();
+            match m.iter_mut().find(|(k, _)| *k == key) {
                 Some((_, v)) => *v = value,
-                None => m.push((key.to_string(), value)),
+                None => m.push((key, value)),
             }
         }
     }
@@ -267,7 +271,7 @@ impl Parser<'_> {
 
     fn object(&mut self) -> Option<V> {
         self.i += 1;
-        let mut members: Vec<(String, V)> = Vec::new();
+        let mut members: Vec<(Key, V)> = Vec::new();
         if self.eat(b'}').is_some() {
             return Some(V::Obj(members));
         }
@@ -279,7 +283,7 @@ impl Parser<'_> {
             let key = self.string()?;
             self.eat(b':')?;
             let v = self.value()?;
-            members.push((key, v));
+            members.push((Key::Owned(key), v));
             self.ws();
             match self.peek()? {
                 b',' => self.i += 1,

@@ -350,13 +350,13 @@ impl Engine {
         let mut form: Vec<(String, String)> = Vec::new();
         let mut msg = V::Obj(Vec::new());
         for (k, v) in params.iter().chain(&query_pairs) {
-            msg.set(k, V::Str(v.clone()));
+            msg.set(k.clone(), V::Str(v.clone()));
         }
         match e.encoding {
             Encoding::Json if !body.is_empty() => match V::parse(body) {
                 Some(V::Obj(members)) => {
                     for (k, v) in members {
-                        msg.set(&k, v);
+                        msg.set(k, v);
                     }
                 }
                 _ => {
@@ -366,7 +366,7 @@ impl Engine {
             Encoding::Form => {
                 form = crate::http::form_decode(&String::from_utf8_lossy(body));
                 for (k, v) in &form {
-                    msg.set(k, V::Str(v.clone()));
+                    msg.set(k.clone(), V::Str(v.clone()));
                 }
             }
             _ => {}
@@ -571,7 +571,7 @@ impl Engine {
                         if let (Some(v), Some(f)) =
                             (msg.path(req), fields.iter().find(|f| f.name == *rf))
                         {
-                            rec.set(rf, coerce(v, &f.kind));
+                            rec.set(*rf, coerce(v, &f.kind));
                         }
                     }
                     if let Some(f) = fields.iter().find(|f| f.name == "updated_at") {
@@ -663,7 +663,7 @@ impl Engine {
         }
         for (f, v) in res.initial {
             let value = fill(&spec_value(v), &rec, config, None, kind_of(f));
-            rec.set(f, value);
+            rec.set(*f, value);
         }
         for (rf, req) in e.op.store {
             if let Some(v) = msg.path(req) {
@@ -671,7 +671,7 @@ impl Engine {
                     Some(k) => coerce(v, &k),
                     None => v.clone(),
                 };
-                rec.set(rf, v);
+                rec.set(*rf, v);
             }
         }
         let id = if res.id_given {
@@ -774,7 +774,7 @@ impl Engine {
         for (f, v) in ev.set {
             let kind = fields.iter().find(|x| x.name == *f).map(|x| x.kind);
             let value = fill(&spec_value(v), rec, &config, amount.as_ref(), kind);
-            rec.set(f, value);
+            rec.set(*f, value);
         }
         let rec = rec.clone();
         drop(st);
@@ -812,7 +812,7 @@ impl Engine {
             V::Obj(m) => m
                 .iter()
                 .filter(|(_, v)| *v != V::Null)
-                .map(|(k, v)| (k.clone(), v.text()))
+                .map(|(k, v)| (k.to_string(), v.text()))
                 .collect(),
             _ => Vec::new(),
         };
@@ -929,7 +929,7 @@ impl Engine {
                         .iter()
                         .map(|g| {
                             (
-                                g.clone(),
+                                g.clone().into(),
                                 number(groups.get(g).copied().unwrap_or_default(), inner),
                             )
                         })
@@ -998,7 +998,7 @@ impl Engine {
                 set_path(
                     &mut body,
                     p,
-                    V::Obj(vec![(field.clone(), V::Arr(vec![V::Str(msg)]))]),
+                    V::Obj(vec![(field.clone().into(), V::Arr(vec![V::Str(msg)]))]),
                 );
             }
         }
@@ -1226,22 +1226,17 @@ fn build(
     V::Obj(
         entries
             .iter()
-            .map(|(k, v)| {
-                (
-                    k.to_string(),
-                    fill(&spec_value(v), rec, config, amount, None),
-                )
-            })
+            .map(|(k, v)| ((*k).into(), fill(&spec_value(v), rec, config, amount, None)))
             .collect(),
     )
 }
 fn set_path(target: &mut V, path: &str, value: V) {
     match path.split_once('.') {
-        None => target.set(path, value),
+        None => target.set(path.to_string(), value),
         Some((head, rest)) => {
             let mut inner = target.get(head).cloned().unwrap_or(V::Obj(Vec::new()));
             set_path(&mut inner, rest, value);
-            target.set(head, inner);
+            target.set(head.to_string(), inner);
         }
     }
 }
@@ -1314,13 +1309,12 @@ pub fn render(spec: &Spec, rec: &V, kind: &Kind) -> V {
                     .filter_map(|f| {
                         let v = rec.get(f.name).or_else(|| rec.get(f.wire));
                         match v {
-                            Some(v) => Some((
-                                f.wire.to_string(),
-                                render(spec, &coerce(v, &f.kind), &f.kind),
-                            )),
+                            Some(v) => {
+                                Some((f.wire.into(), render(spec, &coerce(v, &f.kind), &f.kind)))
+                            }
                             None if f.optional => None,
-                            None if f.nullable => Some((f.wire.to_string(), V::Null)),
-                            None => Some((f.wire.to_string(), zero(spec, &f.kind))),
+                            None if f.nullable => Some((f.wire.into(), V::Null)),
+                            None => Some((f.wire.into(), zero(spec, &f.kind))),
                         }
                     })
                     .collect(),

@@ -232,7 +232,7 @@ async fn control(app: &App, method: &Method, rest: &str, body: &[u8]) -> Respons
                 .into_iter()
                 .map(|(name, kept, created)| {
                     (
-                        name.to_string(),
+                        name.into(),
                         V::Obj(vec![
                             ("kept".into(), V::Num(kept.to_string())),
                             ("created".into(), V::Num(created.to_string())),

@@ -2,8 +2,28 @@
 //! Runs the mock server: `--listen ADDR`, `--webhook-url URL`, `--credential NAME=VALUE`.
 const BIN: &str = "example-pay-mock";
 const HELP: &str = "example-pay-mock: a local Example Pay mock server.\n\nOptions:\n  --listen ADDR            address to bind (default 127.0.0.1:8080)\n  --webhook-url URL        where webhooks go when a record names none\n  --credential NAME=VALUE  accept this credential instead of the docs' sample";
-#[tokio::main]
-async fn main() -> std::process::ExitCode {
+fn main() -> std::process::ExitCode {
+    let cores = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1);
+    let runtime = if cores == 1 {
+        tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+    } else {
+        tokio::runtime::Builder::new_multi_thread()
+            .enable_all()
+            .build()
+    };
+    match runtime {
+        Ok(rt) => rt.block_on(run()),
+        Err(e) => {
+            eprintln!("cannot start the runtime: {e}");
+            std::process::ExitCode::from(1)
+        }
+    }
+}
+async fn run() -> std::process::ExitCode {
     let mut config = example_pay::mock::spec::default_config();
     let mut listen = String::from("127.0.0.1:8080");
     let mut args = std::env::args().skip(1);
