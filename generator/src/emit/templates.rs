@@ -70,7 +70,7 @@ fn dep(name: &'static str, spec: &str) -> Dep {
     }
 }
 
-/// The crate's dependencies: crates.io only, so the crate builds wherever it is copied.
+/// The crate's dependencies: published registry crates only, so the crate builds wherever it is copied.
 fn dependencies(api: &Api) -> Vec<Dep> {
     let mut d = vec![
         dep("hex", "\"0.4\""),
