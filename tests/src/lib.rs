@@ -1,46 +1,5 @@
-//! Helpers shared by the workspace tests: exact JSON comparison and a one-shot HTTP server
-//! on 127.0.0.1 that records the request it receives.
-
-use std::collections::BTreeMap;
-
-use serde_json::value::RawValue;
-
-/// JSON with every number kept as written, for digit-exact comparisons.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Canon {
-    Null,
-    Bool(bool),
-    Number(String),
-    String(String),
-    Array(Vec<Canon>),
-    Object(BTreeMap<String, Canon>),
-}
-
-/// Parses JSON text without passing numbers through floating point.
-pub fn canon(text: &str) -> Canon {
-    let raw: &RawValue =
-        serde_json::from_str(text).unwrap_or_else(|e| panic!("not JSON ({e}): {text}"));
-    canon_raw(raw)
-}
-
-fn canon_raw(raw: &RawValue) -> Canon {
-    let t = raw.get().trim();
-    match t.as_bytes().first() {
-        Some(b'{') => {
-            let m: BTreeMap<String, &RawValue> = serde_json::from_str(t).expect("object");
-            Canon::Object(m.into_iter().map(|(k, v)| (k, canon_raw(v))).collect())
-        }
-        Some(b'[') => {
-            let v: Vec<&RawValue> = serde_json::from_str(t).expect("array");
-            Canon::Array(v.into_iter().map(canon_raw).collect())
-        }
-        Some(b'"') => Canon::String(serde_json::from_str(t).expect("string")),
-        Some(b't') => Canon::Bool(true),
-        Some(b'f') => Canon::Bool(false),
-        Some(b'n') => Canon::Null,
-        _ => Canon::Number(t.to_string()),
-    }
-}
+//! Helpers shared by the workspace tests: an HTTP server on 127.0.0.1 that answers with a
+//! fixed response and hands over the requests it received.
 
 /// A request as received by [`capture_one`].
 #[derive(Debug, Clone)]

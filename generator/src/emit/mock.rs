@@ -6,7 +6,6 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use super::auth::recipe_ident;
-use super::rust_types::ident;
 use crate::ir::{Api, DateKind, Field, InjectSource, NumWire, ResponseBody, Ty, TypeKind};
 use crate::spec::model::{Encoding, IdStyle, ParamIn};
 
@@ -409,7 +408,6 @@ fn bin_rs(api: &Api) -> TokenStream {
         api.name
     );
 
-    let _ = ident;
     quote! {
         //! Runs the mock server: `--listen ADDR`, `--webhook-url URL`, `--credential NAME=VALUE`.
         const BIN: &str = #bin;

@@ -139,12 +139,11 @@ pub fn example(api: &Api) -> String {
         .endpoints
         .iter()
         .filter_map(|e| {
-            call(e).map(|c| (e.request.fields.iter().filter(|f| !f.optional).count(), c))
+            call(lib, e).map(|c| (e.request.fields.iter().filter(|f| !f.optional).count(), c))
         })
         .min_by_key(|(n, _)| *n)
         .map(|(_, c)| c)
-        .unwrap_or_else(|| "()".into())
-        .replace("LIB", lib);
+        .unwrap_or_else(|| "()".into());
     format!(
         "use {lib}::{{Client, Credentials}};\n\nasync fn example() -> Result<(), {lib}::Error> {{\n    let client = Client::new(Credentials::new({}));\n    let answer = client.{call}.await?;\n    println!(\"{{answer:?}}\");\n    Ok(())\n}}",
         args.join(", ")
@@ -152,7 +151,7 @@ pub fn example(api: &Api) -> String {
 }
 
 /// `method(&Request::new(...))` when every required field has a simple literal.
-fn call(e: &Endpoint) -> Option<String> {
+fn call(lib: &str, e: &Endpoint) -> Option<String> {
     let name = crate::ir::naming::bare(&e.fn_ident);
     if e.request.fields.is_empty() {
         return Some(format!("{name}()"));
@@ -165,7 +164,7 @@ fn call(e: &Endpoint) -> Option<String> {
         .map(literal)
         .collect();
     Some(format!(
-        "{name}(&LIB::requests::{}::new({}))",
+        "{name}(&{lib}::requests::{}::new({}))",
         e.request.name,
         args?.join(", ")
     ))

@@ -574,36 +574,18 @@ fn errors(e: &m::ErrorModel) -> Errors {
 }
 
 fn needs(api: &Api) -> Needs {
-    let mut n = Needs::default();
-    for s in &api.schemes {
-        if let Some(sig) = &s.signature {
-            match sig.algorithm {
-                m::Algorithm::HmacSha256 => n.hmac_sha256 = true,
-                m::Algorithm::Sha256 => n.sha256 = true,
-                m::Algorithm::Md5 => n.md5 = true,
-                m::Algorithm::RsaSha256 => n.rsa = true,
-            }
-            if sig.encoding == m::DigestEncoding::Base64 {
-                n.base64 = true;
-            }
-        }
-        if s.basic.is_some() {
-            n.base64 = true;
-        }
-        if s.inject
+    Needs {
+        rsa: api.schemes.iter().any(|s| {
+            s.signature
+                .as_ref()
+                .is_some_and(|sig| sig.algorithm == m::Algorithm::RsaSha256)
+        }),
+        nonce: api
+            .schemes
             .iter()
-            .any(|i| matches!(i.source, InjectSource::Nonce(_)))
-        {
-            n.nonce = true;
-        }
+            .flat_map(|s| &s.inject)
+            .any(|i| matches!(i.source, InjectSource::Nonce(_))),
     }
-    n.form = api.webhooks.iter().any(|w| w.encoding == m::Encoding::Form)
-        || api
-            .endpoints
-            .iter()
-            .any(|e| e.request.encoding == m::Encoding::Form);
-    n.dates = !api.date_formats.is_empty();
-    n
 }
 
 /// Doc text: summary, description, then the note marked as a decision.

@@ -36,21 +36,16 @@ pub struct Api {
     /// Date formats used anywhere, each emitted once as a codec.
     pub date_formats: Vec<DateFormat>,
     pub mock: Option<Mock>,
-    /// Which signing primitives the crate needs (drives its dependencies).
+    /// What the crate needs beyond the common runtime (drives dependencies and fields).
     pub needs: Needs,
 }
 
 #[derive(Debug, Default, Serialize)]
 pub struct Needs {
-    pub hmac_sha256: bool,
-    pub sha256: bool,
-    pub md5: bool,
+    /// An RSA signature scheme: the crate depends on `rsa` and `base64`.
     pub rsa: bool,
-    pub base64: bool,
-    pub form: bool,
+    /// An injected nonce: the client keeps a nonce counter.
     pub nonce: bool,
-    pub decimal: bool,
-    pub dates: bool,
 }
 
 #[derive(Debug, Serialize)]

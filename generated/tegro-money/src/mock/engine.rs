@@ -273,10 +273,11 @@ impl Engine {
             match_path(e.path, path).map(|params| (i, params))
         });
         let Some((ei, params)) = found else {
-            let reply = self.error(
-                None,
-                &fail("not_found", "", format!("no endpoint {method} {path}")),
-            );
+            let reply = self.error(&fail(
+                "not_found",
+                "",
+                format!("no endpoint {method} {path}"),
+            ));
             self.journal_request("-", method, path, reply.status, body);
             return (reply, Vec::new());
         };
@@ -290,7 +291,7 @@ impl Engine {
                             .find(|k| **k == c.as_str())
                             .copied()
                             .unwrap_or("internal");
-                        self.error(Some(e), &fail(case, "", "injected fault"))
+                        self.error(&fail(case, "", "injected fault"))
                     }
                     (None, Some(s)) => Reply::json(s, "{}".into()),
                     _ => Reply::json(500, "{}".into()),
@@ -301,7 +302,7 @@ impl Engine {
             fault => {
                 let (mut r, d) = match self.serve(e, &params, query, headers, body) {
                     Ok(ok) => ok,
-                    Err(f) => (self.error(Some(e), &f), Vec::new()),
+                    Err(f) => (self.error(&f), Vec::new()),
                 };
                 r.delay_ms = fault.map(|f| f.latency_ms).unwrap_or(0);
                 (r, d)
@@ -942,7 +943,7 @@ impl Engine {
         }
         out
     }
-    fn error(&self, e: Option<&Endpoint>, f: &Failure) -> Reply {
+    fn error(&self, f: &Failure) -> Reply {
         let (case, field, detail) = f;
         let errors = &self.spec.errors;
         let (status, code, message) = errors
@@ -1005,7 +1006,6 @@ impl Engine {
         if errors.code.is_none() && errors.message.is_none() {
             body.set("error", V::Str(message));
         }
-        let _ = e;
         Reply::json(status, body.to_json())
     }
 }

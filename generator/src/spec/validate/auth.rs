@@ -8,13 +8,7 @@ use crate::spec::model::{Algorithm, AuthScheme, Injected, Message, Part};
 pub(super) fn check(cx: &mut Ctx) {
     let spec = cx.spec;
     for (name, scheme) in &spec.auth {
-        if !super::is_snake(name) {
-            cx.err(
-                scheme.loc,
-                format!("auth scheme name `{name}` is not snake_case"),
-                "use lower-case letters, digits and `_`",
-            );
-        }
+        cx.require_snake(scheme.loc, "auth scheme", name, super::SNAKE_HINT);
         check_scheme(cx, name, scheme);
     }
 }

@@ -12,13 +12,12 @@ pub(super) fn check(cx: &mut Ctx) {
     let spec = cx.spec;
     let mut routes: HashMap<(String, String), &str> = HashMap::new();
     for (name, e) in &spec.endpoints {
-        if !is_snake(name) {
-            cx.err(
-                e.loc,
-                format!("endpoint name `{name}` is not snake_case"),
-                "use lower-case letters, digits and `_`, e.g. `create_order`",
-            );
-        }
+        cx.require_snake(
+            e.loc,
+            "endpoint",
+            name,
+            "use lower-case letters, digits and `_`, e.g. `create_order`",
+        );
         let method = method_of(spec, e);
         let route = (format!("{method:?}"), normalize(&e.path.value));
         if let Some(first) = routes.insert(route, name) {
@@ -31,13 +30,7 @@ pub(super) fn check(cx: &mut Ctx) {
         check_endpoint(cx, e);
     }
     for (name, w) in &spec.webhooks {
-        if !is_snake(name) {
-            cx.err(
-                w.loc,
-                format!("webhook name `{name}` is not snake_case"),
-                "use lower-case letters, digits and `_`",
-            );
-        }
+        cx.require_snake(w.loc, "webhook", name, super::SNAKE_HINT);
         check_webhook(cx, w);
     }
 }

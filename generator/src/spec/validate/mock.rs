@@ -16,13 +16,7 @@ pub(super) fn check(cx: &mut Ctx) {
         cx.err(k.loc, "`private_key` is not a PKCS#8 PEM private key", "paste the key including `-----BEGIN PRIVATE KEY-----`; convert PKCS#1 keys with `openssl pkcs8 -topk8 -nocrypt`");
     }
     for (name, r) in &mock.resources {
-        if !super::is_snake(name) {
-            cx.err(
-                r.loc,
-                format!("resource name `{name}` is not snake_case"),
-                "use lower-case letters, digits and `_`",
-            );
-        }
+        cx.require_snake(r.loc, "resource", name, super::SNAKE_HINT);
         resource(cx, r);
     }
     for (name, op) in &mock.operations {

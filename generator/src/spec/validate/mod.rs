@@ -42,6 +42,13 @@ impl Ctx<'_> {
         self.sink.error_hint(loc, msg, hint);
     }
 
+    /// Reports a `what` name that is not snake_case; `hint` says how to fix it.
+    pub fn require_snake(&mut self, loc: Loc, what: &str, name: &str, hint: &str) {
+        if !is_snake(name) {
+            self.err(loc, format!("{what} name `{name}` is not snake_case"), hint);
+        }
+    }
+
     /// Reports `name` as unknown among `known`, suggesting the closest.
     pub fn unknown<'k>(
         &mut self,
@@ -60,6 +67,9 @@ impl Ctx<'_> {
         );
     }
 }
+
+/// The usual hint for a name that is not snake_case.
+pub(crate) const SNAKE_HINT: &str = "use lower-case letters, digits and `_`";
 
 /// `snake_case` identifier.
 pub(crate) fn is_snake(s: &str) -> bool {

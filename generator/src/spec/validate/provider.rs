@@ -1,6 +1,6 @@
 //! Checks of the provider block, credentials, defaults, envelope and error model.
 
-use super::{Ctx, is_snake};
+use super::Ctx;
 use crate::spec::model::{ErrorModel, Field, Map};
 use crate::spec::types::{self, TypeExpr};
 
@@ -46,13 +46,7 @@ pub(super) fn check(cx: &mut Ctx) {
         }
     }
     for (name, cred) in &spec.credentials {
-        if !is_snake(name) {
-            cx.err(
-                cred.loc,
-                format!("credential name `{name}` is not snake_case"),
-                "use lower-case letters, digits and `_`",
-            );
-        }
+        cx.require_snake(cred.loc, "credential", name, super::SNAKE_HINT);
     }
     if let Some(a) = &spec.defaults.auth
         && a.value != "none"

@@ -100,13 +100,12 @@ fn check_def(cx: &mut Ctx, name: &str, def: &Sp<TypeDef>) {
 pub(super) fn check_fields(cx: &mut Ctx, fields: &Map<Field>) {
     let mut wires = HashSet::new();
     for (name, f) in fields {
-        if !is_snake(name) {
-            cx.err(
-                f.loc,
-                format!("field name `{name}` is not snake_case"),
-                "use snake_case and put the provider's spelling in `wire_name:`",
-            );
-        }
+        cx.require_snake(
+            f.loc,
+            "field",
+            name,
+            "use snake_case and put the provider's spelling in `wire_name:`",
+        );
         let wire = super::wire_name(name, f);
         if !wires.insert(wire.to_string()) {
             let at = f.wire_name.as_ref().map(|w| w.loc).unwrap_or(f.loc);
