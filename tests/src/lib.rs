@@ -1,6 +1,9 @@
 //! Helpers shared by the workspace tests: an HTTP server on 127.0.0.1 that answers with a
 //! fixed response and hands over the requests it received.
 
+mod vectors;
+pub use vectors::{Vector, vectors};
+
 /// A request as received by [`capture_one`].
 #[derive(Debug, Clone)]
 pub struct Captured {
@@ -47,24 +50,114 @@ pub async fn capture(
         .expect("bind");
     let addr = listener.local_addr().expect("addr");
     let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
+    let handler: Handler = std::sync::Arc::new(move |_: &Captured| Reply::json(status, body));
     tokio::spawn(async move {
         for _ in 0..n {
             let Ok((sock, _)) = listener.accept().await else {
                 return;
             };
             let tx = tx.clone();
+            let handler = handler.clone();
             tokio::spawn(async move {
-                if let Some(c) = serve_one(sock, status, body).await {
-                    let _ = tx.send(c);
-                }
+                serve_one(sock, &handler, &tx).await;
             });
         }
     });
     (format!("http://{addr}"), rx)
 }
 
-async fn serve_one(mut sock: tokio::net::TcpStream, status: u16, body: &str) -> Option<Captured> {
-    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+/// An answer of [`serve`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Reply {
+    pub status: u16,
+    pub content_type: String,
+    pub body: Vec<u8>,
+}
+
+impl Reply {
+    /// An answer with any content type.
+    pub fn new(status: u16, content_type: &str, body: impl Into<Vec<u8>>) -> Self {
+        Reply {
+            status,
+            content_type: content_type.to_string(),
+            body: body.into(),
+        }
+    }
+    /// An `application/json` answer.
+    pub fn json(status: u16, body: impl Into<Vec<u8>>) -> Self {
+        Self::new(status, "application/json", body)
+    }
+}
+
+type Handler = std::sync::Arc<dyn Fn(&Captured) -> Reply + Send + Sync>;
+
+/// Starts a server on 127.0.0.1 that answers every request (one per connection, for as long
+/// as the test's runtime lives) with what `handler` returns for it. Each request is sent to
+/// the returned channel *before* its answer is written, so once a client has its answer the
+/// request is already in the channel.
+pub async fn serve<F>(handler: F) -> (String, tokio::sync::mpsc::UnboundedReceiver<Captured>)
+where
+    F: Fn(&Captured) -> Reply + Send + Sync + 'static,
+{
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let addr = listener.local_addr().expect("addr");
+    let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
+    let handler: Handler = std::sync::Arc::new(handler);
+    tokio::spawn(async move {
+        while let Ok((sock, _)) = listener.accept().await {
+            let tx = tx.clone();
+            let handler = handler.clone();
+            tokio::spawn(async move {
+                serve_one(sock, &handler, &tx).await;
+            });
+        }
+    });
+    (format!("http://{addr}"), rx)
+}
+
+/// Starts a server on 127.0.0.1 that answers every request with `status`, `content_type`
+/// and `body`.
+pub async fn respond(
+    status: u16,
+    content_type: &'static str,
+    body: &'static str,
+) -> (String, tokio::sync::mpsc::UnboundedReceiver<Captured>) {
+    serve(move |_| Reply::new(status, content_type, body)).await
+}
+
+/// Starts a server on 127.0.0.1 that accepts connections, reads what comes and never
+/// answers. Returns its base URL.
+pub async fn silent() -> String {
+    use tokio::io::AsyncReadExt;
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let addr = listener.local_addr().expect("addr");
+    tokio::spawn(async move {
+        while let Ok((mut sock, _)) = listener.accept().await {
+            tokio::spawn(async move {
+                let mut chunk = [0u8; 4096];
+                while sock.read(&mut chunk).await.unwrap_or(0) > 0 {}
+            });
+        }
+    });
+    format!("http://{addr}")
+}
+
+/// A base URL on 127.0.0.1 where nothing listens (a port just bound and released).
+pub async fn closed_port() -> String {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let addr = listener.local_addr().expect("addr");
+    drop(listener);
+    format!("http://{addr}")
+}
+
+async fn read_request(sock: &mut tokio::net::TcpStream) -> Option<Captured> {
+    use tokio::io::AsyncReadExt;
     let mut buf = Vec::new();
     let mut chunk = [0u8; 4096];
     let (head_end, content_length) = loop {
@@ -101,16 +194,32 @@ async fn serve_one(mut sock: tokio::net::TcpStream, status: u16, body: &str) -> 
                 .map(|(k, v)| (k.trim().to_string(), v.trim().to_string()))
         })
         .collect();
-    let captured = Captured {
+    Some(Captured {
         method: first.first().unwrap_or(&"").to_string(),
         target: first.get(1).unwrap_or(&"").to_string(),
         headers,
         body: buf[head_end..].to_vec(),
+    })
+}
+
+async fn serve_one(
+    mut sock: tokio::net::TcpStream,
+    handler: &Handler,
+    tx: &tokio::sync::mpsc::UnboundedSender<Captured>,
+) {
+    use tokio::io::AsyncWriteExt;
+    let Some(captured) = read_request(&mut sock).await else {
+        return;
     };
-    let reply = format!(
-        "HTTP/1.1 {status} X\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
-        body.len()
-    );
-    let _ = sock.write_all(reply.as_bytes()).await;
-    Some(captured)
+    let reply = handler(&captured);
+    let _ = tx.send(captured);
+    let mut out = format!(
+        "HTTP/1.1 {} X\r\ncontent-type: {}\r\ncontent-length: {}\r\nconnection: close\r\n\r\n",
+        reply.status,
+        reply.content_type,
+        reply.body.len()
+    )
+    .into_bytes();
+    out.extend_from_slice(&reply.body);
+    let _ = sock.write_all(&out).await;
 }

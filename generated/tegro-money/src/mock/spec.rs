@@ -178,7 +178,7 @@ pub static SPEC: Spec = Spec {
                     ("user_id", "1"),
                     (
                         "shops",
-                        "[{\"id\":1,\"date_added\":\"2020-11-03 18:04:07\",\"name\":\"DEMO1\",\"url\":\"https://demo1\",\"status\":1,\"public_key\":\"{credential.shop_id}\",\"desc\":\"DEMO1 SHOP\"}]",
+                        "[{\"id\":1,\"date_added\":\"2020-11-03 18:04:07\",\"name\":\"DEMO1\",\"url\":\"https://demo1\",\"status\":1,\"public_key\":\"{credential.shop_id}\",\"desc\":\"DEMO1 SHOP\"},{\"id\":2,\"date_added\":\"2020-11-03 22:38:58\",\"name\":\"DEMO2\",\"url\":\"https://demo2\",\"status\":0,\"public_key\":\"1913EA935149B1E5D852A\",\"desc\":\"DEMO2 SHOP\"}]",
                     ),
                 ],
                 totals: &[],
