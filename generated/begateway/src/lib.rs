@@ -6,14 +6,12 @@ pub mod auth;
 pub mod client;
 pub mod dates;
 pub mod error;
-pub mod http;
 #[cfg(feature = "mock")]
 pub mod mock;
 pub mod requests;
-pub mod rsa_keys;
-pub mod signing;
 pub mod types;
 pub mod webhooks;
-pub mod wire;
 pub use client::{Client, Credentials};
 pub use error::{ApiError, Error};
+pub use payspec_runtime::rsa_keys;
+pub use payspec_runtime::{http, signing, wire};

@@ -115,22 +115,10 @@ impl Notification {
             crate::http::json_member_text(body, w)
         };
         let body_now = body_of(&pairs);
-        let fields = |w: &str| field_of(&pairs, &body_now, w);
-        let src = crate::signing::Source {
-            body: &body_now,
-            fields: &fields,
-            form: &pairs,
-        };
-        let signature =
-            if crate::auth::NOTIFICATION.algorithm == crate::signing::Algorithm::RsaSha256 {
-                let pem = creds("public_key_private").ok_or(WebhookError::Signature(
-                    SignError::MissingCredential("public_key_private"),
-                ))?;
-                crate::rsa_keys::sign(&pem, &body_now).map_err(WebhookError::Signature)?
-            } else {
-                crate::signing::compute(&crate::auth::NOTIFICATION, &creds, &src)
-                    .map_err(WebhookError::Signature)?
-            };
+        let pem = creds("public_key_private").ok_or(WebhookError::Signature(
+            SignError::MissingCredential("public_key_private"),
+        ))?;
+        let signature = crate::rsa_keys::sign(&pem, &body_now).map_err(WebhookError::Signature)?;
         headers.push((
             "Content-Signature".to_string(),
             crate::signing::header_value(&crate::auth::NOTIFICATION, &signature),

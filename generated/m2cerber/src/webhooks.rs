@@ -130,16 +130,8 @@ impl AcceptPayment {
             fields: &fields,
             form: &pairs,
         };
-        let signature =
-            if crate::auth::PAYMENT_WEBHOOK.algorithm == crate::signing::Algorithm::RsaSha256 {
-                let pem = creds("_private").ok_or(WebhookError::Signature(
-                    SignError::MissingCredential("_private"),
-                ))?;
-                crate::rsa_keys::sign(&pem, &body_now).map_err(WebhookError::Signature)?
-            } else {
-                crate::signing::compute(&crate::auth::PAYMENT_WEBHOOK, &creds, &src)
-                    .map_err(WebhookError::Signature)?
-            };
+        let signature = crate::signing::compute(&crate::auth::PAYMENT_WEBHOOK, &creds, &src)
+            .map_err(WebhookError::Signature)?;
         headers.push((
             "Signature".to_string(),
             crate::signing::header_value(&crate::auth::PAYMENT_WEBHOOK, &signature),
@@ -250,16 +242,8 @@ impl CancelPayment {
             fields: &fields,
             form: &pairs,
         };
-        let signature =
-            if crate::auth::PAYMENT_WEBHOOK.algorithm == crate::signing::Algorithm::RsaSha256 {
-                let pem = creds("_private").ok_or(WebhookError::Signature(
-                    SignError::MissingCredential("_private"),
-                ))?;
-                crate::rsa_keys::sign(&pem, &body_now).map_err(WebhookError::Signature)?
-            } else {
-                crate::signing::compute(&crate::auth::PAYMENT_WEBHOOK, &creds, &src)
-                    .map_err(WebhookError::Signature)?
-            };
+        let signature = crate::signing::compute(&crate::auth::PAYMENT_WEBHOOK, &creds, &src)
+            .map_err(WebhookError::Signature)?;
         headers.push((
             "Signature".to_string(),
             crate::signing::header_value(&crate::auth::PAYMENT_WEBHOOK, &signature),
@@ -378,16 +362,8 @@ impl ChangeSum {
             fields: &fields,
             form: &pairs,
         };
-        let signature =
-            if crate::auth::CHANGE_SUM_WEBHOOK.algorithm == crate::signing::Algorithm::RsaSha256 {
-                let pem = creds("_private").ok_or(WebhookError::Signature(
-                    SignError::MissingCredential("_private"),
-                ))?;
-                crate::rsa_keys::sign(&pem, &body_now).map_err(WebhookError::Signature)?
-            } else {
-                crate::signing::compute(&crate::auth::CHANGE_SUM_WEBHOOK, &creds, &src)
-                    .map_err(WebhookError::Signature)?
-            };
+        let signature = crate::signing::compute(&crate::auth::CHANGE_SUM_WEBHOOK, &creds, &src)
+            .map_err(WebhookError::Signature)?;
         headers.push((
             "Signature".to_string(),
             crate::signing::header_value(&crate::auth::CHANGE_SUM_WEBHOOK, &signature),

@@ -194,16 +194,8 @@ impl PaymentNotification {
             fields: &fields,
             form: &pairs,
         };
-        let signature =
-            if crate::auth::NOTIFICATION.algorithm == crate::signing::Algorithm::RsaSha256 {
-                let pem = creds("_private").ok_or(WebhookError::Signature(
-                    SignError::MissingCredential("_private"),
-                ))?;
-                crate::rsa_keys::sign(&pem, &body_now).map_err(WebhookError::Signature)?
-            } else {
-                crate::signing::compute(&crate::auth::NOTIFICATION, &creds, &src)
-                    .map_err(WebhookError::Signature)?
-            };
+        let signature = crate::signing::compute(&crate::auth::NOTIFICATION, &creds, &src)
+            .map_err(WebhookError::Signature)?;
         pairs.push(("sign".to_string(), signature));
         let _ = (&field_of, &creds);
         Ok((headers, body_of(&pairs)))

@@ -21,6 +21,13 @@ pub fn lib_rs(api: &Api) -> TokenStream {
     } else {
         quote!()
     };
+    let rsa = if api.needs.rsa {
+        quote!(
+            pub use payspec_runtime::rsa_keys;
+        )
+    } else {
+        quote!()
+    };
     quote! {
         #![doc = include_str!("../README.md")]
         #![forbid(unsafe_code)]
@@ -30,14 +37,13 @@ pub fn lib_rs(api: &Api) -> TokenStream {
         pub mod client;
         #dates
         pub mod error;
-        pub mod http;
         #mock
         pub mod requests;
-        pub mod rsa_keys;
-        pub mod signing;
         pub mod types;
         pub mod webhooks;
-        pub mod wire;
+
+        pub use payspec_runtime::{http, signing, wire};
+        #rsa
 
         pub use client::{Client, Credentials};
         pub use error::{ApiError, Error};

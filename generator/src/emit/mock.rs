@@ -1,6 +1,6 @@
 //! The mock server of a generated crate (feature `mock`): `src/mock/spec.rs`, the provider's
 //! behaviour as a constant table read from the same IR as the client, `src/mock/mod.rs`, and
-//! the `<crate>-mock` binary. The engine itself is the static runtime in `runtime/mock/`.
+//! the `<crate>-mock` binary. The engine itself is `payspec_runtime::mock`.
 
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
@@ -25,15 +25,13 @@ fn mod_rs(api: &Api) -> TokenStream {
     );
     quote! {
         #![doc = #doc]
-        pub mod engine;
-        mod pattern;
-        pub mod server;
         pub mod spec;
-        pub mod tables;
-        pub mod value;
 
-        pub use engine::{Config, Delivery, Entry, Fault};
-        pub use server::MockServer;
+        pub use payspec_runtime::mock::{engine, server, tables, value, Config, Delivery, Entry, Fault};
+
+        /// A running mock server of this provider; `MockServer::start()` starts one with the
+        /// docs' sample merchant.
+        pub type MockServer = payspec_runtime::mock::MockServer<spec::Provider>;
     }
 }
 
@@ -379,6 +377,19 @@ fn spec_rs(api: &Api) -> TokenStream {
                 webhook_url: None,
                 rsa_private_key: #rsa_key,
                 base_url: String::new(),
+            }
+        }
+
+        /// This provider, for [`payspec_runtime::mock::MockServer`].
+        pub struct Provider;
+
+        impl payspec_runtime::mock::Provider for Provider {
+            fn spec() -> &'static Spec {
+                &SPEC
+            }
+
+            fn default_config() -> super::engine::Config {
+                default_config()
             }
         }
     }

@@ -41,31 +41,6 @@ impl std::fmt::Display for EmitError {
     }
 }
 
-const WIRE_RS: &str = include_str!("../../runtime/wire.rs");
-const SIGNING_RS: &str = include_str!("../../runtime/signing.rs");
-const HTTP_RS: &str = include_str!("../../runtime/http.rs");
-const RSA_KEYS_RS: &str = include_str!("../../runtime/rsa_keys.rs");
-const RSA_STUB_RS: &str = include_str!("../../runtime/rsa_stub.rs");
-const MOCK_RUNTIME: [(&str, &str); 5] = [
-    (
-        "mock/engine.rs",
-        include_str!("../../runtime/mock/engine.rs"),
-    ),
-    (
-        "mock/pattern.rs",
-        include_str!("../../runtime/mock/pattern.rs"),
-    ),
-    (
-        "mock/server.rs",
-        include_str!("../../runtime/mock/server.rs"),
-    ),
-    (
-        "mock/tables.rs",
-        include_str!("../../runtime/mock/tables.rs"),
-    ),
-    ("mock/value.rs", include_str!("../../runtime/mock/value.rs")),
-];
-
 /// All files of the crate for `api`, in a stable order.
 pub fn crate_files(api: &Api) -> Result<Vec<OutFile>, EmitError> {
     let dir = PathBuf::from("generated").join(&api.crate_name);
@@ -93,32 +68,6 @@ pub fn crate_files(api: &Api) -> Result<Vec<OutFile>, EmitError> {
         out.push(OutFile {
             path: src.join(&name),
             contents: rust_file(api, &name, tokens)?,
-        });
-    }
-    let mut statics = vec![
-        ("wire.rs", WIRE_RS),
-        ("signing.rs", SIGNING_RS),
-        ("http.rs", HTTP_RS),
-        (
-            "rsa_keys.rs",
-            if api.needs.rsa {
-                RSA_KEYS_RS
-            } else {
-                RSA_STUB_RS
-            },
-        ),
-    ];
-    if api.mock.is_some() {
-        statics.extend(MOCK_RUNTIME);
-    }
-    for (name, text) in statics {
-        let tokens: TokenStream = text.parse().map_err(|e| EmitError {
-            file: name.to_string(),
-            message: format!("runtime file does not lex: {e}"),
-        })?;
-        out.push(OutFile {
-            path: src.join(name),
-            contents: rust_file(api, name, tokens)?,
         });
     }
     out.push(OutFile {

@@ -70,12 +70,17 @@ fn dep(name: &'static str, spec: &str) -> Dep {
     }
 }
 
-/// The crate's dependencies: published registry crates only, so the crate builds wherever it is copied.
+/// The crate's dependencies: the payspec runtime (by path and version, so a git dependency on
+/// this repository and a registry release both work) and the registry crates the generated
+/// code itself names.
 fn dependencies(api: &Api) -> Vec<Dep> {
+    let runtime = if api.needs.rsa {
+        "{ version = \"0.1\", path = \"../../runtime\", features = [\"rsa\"] }"
+    } else {
+        "{ version = \"0.1\", path = \"../../runtime\" }"
+    };
     let mut d = vec![
-        dep("hex", "\"0.4\""),
-        dep("hmac", "\"0.13\""),
-        dep("md-5", "\"0.11\""),
+        dep("payspec-runtime", runtime),
         dep(
             "reqwest",
             "{ version = \"0.13\", default-features = false, features = [\"rustls\", \"http2\", \"query\", \"form\"] }",
@@ -89,20 +94,12 @@ fn dependencies(api: &Api) -> Vec<Dep> {
             "serde_json",
             "{ version = \"1\", features = [\"raw_value\"] }",
         ),
-        dep("sha2", "\"0.11\""),
-        dep("subtle", "\"2.6\""),
         dep(
             "time",
             "{ version = \"0.3\", features = [\"parsing\", \"formatting\", \"macros\"] }",
         ),
     ];
-    if api.needs.rsa {
-        d.push(dep("base64", "\"0.22\""));
-        d.push(dep("rsa", "{ version = \"0.9\", features = [\"sha2\"] }"));
-    }
     if api.mock.is_some() {
-        d.push(dep("axum", "{ version = \"0.8\", default-features = false, features = [\"tokio\", \"http1\"], optional = true }"));
-        d.push(dep("regex-lite", "{ version = \"0.1\", optional = true }"));
         d.push(dep("tokio", "{ version = \"1\", features = [\"macros\", \"rt-multi-thread\", \"net\", \"signal\", \"time\", \"sync\"], optional = true }"));
     }
     d.sort_by(|a, b| a.name.cmp(b.name));
@@ -125,11 +122,7 @@ pub fn render(api: &Api) -> Result<Vec<(&'static str, String)>, EmitError> {
         features: if api.mock.is_some() {
             vec![Feature {
                 name: "mock",
-                deps: vec![
-                    "dep:axum".into(),
-                    "dep:regex-lite".into(),
-                    "dep:tokio".into(),
-                ],
+                deps: vec!["payspec-runtime/mock".into(), "dep:tokio".into()],
             }]
         } else {
             Vec::new()

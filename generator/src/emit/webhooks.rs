@@ -156,16 +156,22 @@ fn webhook(api: &Api, w: &Webhook) -> TokenStream {
             _ => quote!(),
         };
         let rsa_key = sig.key.clone().unwrap_or_default() + "_private";
+        // RSA signs with a private key; digests run the recipe. Decided here, not at run time.
+        let compute = if sig.algorithm == crate::spec::model::Algorithm::RsaSha256 {
+            quote! {
+                let pem = creds(#rsa_key).ok_or(WebhookError::Signature(SignError::MissingCredential(#rsa_key)))?;
+                let signature = crate::rsa_keys::sign(&pem, &body_now).map_err(WebhookError::Signature)?;
+            }
+        } else {
+            quote! {
+                let fields = |w: &str| field_of(&pairs, &body_now, w);
+                let src = crate::signing::Source { body: &body_now, fields: &fields, form: &pairs };
+                let signature = crate::signing::compute(&crate::auth::#recipe, &creds, &src).map_err(WebhookError::Signature)?;
+            }
+        };
         quote! {
             let body_now = body_of(&pairs);
-            let fields = |w: &str| field_of(&pairs, &body_now, w);
-            let src = crate::signing::Source { body: &body_now, fields: &fields, form: &pairs };
-            let signature = if crate::auth::#recipe.algorithm == crate::signing::Algorithm::RsaSha256 {
-                let pem = creds(#rsa_key).ok_or(WebhookError::Signature(SignError::MissingCredential(#rsa_key)))?;
-                crate::rsa_keys::sign(&pem, &body_now).map_err(WebhookError::Signature)?
-            } else {
-                crate::signing::compute(&crate::auth::#recipe, &creds, &src).map_err(WebhookError::Signature)?
-            };
+            #compute
             #place
         }
     });

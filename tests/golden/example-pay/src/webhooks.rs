@@ -110,15 +110,8 @@ impl Paid {
             fields: &fields,
             form: &pairs,
         };
-        let signature = if crate::auth::HOOK.algorithm == crate::signing::Algorithm::RsaSha256 {
-            let pem = creds("_private").ok_or(WebhookError::Signature(
-                SignError::MissingCredential("_private"),
-            ))?;
-            crate::rsa_keys::sign(&pem, &body_now).map_err(WebhookError::Signature)?
-        } else {
-            crate::signing::compute(&crate::auth::HOOK, &creds, &src)
-                .map_err(WebhookError::Signature)?
-        };
+        let signature = crate::signing::compute(&crate::auth::HOOK, &creds, &src)
+            .map_err(WebhookError::Signature)?;
         headers.push((
             "Signature".to_string(),
             crate::signing::header_value(&crate::auth::HOOK, &signature),

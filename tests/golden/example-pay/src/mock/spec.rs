@@ -339,3 +339,13 @@ pub fn default_config() -> super::engine::Config {
         base_url: String::new(),
     }
 }
+/// This provider, for [`payspec_runtime::mock::MockServer`].
+pub struct Provider;
+impl payspec_runtime::mock::Provider for Provider {
+    fn spec() -> &'static Spec {
+        &SPEC
+    }
+    fn default_config() -> super::engine::Config {
+        default_config()
+    }
+}
