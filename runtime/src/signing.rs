@@ -190,7 +190,7 @@ pub fn compute(
     };
     Ok(match recipe.encoding {
         Encoding::Hex => hex,
-        Encoding::Base64 => base64_encode(&hex_bytes(&hex)),
+        Encoding::Base64 => base64_encode(&hex::decode(&hex).unwrap_or_default()),
     })
 }
 
@@ -227,7 +227,7 @@ pub fn verify(
     if recipe.algorithm == Algorithm::RsaSha256 {
         let name = recipe.key.unwrap_or("public_key");
         let pem = creds(name).ok_or(SignError::MissingCredential(name))?;
-        return crate::rsa_verify(&pem, &message(recipe, creds, src)?, got);
+        return rsa_verify(&pem, &message(recipe, creds, src)?, got);
     }
     let want = compute(recipe, creds, src)?;
     if wire::ct_eq(want.as_bytes(), got.as_bytes()) {
@@ -251,33 +251,39 @@ pub fn verify_basic(header: Option<&str>, user: &str, password: &str) -> bool {
     header.is_some_and(|h| wire::ct_eq(h.trim().as_bytes(), want.as_bytes()))
 }
 
-fn hex_bytes(hex: &str) -> Vec<u8> {
-    (0..hex.len() / 2)
-        .filter_map(|i| {
-            hex.get(i * 2..i * 2 + 2)
-                .and_then(|b| u8::from_str_radix(b, 16).ok())
-        })
-        .collect()
-}
-
 /// Standard base64 with padding.
 pub fn base64_encode(data: &[u8]) -> String {
-    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    let mut out = String::with_capacity(data.len().div_ceil(3) * 4);
-    for chunk in data.chunks(3) {
-        let b = [
-            chunk.first().copied().unwrap_or(0),
-            chunk.get(1).copied().unwrap_or(0),
-            chunk.get(2).copied().unwrap_or(0),
-        ];
-        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
-        for (i, shift) in [18u32, 12, 6, 0].iter().enumerate() {
-            if i <= chunk.len() {
-                out.push(char::from(ALPHABET[((n >> shift) & 63) as usize]));
-            } else {
-                out.push('=');
-            }
-        }
+    use base64::Engine as _;
+    base64::engine::general_purpose::STANDARD.encode(data)
+}
+
+/// Signs `msg` with an RSA private key (PKCS#8 PEM), base64 — or, in a build without the
+/// `rsa` feature, says that it cannot.
+pub fn rsa_sign(private_pem: &str, msg: &[u8]) -> Result<String, SignError> {
+    #[cfg(feature = "rsa")]
+    {
+        crate::rsa_keys::sign(private_pem, msg)
     }
-    out
+    #[cfg(not(feature = "rsa"))]
+    {
+        let _ = (private_pem, msg);
+        Err(no_rsa())
+    }
+}
+
+fn rsa_verify(public_pem: &str, msg: &[u8], signature_b64: &str) -> Result<(), SignError> {
+    #[cfg(feature = "rsa")]
+    {
+        crate::rsa_keys::verify(public_pem, msg, signature_b64)
+    }
+    #[cfg(not(feature = "rsa"))]
+    {
+        let _ = (public_pem, msg, signature_b64);
+        Err(no_rsa())
+    }
+}
+
+#[cfg(not(feature = "rsa"))]
+fn no_rsa() -> SignError {
+    SignError::BadKey("RSA signatures need payspec-runtime's `rsa` feature".into())
 }

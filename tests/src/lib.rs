@@ -1,5 +1,6 @@
 //! Helpers shared by the workspace tests: an HTTP server on 127.0.0.1 that answers with a
-//! fixed response and hands over the requests it received.
+//! fixed response (or what a handler returns for each request) and hands over the requests it
+//! received; a server that never answers; a port where nothing listens.
 
 mod vectors;
 pub use vectors::{Vector, vectors};

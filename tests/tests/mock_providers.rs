@@ -81,19 +81,39 @@ mod begateway_mock {
             .get_product(&GetProductRequest::new("prd_0000000000000000".into()))
             .await
         {
-            Err(Error::Api(e)) => assert_eq!(e.status, 404),
+            Err(Error::Api(e)) => assert_eq!(
+                (e.status, e.message.as_deref(), e.body.as_str()),
+                (
+                    404,
+                    Some("Product not found"),
+                    r#"{"message":"Product not found"}"#
+                )
+            ),
             other => panic!("{other:?}"),
         }
         let wrong = Client::new(Credentials::new("1", "nope")).with_base_url(mock.base_url());
         match wrong.list_products().await {
-            Err(Error::Api(e)) => assert_eq!(e.status, 401),
+            Err(Error::Api(e)) => {
+                assert_eq!(
+                    (e.status, e.message.as_deref()),
+                    (401, Some("Unauthorized"))
+                )
+            }
             other => panic!("{other:?}"),
         }
         let bad = CreateProductRequest::new("x".into(), "y".into(), "usd".into(), 1, "en".into());
         match client.create_product(&bad).await {
             Err(Error::Api(e)) => {
                 assert_eq!(e.status, 422);
-                assert!(e.field_errors.contains_key("currency"), "{e:?}");
+                // `{field} {detail}`, the detail being the spec's pattern for `currency`.
+                assert_eq!(e.message.as_deref(), Some("currency must match ^[A-Z]{3}$"));
+                assert_eq!(
+                    e.field_errors,
+                    std::collections::BTreeMap::from([(
+                        "currency".to_string(),
+                        vec!["must match ^[A-Z]{3}$".to_string()]
+                    )])
+                );
             }
             other => panic!("{other:?}"),
         }
@@ -224,15 +244,15 @@ mod m2cerber_mock {
             .get_wallet(&wallet("p-2", "10.50", "http://127.0.0.1:9/cb"))
             .await
             .unwrap();
-        fn status<T: std::fmt::Debug>(r: Result<T, Error>) -> u16 {
+        fn status<T: std::fmt::Debug>(r: Result<T, Error>) -> (u16, String) {
             match r {
-                Err(Error::Api(e)) => e.status,
+                Err(Error::Api(e)) => (e.status, e.message.unwrap_or_default()),
                 other => panic!("{other:?}"),
             }
         }
         assert_eq!(
             status(client.get_wallet(&wallet("p-2", "10.50", "http://x")).await),
-            400,
+            (400, "Bad data: payment_id is already used".to_string()),
             "duplicate payment_id"
         );
         assert_eq!(
@@ -241,7 +261,7 @@ mod m2cerber_mock {
                     .get_status(&GetStatusRequest::new("nope".into()))
                     .await
             ),
-            404
+            (404, "Payment not found".to_string())
         );
         let wrong = Client::new(Credentials::new(
             m2cerber::mock::spec::default_config().credentials["merch_id"].clone(),
@@ -250,7 +270,7 @@ mod m2cerber_mock {
         .with_base_url(mock.base_url());
         assert_eq!(
             status(wrong.get_status(&GetStatusRequest::new("p-2".into())).await),
-            401
+            (401, "Signature error".to_string())
         );
         let merch = m2cerber::mock::spec::default_config().credentials["merch_id"].clone();
         let body = format!(
@@ -263,6 +283,7 @@ mod m2cerber_mock {
             .await
             .unwrap();
         assert_eq!(raw.status(), 401, "unsigned request");
+        assert_eq!(raw.text().await.unwrap(), r#"{"error":"Signature error"}"#);
     }
 }
 
@@ -321,8 +342,25 @@ mod pegas_mock {
                     .with_order_id("out-1".into())
                     .with_comment("rent".into()),
             )
-            .await;
-        w.unwrap();
+            .await
+            .unwrap();
+        assert!(
+            w.id.as_str().len() == 16 && w.id.as_str().bytes().all(|b| b.is_ascii_hexdigit()),
+            "{}",
+            w.id.as_str()
+        );
+        assert_ne!(w.id.as_str(), d.id.as_str());
+        assert_eq!(w.commission, dec("0.00"));
+        let stored = mock.record("withdrawal", w.id.as_str()).unwrap();
+        for part in [
+            r#""order_id":"out-1""#,
+            r#""amount":50"#,
+            r#""number":"4111""#,
+            r#""method":"card""#,
+            r#""comment":"rent""#,
+        ] {
+            assert!(stored.contains(part), "{part} in {stored}");
+        }
         assert_eq!(client.balance().await.unwrap().balance, after - dec("50"));
     }
 
@@ -341,6 +379,13 @@ mod pegas_mock {
             ),
             (400, Some("invalid_parameters"), Some("order_id"))
         );
+        assert_eq!(
+            (dup.message.as_deref(), dup.validation_message.as_deref()),
+            (
+                Some("A transaction with this order_id already exists"),
+                Some("dup-1 is already used")
+            )
+        );
 
         let short = WithdrawalRequest::new(dec("1"), "1".into(), WithdrawalMethod::Card)
             .with_comment("ab".into());
@@ -349,6 +394,18 @@ mod pegas_mock {
             (e.status, e.validation_path.as_deref()),
             (400, Some("comment"))
         );
+        assert_eq!(
+            (
+                e.code.as_deref(),
+                e.message.as_deref(),
+                e.validation_message.as_deref()
+            ),
+            (
+                Some("invalid_parameters"),
+                Some("The comment parameter is invalid: length must be between 3 and 100"),
+                Some("length must be between 3 and 100")
+            )
+        );
 
         let wrong = Client::new(Credentials::new("bad-token")).with_base_url(mock.base_url());
         let e = api(wrong.balance().await.unwrap_err());
@@ -356,6 +413,7 @@ mod pegas_mock {
             (e.status, e.code.as_deref()),
             (401, Some("authorization_error"))
         );
+        assert_eq!(e.message.as_deref(), Some("Invalid token"));
 
         let e = api(client
             .deposit_cancel(&DepositCancelRequest::new("none".into(), "none".into()))
@@ -365,6 +423,7 @@ mod pegas_mock {
             (e.status, e.code.as_deref()),
             (404, Some("resource_not_found"))
         );
+        assert_eq!(e.message.as_deref(), Some("Transaction not found"));
         assert!(!Error::Api(e).is_retryable());
     }
 }

@@ -140,16 +140,26 @@ async fn payment_lifecycle_sends_a_signed_notification() {
     let balance = client.balance().await.unwrap();
     assert_eq!(balance.balance["RUB"], dec("2497.18"));
 
-    // A paid order cannot be paid twice; the journal shows the delivery.
-    assert!(
+    // A paid order cannot be paid twice; the journal shows the one delivery.
+    assert_eq!(
         mock.fire("order", &created.id.to_string(), "paid", None)
-            .await
-            .is_err()
+            .await,
+        Err("event `paid` cannot fire from state 1".to_string())
     );
-    assert!(
-        mock.journal()
-            .iter()
-            .any(|e| e.kind == "webhook" && e.status == 200)
+    let hooks: Vec<_> = mock
+        .journal()
+        .into_iter()
+        .filter(|e| e.kind == "webhook")
+        .collect();
+    assert_eq!(hooks.len(), 1, "{hooks:?}");
+    assert_eq!(
+        (
+            hooks[0].name.as_str(),
+            hooks[0].status,
+            hooks[0].attempts,
+            hooks[0].body.as_bytes()
+        ),
+        ("payment_notification", 200, 1, received.body.as_slice())
     );
 }
 
@@ -184,10 +194,12 @@ async fn documented_errors() {
         .await
         .unwrap_err();
     assert_eq!(provider_message(missing), "Order not found");
-    assert!(matches!(
-        client.order(&OrderRequest::new()).await,
-        Err(Error::InvalidRequest(_))
-    ));
+    match client.order(&OrderRequest::new()).await {
+        Err(Error::InvalidRequest(m)) => {
+            assert_eq!(m, "give at least one of order_id or payment_id")
+        }
+        other => panic!("{other:?}"),
+    }
 }
 
 /// Posts a body signed with the sample API key, as the docs' Python does.
@@ -265,7 +277,15 @@ async fn faults_can_be_injected() {
     let started = std::time::Instant::now();
     let err = client.shops().await.unwrap_err();
     assert!(started.elapsed().as_millis() >= 30);
-    assert!(matches!(err, Error::Api(_)), "{err:?}");
+    match &err {
+        Error::Api(e) => {
+            assert_eq!(e.status, 500);
+            assert_eq!(e.body, r#"{"type":"error","desc":"internal error"}"#);
+        }
+        other => panic!("expected a provider error, got {other:?}"),
+    }
+    assert!(err.is_retryable());
+    assert_eq!(err.status(), Some(500));
     client.shops().await.unwrap();
 }
 
@@ -309,4 +329,104 @@ async fn a_thousand_concurrent_creates_lose_nothing() {
         requests >= 900,
         "journal keeps the recent requests: {requests}"
     );
+}
+
+fn unix_millis() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_millis() as u64
+}
+
+/// Nonces in the order the client makes them. A server on 127.0.0.1 echoes each request's
+/// nonce back as the balance's `user_id`, so every call returns the nonce it was signed with;
+/// the bodies as received are kept to check the echo. (The uniqueness check across tasks is
+/// `signing_vectors.rs`' `tegro_nonces_strictly_increase_across_tasks`; this test fails for a
+/// nonce that is unique but not increasing.)
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn tegro_nonces_strictly_increase_in_the_order_they_are_made() {
+    let (url, mut rx) = payspec_tests::serve(|c| {
+        let v: serde_json::Value = serde_json::from_slice(&c.body).unwrap_or_default();
+        let nonce = v["nonce"].as_u64().unwrap_or(0);
+        payspec_tests::Reply::json(
+            200,
+            format!(
+                r#"{{"type":"success","desc":"","data":{{"user_id":{nonce},"balance":{{}}}}}}"#
+            ),
+        )
+    })
+    .await;
+    let client = Client::new(Credentials::sample()).with_base_url(url);
+    let nonce_of = |c: Client| async move { c.balance().await.unwrap().user_id as u64 };
+    let started = unix_millis();
+    let mut made: Vec<u64> = Vec::new();
+
+    // One after another on one client: each nonce is above the previous one.
+    let mut sequential = Vec::new();
+    for _ in 0..30 {
+        sequential.push(nonce_of(client.clone()).await);
+    }
+    assert!(
+        sequential.windows(2).all(|w| w[0] < w[1]),
+        "sequential nonces: {sequential:?}"
+    );
+    made.extend(&sequential);
+
+    // Rounds of concurrent calls on clones (and on a clone rebuilt by `with_timeout`): every
+    // nonce of a round is made after the previous round has finished, so it is above all of
+    // that round's nonces; inside a round they are all different.
+    let rebuilt = client
+        .clone()
+        .with_timeout(std::time::Duration::from_secs(10));
+    let mut floor = *sequential.last().unwrap();
+    for round in 0..8 {
+        let tasks: Vec<_> = (0..8)
+            .map(|i| {
+                let c = if i % 2 == 0 {
+                    client.clone()
+                } else {
+                    rebuilt.clone()
+                };
+                tokio::spawn(nonce_of(c))
+            })
+            .collect();
+        let mut got = Vec::new();
+        for t in tasks {
+            got.push(t.await.unwrap());
+        }
+        let lowest = *got.iter().min().unwrap();
+        assert!(
+            lowest > floor,
+            "round {round}: {got:?} not all above the previous round's {floor}"
+        );
+        let mut distinct = got.clone();
+        distinct.sort_unstable();
+        distinct.dedup();
+        assert_eq!(distinct.len(), got.len(), "round {round}: {got:?}");
+        floor = *got.iter().max().unwrap();
+        made.extend(&got);
+    }
+    let finished = unix_millis();
+
+    // The nonce is the clock in milliseconds: never behind it, ahead by at most one per call.
+    for n in &made {
+        assert!(
+            *n >= started && *n <= finished + made.len() as u64,
+            "{n} outside [{started}, {finished} + {}]",
+            made.len()
+        );
+    }
+    // The echo is the nonce sent: every body as received, starting with the injected fields.
+    let mut sent = Vec::new();
+    while let Ok(c) = rx.try_recv() {
+        let body = String::from_utf8(c.body).unwrap();
+        let rest = body
+            .strip_prefix(r#"{"shop_id":"1913EA9D9351469B1E5D852A","nonce":"#)
+            .unwrap_or_else(|| panic!("{body}"));
+        sent.push(rest.trim_end_matches('}').parse::<u64>().unwrap());
+    }
+    let mut want = made.clone();
+    want.sort_unstable();
+    sent.sort_unstable();
+    assert_eq!(sent, want);
 }

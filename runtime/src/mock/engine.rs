@@ -894,7 +894,7 @@ impl Engine {
                     .rsa_private_key
                     .clone()
                     .ok_or(signing::SignError::MissingCredential("rsa private key"))?;
-                crate::rsa_sign(&pem, &body)?
+                signing::rsa_sign(&pem, &body)?
             } else {
                 signing::compute(recipe, &cred, &src)?
             };
