@@ -303,6 +303,7 @@ impl Engine {
         headers: &dyn Fn(&str) -> Option<String>,
         body: &[u8],
     ) -> (Reply, Vec<Delivery>) {
+        let _now = Instant::freeze();
         let found = self.spec.endpoints.iter().enumerate().find_map(|(i, e)| {
             if !e.method.eq_ignore_ascii_case(method) {
                 return None;
@@ -781,6 +782,7 @@ impl Engine {
         event: &str,
         amount: Option<String>,
     ) -> Result<(V, Vec<Delivery>), String> {
+        let _now = Instant::freeze();
         let res = self.spec.resources.get(r).ok_or("no such resource")?;
         let states = res.states.as_ref().ok_or("this resource has no states")?;
         let ev = states
@@ -1306,8 +1308,32 @@ fn set_path(target: &mut V, path: &str, value: V) {
     }
 }
 
+thread_local! {
+    static FROZEN_NOW: std::cell::Cell<Option<time::OffsetDateTime>> = const { std::cell::Cell::new(None) };
+}
+
+/// One instant per request: every `{now}` of one request or event (a record's `created_at`
+/// and `updated_at`, say) is the same time. The engine's handlers are synchronous, so the
+/// instant lives in a thread-local for the guard's lifetime.
+struct Instant;
+
+impl Instant {
+    fn freeze() -> Instant {
+        FROZEN_NOW.with(|c| c.set(Some(time::OffsetDateTime::now_utc())));
+        Instant
+    }
+}
+
+impl Drop for Instant {
+    fn drop(&mut self) {
+        FROZEN_NOW.with(|c| c.set(None));
+    }
+}
+
 fn now_value(kind: &Kind) -> V {
-    let now = time::OffsetDateTime::now_utc();
+    let now = FROZEN_NOW
+        .with(|c| c.get())
+        .unwrap_or_else(time::OffsetDateTime::now_utc);
     let text = match kind {
         Kind::Date(f) | Kind::DateTime(f) if *f != "rfc3339" => format_items(f)
             .and_then(|items| now.format(&items).ok())
