@@ -6,7 +6,9 @@ use payspec_runtime::http::{
 use serde_json::json;
 
 fn pairs(p: &[(&str, &str)]) -> Vec<(String, String)> {
-    p.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+    p.iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect()
 }
 
 #[test]
@@ -39,7 +41,10 @@ fn form_encode_is_php_query_and_round_trips() {
 #[test]
 fn path_segment_matches_python_quote() {
     // urllib.parse.quote(s, safe="-_.~")
-    assert_eq!(path_segment("a b/c~d-e_f.g%é"), "a%20b%2Fc~d-e_f.g%25%C3%A9");
+    assert_eq!(
+        path_segment("a b/c~d-e_f.g%é"),
+        "a%20b%2Fc~d-e_f.g%25%C3%A9"
+    );
     assert_eq!(path_segment("prd_1567bece456ac4aa"), "prd_1567bece456ac4aa");
 }
 
@@ -61,13 +66,24 @@ fn json_members_as_signatures_read_them() {
 
 #[test]
 fn inject_puts_auth_members_first_wherever_the_body_is() {
-    let members = || vec![("shop_id".to_string(), json!("S")), ("nonce".to_string(), json!(5))];
+    let members = || {
+        vec![
+            ("shop_id".to_string(), json!("S")),
+            ("nonce".to_string(), json!(5)),
+        ]
+    };
 
     let mut json_req = Outgoing::new(reqwest::Method::POST, "/x/".into());
     json_req.body = Body::Json(r#"{"a":1}"#.into());
     json_req.inject(members());
-    assert_eq!(json_req.body, Body::Json(r#"{"shop_id":"S","nonce":5,"a":1}"#.into()));
-    assert_eq!(json_req.body_bytes(), br#"{"shop_id":"S","nonce":5,"a":1}"#.to_vec());
+    assert_eq!(
+        json_req.body,
+        Body::Json(r#"{"shop_id":"S","nonce":5,"a":1}"#.into())
+    );
+    assert_eq!(
+        json_req.body_bytes(),
+        br#"{"shop_id":"S","nonce":5,"a":1}"#.to_vec()
+    );
     assert_eq!(json_req.field_text("nonce").as_deref(), Some("5"));
     assert_eq!(json_req.field_text("shop_id").as_deref(), Some("S"));
     assert_eq!(json_req.form(), &[] as &[(String, String)]);
@@ -75,7 +91,10 @@ fn inject_puts_auth_members_first_wherever_the_body_is() {
     let mut form_req = Outgoing::new(reqwest::Method::POST, "/x/".into());
     form_req.body = Body::Form(pairs(&[("a", "1 2")]));
     form_req.inject(members());
-    assert_eq!(form_req.form(), pairs(&[("shop_id", "S"), ("nonce", "5"), ("a", "1 2")]).as_slice());
+    assert_eq!(
+        form_req.form(),
+        pairs(&[("shop_id", "S"), ("nonce", "5"), ("a", "1 2")]).as_slice()
+    );
     assert_eq!(form_req.body_bytes(), b"shop_id=S&nonce=5&a=1+2".to_vec());
     assert_eq!(form_req.field_text("a").as_deref(), Some("1 2"));
     assert_eq!(form_req.field_text("b"), None);
@@ -83,7 +102,10 @@ fn inject_puts_auth_members_first_wherever_the_body_is() {
     let mut get = Outgoing::new(reqwest::Method::GET, "/x/".into());
     get.query.push(("a".into(), "q".into()));
     get.inject(members());
-    assert_eq!(get.query, pairs(&[("a", "q"), ("shop_id", "S"), ("nonce", "5")]));
+    assert_eq!(
+        get.query,
+        pairs(&[("a", "q"), ("shop_id", "S"), ("nonce", "5")])
+    );
     assert_eq!(get.body_bytes(), Vec::<u8>::new());
     assert_eq!(get.field_text("nonce").as_deref(), Some("5"));
     assert_eq!(get.field_text("zzz"), None);

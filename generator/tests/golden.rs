@@ -1,6 +1,6 @@
 //! The generator's output on a small spec: golden files, determinism, and every Rust file
-//! carrying the `@generated` header. `UPDATE_GOLDEN=1 cargo test -p payspec-tests --test
-//! generator` rewrites the golden files after an intended change.
+//! carrying the `@generated` header. `UPDATE_GOLDEN=1 cargo test -p payspec --test
+//! golden` rewrites the golden files after an intended change.
 
 use std::path::{Path, PathBuf};
 
@@ -11,14 +11,14 @@ use payspec::spec::load_bytes;
 const FIXTURE: &str = "fixtures/minimal.yaml";
 
 fn generate() -> Vec<OutFile> {
-    let text = include_str!("../fixtures/minimal.yaml");
+    let text = include_str!("../../tests/fixtures/minimal.yaml");
     let loaded = load_bytes(FIXTURE, text.as_bytes()).expect("fixture is valid");
     let api = ir::build(&loaded, "tests/fixtures/minimal.yaml");
     crate_files(&api).expect("emits")
 }
 
 fn golden_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("golden")
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/golden")
 }
 
 #[test]

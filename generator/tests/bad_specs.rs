@@ -3,7 +3,7 @@
 
 use payspec::spec::load_bytes;
 
-const MINIMAL: &str = include_str!("../fixtures/minimal.yaml");
+const MINIMAL: &str = include_str!("../../tests/fixtures/minimal.yaml");
 
 /// The minimal spec with `from` replaced by `to` (which must occur exactly once).
 fn edit(from: &str, to: &str) -> String {
