@@ -267,7 +267,7 @@ pub fn rsa_sign(private_pem: &str, msg: &[u8]) -> Result<String, SignError> {
     #[cfg(not(feature = "rsa"))]
     {
         let _ = (private_pem, msg);
-        Err(no_rsa())
+        Err(SignError::BadKey(NO_RSA.into()))
     }
 }
 
@@ -279,11 +279,9 @@ fn rsa_verify(public_pem: &str, msg: &[u8], signature_b64: &str) -> Result<(), S
     #[cfg(not(feature = "rsa"))]
     {
         let _ = (public_pem, msg, signature_b64);
-        Err(no_rsa())
+        Err(SignError::BadKey(NO_RSA.into()))
     }
 }
 
 #[cfg(not(feature = "rsa"))]
-fn no_rsa() -> SignError {
-    SignError::BadKey("RSA signatures need payspec-runtime's `rsa` feature".into())
-}
+const NO_RSA: &str = "RSA signatures need payspec-runtime's `rsa` feature";

@@ -8,6 +8,8 @@ use std::sync::Mutex;
 
 use rust_decimal::Decimal;
 
+pub use super::auth::NONCE_WINDOW;
+use super::auth::{Nonces, Request, authenticate};
 use super::tables::*;
 use super::value::V;
 use crate::signing::{self, Source};
@@ -15,48 +17,9 @@ use crate::signing::{self, Source};
 /// Records kept per resource; the oldest are dropped beyond this, so memory stays bounded.
 pub const MAX_RECORDS: usize = 20_000;
 /// Store size at which the full capacity is reserved.
-const GROW_AT: usize = 1_024;
+pub(super) const GROW_AT: usize = 1_024;
 /// Journal entries kept.
 pub const MAX_JOURNAL: usize = 1_000;
-/// How far (in nonce units: milliseconds or seconds) a nonce may trail the highest one seen.
-/// Requests a client signs concurrently can arrive slightly out of order; a repeated nonce,
-/// or one further behind than this, is refused.
-pub const NONCE_WINDOW: u64 = 10_000;
-/// Nonces remembered per merchant to catch repeats inside the window.
-const NONCES_KEPT: usize = 65_536;
-
-#[derive(Default)]
-struct Nonces {
-    highest: u64,
-    seen: HashSet<u64>,
-    order: VecDeque<u64>,
-}
-
-impl Nonces {
-    /// Accepts `n` once, if it is not too far behind the highest nonce seen.
-    fn accept(&mut self, n: u64) -> Result<(), String> {
-        if self.seen.contains(&n) {
-            return Err(format!("nonce {n} was already used"));
-        }
-        if n.saturating_add(NONCE_WINDOW) <= self.highest || (self.highest == 0 && n == 0) {
-            return Err(format!("nonce {n} is not greater than {}", self.highest));
-        }
-        self.highest = self.highest.max(n);
-        if self.order.len() == GROW_AT {
-            self.seen.reserve(NONCES_KEPT);
-            self.order.reserve(NONCES_KEPT);
-        }
-        self.seen.insert(n);
-        self.order.push_back(n);
-        while self.order.len() > NONCES_KEPT {
-            if let Some(old) = self.order.pop_front() {
-                self.seen.remove(&old);
-            }
-        }
-        Ok(())
-    }
-}
-
 /// What the mock accepts and where it sends webhooks.
 #[derive(Clone, Debug)]
 pub struct Config {
@@ -166,9 +129,14 @@ pub struct Engine {
     state: Mutex<State>,
 }
 
-type Failure = (&'static str, String, String);
+/// Why a request is refused: error case, field, detail.
+pub(super) type Failure = (&'static str, String, String);
 
-fn fail(case: &'static str, field: impl Into<String>, detail: impl Into<String>) -> Failure {
+pub(super) fn fail(
+    case: &'static str,
+    field: impl Into<String>,
+    detail: impl Into<String>,
+) -> Failure {
     (case, field.into(), detail.into())
 }
 
@@ -417,7 +385,25 @@ impl Engine {
             }
         }
         if let Some(si) = e.scheme {
-            self.authenticate(&self.spec.schemes[si], &config, &msg, headers, body, &form)?;
+            let request = Request {
+                msg: &msg,
+                headers,
+                body,
+                form: &form,
+            };
+            authenticate(
+                self.spec.credentials,
+                &self.spec.schemes[si],
+                &config,
+                &request,
+                &mut |key, n| {
+                    self.lock()
+                        .nonces
+                        .entry(key.to_string())
+                        .or_default()
+                        .accept(n)
+                },
+            )?;
         }
         for f in e.fields {
             check_field(self.spec, f, msg.get(f.wire), f.wire)?;
@@ -435,112 +421,6 @@ impl Engine {
             ));
         }
         self.execute(e, &msg, &config)
-    }
-
-    fn authenticate(
-        &self,
-        s: &Scheme,
-        config: &Config,
-        msg: &V,
-        headers: &dyn Fn(&str) -> Option<String>,
-        body: &[u8],
-        form: &[(String, String)],
-    ) -> Result<(), Failure> {
-        let cred = |name: &str| config.credentials.get(name).cloned();
-        let accepts = |name: &str, got: &str| {
-            let ok = cred(name).is_some_and(|c| crate::wire::ct_eq(c.as_bytes(), got.as_bytes()));
-            ok || self.spec.credentials.iter().any(|c| {
-                c.name == name
-                    && c.aliases
-                        .iter()
-                        .any(|a| crate::wire::ct_eq(a.as_bytes(), got.as_bytes()))
-            })
-        };
-        if let Some(t) = &s.token {
-            let got = match (t.query, t.header) {
-                (Some(q), _) => msg.get(q).map(V::text),
-                (None, Some(h)) => headers(h),
-                _ => None,
-            };
-            match got {
-                Some(g) if accepts(t.credential, &g) => {}
-                Some(_) => {
-                    return Err(fail(
-                        "unauthorized",
-                        t.query.or(t.header).unwrap_or(""),
-                        "wrong token",
-                    ));
-                }
-                None => {
-                    return Err(fail(
-                        "unauthorized",
-                        t.query.or(t.header).unwrap_or(""),
-                        "no token",
-                    ));
-                }
-            }
-        }
-        if let Some((u, p)) = s.basic {
-            let ok = signing::verify_basic(
-                headers("authorization").as_deref(),
-                &cred(u).unwrap_or_default(),
-                &cred(p).unwrap_or_default(),
-            );
-            if !ok {
-                return Err(fail(
-                    "unauthorized",
-                    "",
-                    "wrong or missing Basic credentials",
-                ));
-            }
-        }
-        let mut nonce_key = String::from("-");
-        for (wire, src) in s.inject {
-            let Some(v) = msg.get(wire) else {
-                return Err(fail("missing_field", *wire, "required"));
-            };
-            if let Inject::Credential(c) = src {
-                if !accepts(c, &v.text()) {
-                    return Err(fail("unauthorized", *wire, "unknown merchant"));
-                }
-                nonce_key = v.text();
-            }
-        }
-        if let Some(recipe) = s.recipe {
-            let fields = |w: &str| msg.get(w).map(V::text);
-            let src = Source {
-                body,
-                fields: &fields,
-                form,
-            };
-            let got_header = recipe.header.and_then(headers);
-            let got_field = recipe
-                .field
-                .and_then(|f| form.iter().find(|(k, _)| k == f).map(|(_, v)| v.clone()));
-            let got = signing::received(recipe, got_header.as_deref(), got_field.as_deref());
-            signing::verify(recipe, &cred, &src, got).map_err(|e| {
-                fail(
-                    "unauthorized",
-                    recipe.header.or(recipe.field).unwrap_or(""),
-                    e.to_string(),
-                )
-            })?;
-        }
-        for (wire, src) in s.inject {
-            if let Inject::Nonce = src {
-                let n = msg.get(wire).map(V::text).unwrap_or_default();
-                let Ok(n) = n.trim().parse::<u64>() else {
-                    return Err(fail("invalid_field", *wire, "not a whole number"));
-                };
-                let mut st = self.lock();
-                st.nonces
-                    .entry(nonce_key.clone())
-                    .or_default()
-                    .accept(n)
-                    .map_err(|m| fail("replayed_nonce", *wire, m))?;
-            }
-        }
-        Ok(())
     }
 
     fn execute(

@@ -3,6 +3,7 @@
 //! the tables — authentication with the same signing recipes as the client, validation,
 //! stored records, state events and signed webhooks — behind an axum server.
 
+mod auth;
 pub mod engine;
 mod pattern;
 pub mod server;

@@ -1,0 +1,482 @@
+//! Who sent a request, decided before anything else of it is trusted: a token, HTTP Basic,
+//! credentials the client injects, the signature recipe, and the nonce window.
+
+use std::collections::{HashSet, VecDeque};
+
+use super::engine::{Config, Failure, GROW_AT, fail};
+use super::tables::{Credential, Inject, Scheme};
+use super::value::V;
+use crate::signing::{self, Source};
+
+/// How far (in nonce units: milliseconds or seconds) a nonce may trail the highest one seen.
+/// Requests a client signs concurrently can arrive slightly out of order; a repeated nonce,
+/// or one further behind than this, is refused.
+pub const NONCE_WINDOW: u64 = 10_000;
+/// Nonces remembered per merchant to catch repeats inside the window.
+const NONCES_KEPT: usize = 65_536;
+
+/// The nonces seen from one merchant.
+#[derive(Default)]
+pub(super) struct Nonces {
+    highest: u64,
+    seen: HashSet<u64>,
+    order: VecDeque<u64>,
+}
+
+impl Nonces {
+    /// Accepts `n` once, if it is not too far behind the highest nonce seen.
+    pub(super) fn accept(&mut self, n: u64) -> Result<(), String> {
+        if self.seen.contains(&n) {
+            return Err(format!("nonce {n} was already used"));
+        }
+        if n.saturating_add(NONCE_WINDOW) <= self.highest || (self.highest == 0 && n == 0) {
+            return Err(format!("nonce {n} is not greater than {}", self.highest));
+        }
+        self.highest = self.highest.max(n);
+        if self.order.len() == GROW_AT {
+            self.seen.reserve(NONCES_KEPT);
+            self.order.reserve(NONCES_KEPT);
+        }
+        self.seen.insert(n);
+        self.order.push_back(n);
+        while self.order.len() > NONCES_KEPT {
+            if let Some(old) = self.order.pop_front() {
+                self.seen.remove(&old);
+            }
+        }
+        Ok(())
+    }
+}
+
+/// What authentication reads of a request.
+#[derive(Clone, Copy)]
+pub(super) struct Request<'a> {
+    /// The parameters: query, JSON body or form, by wire name.
+    pub msg: &'a V,
+    /// Headers by lower-case name.
+    pub headers: &'a dyn Fn(&str) -> Option<String>,
+    /// The exact body bytes.
+    pub body: &'a [u8],
+    /// Form fields in order (empty unless the body is a form).
+    pub form: &'a [(String, String)],
+}
+
+/// Checks a request against its endpoint's scheme; a nonce is accepted (and remembered) by
+/// `accept_nonce` only once everything else has passed.
+pub(super) fn authenticate(
+    credentials: &[Credential],
+    s: &Scheme,
+    config: &Config,
+    request: &Request<'_>,
+    accept_nonce: &mut dyn FnMut(&str, u64) -> Result<(), String>,
+) -> Result<(), Failure> {
+    let Request {
+        msg,
+        headers,
+        body,
+        form,
+    } = *request;
+    let cred = |name: &str| config.credentials.get(name).cloned();
+    let accepts = |name: &str, got: &str| {
+        let ok = cred(name).is_some_and(|c| crate::wire::ct_eq(c.as_bytes(), got.as_bytes()));
+        ok || credentials.iter().any(|c| {
+            c.name == name
+                && c.aliases
+                    .iter()
+                    .any(|a| crate::wire::ct_eq(a.as_bytes(), got.as_bytes()))
+        })
+    };
+    if let Some(t) = &s.token {
+        let got = match (t.query, t.header) {
+            (Some(q), _) => msg.get(q).map(V::text),
+            (None, Some(h)) => headers(h),
+            _ => None,
+        };
+        match got {
+            Some(g) if accepts(t.credential, &g) => {}
+            Some(_) => {
+                return Err(fail(
+                    "unauthorized",
+                    t.query.or(t.header).unwrap_or(""),
+                    "wrong token",
+                ));
+            }
+            None => {
+                return Err(fail(
+                    "unauthorized",
+                    t.query.or(t.header).unwrap_or(""),
+                    "no token",
+                ));
+            }
+        }
+    }
+    if let Some((u, p)) = s.basic {
+        let ok = signing::verify_basic(
+            headers("authorization").as_deref(),
+            &cred(u).unwrap_or_default(),
+            &cred(p).unwrap_or_default(),
+        );
+        if !ok {
+            return Err(fail(
+                "unauthorized",
+                "",
+                "wrong or missing Basic credentials",
+            ));
+        }
+    }
+    let mut nonce_key = String::from("-");
+    for (wire, src) in s.inject {
+        let Some(v) = msg.get(wire) else {
+            return Err(fail("missing_field", *wire, "required"));
+        };
+        if let Inject::Credential(c) = src {
+            if !accepts(c, &v.text()) {
+                return Err(fail("unauthorized", *wire, "unknown merchant"));
+            }
+            nonce_key = v.text();
+        }
+    }
+    if let Some(recipe) = s.recipe {
+        let fields = |w: &str| msg.get(w).map(V::text);
+        let src = Source {
+            body,
+            fields: &fields,
+            form,
+        };
+        let got_header = recipe.header.and_then(headers);
+        let got_field = recipe
+            .field
+            .and_then(|f| form.iter().find(|(k, _)| k == f).map(|(_, v)| v.clone()));
+        let got = signing::received(recipe, got_header.as_deref(), got_field.as_deref());
+        signing::verify(recipe, &cred, &src, got).map_err(|e| {
+            fail(
+                "unauthorized",
+                recipe.header.or(recipe.field).unwrap_or(""),
+                e.to_string(),
+            )
+        })?;
+    }
+    for (wire, src) in s.inject {
+        if let Inject::Nonce = src {
+            let n = msg.get(wire).map(V::text).unwrap_or_default();
+            let Ok(n) = n.trim().parse::<u64>() else {
+                return Err(fail("invalid_field", *wire, "not a whole number"));
+            };
+            accept_nonce(&nonce_key, n).map_err(|m| fail("replayed_nonce", *wire, m))?;
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::mock::tables::Token;
+    use crate::signing::{Algorithm, Encoding, Message, Recipe};
+
+    const HMAC: Recipe = Recipe {
+        algorithm: Algorithm::HmacSha256,
+        key: Some("api_key"),
+        message: Message::Body,
+        encoding: Encoding::Hex,
+        header: Some("Authorization"),
+        template: "Bearer {signature}",
+        field: None,
+    };
+    const CREDENTIALS: &[Credential] = &[
+        Credential {
+            name: "shop_id",
+            default: "S1",
+            aliases: &["S1-OLD"],
+            secret: false,
+        },
+        Credential {
+            name: "api_key",
+            default: "K",
+            aliases: &[],
+            secret: true,
+        },
+        Credential {
+            name: "token",
+            default: "T",
+            aliases: &["T2"],
+            secret: true,
+        },
+    ];
+
+    fn config() -> Config {
+        Config {
+            credentials: [("shop_id", "S1"), ("api_key", "K"), ("token", "T")]
+                .into_iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect(),
+            webhook_url: None,
+            rsa_private_key: None,
+            base_url: String::new(),
+        }
+    }
+
+    fn scheme(token: Option<Token>, basic: Option<(&'static str, &'static str)>) -> Scheme {
+        Scheme {
+            name: "t",
+            inject: &[],
+            token,
+            basic,
+            recipe: None,
+        }
+    }
+
+    /// Runs `authenticate` and returns its verdict and the nonces it accepted.
+    fn run(
+        s: &Scheme,
+        body: &str,
+        headers: &[(&str, &str)],
+    ) -> (Result<(), Failure>, Vec<(String, u64)>) {
+        let msg = V::parse(body.as_bytes()).unwrap_or(V::Null);
+        let headers: Vec<(String, String)> = headers
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        let header = |name: &str| {
+            headers
+                .iter()
+                .find(|(k, _)| k.eq_ignore_ascii_case(name))
+                .map(|(_, v)| v.clone())
+        };
+        let request = Request {
+            msg: &msg,
+            headers: &header,
+            body: body.as_bytes(),
+            form: &[],
+        };
+        let mut seen = Vec::new();
+        let verdict = authenticate(CREDENTIALS, s, &config(), &request, &mut |k, n| {
+            seen.push((k.to_string(), n));
+            if n == 13 {
+                Err("nonce 13 was already used".into())
+            } else {
+                Ok(())
+            }
+        });
+        (verdict, seen)
+    }
+
+    fn refused(case: &'static str, field: &str, detail: &str) -> Result<(), Failure> {
+        Err((case, field.to_string(), detail.to_string()))
+    }
+
+    #[test]
+    fn tokens_in_the_query_or_a_header() {
+        let q = scheme(
+            Some(Token {
+                credential: "token",
+                query: Some("token"),
+                header: None,
+            }),
+            None,
+        );
+        assert_eq!(run(&q, r#"{"token":"T"}"#, &[]).0, Ok(()));
+        assert_eq!(run(&q, r#"{"token":"T2"}"#, &[]).0, Ok(()), "an alias");
+        assert_eq!(
+            run(&q, r#"{"token":"X"}"#, &[]).0,
+            refused("unauthorized", "token", "wrong token")
+        );
+        assert_eq!(
+            run(&q, r#"{}"#, &[("token", "T")]).0,
+            refused("unauthorized", "token", "no token")
+        );
+        let h = scheme(
+            Some(Token {
+                credential: "token",
+                query: None,
+                header: Some("x-token"),
+            }),
+            None,
+        );
+        assert_eq!(run(&h, "{}", &[("x-token", "T")]).0, Ok(()));
+        assert_eq!(
+            run(&h, "{}", &[("x-token", "t")]).0,
+            refused("unauthorized", "x-token", "wrong token")
+        );
+        assert_eq!(
+            run(&h, r#"{"x-token":"T"}"#, &[]).0,
+            refused("unauthorized", "x-token", "no token")
+        );
+        let nowhere = scheme(
+            Some(Token {
+                credential: "token",
+                query: None,
+                header: None,
+            }),
+            None,
+        );
+        assert_eq!(
+            run(&nowhere, r#"{"token":"T"}"#, &[]).0,
+            refused("unauthorized", "", "no token")
+        );
+    }
+
+    #[test]
+    fn http_basic() {
+        let b = scheme(None, Some(("shop_id", "api_key")));
+        // "Basic " + base64.b64encode(b"S1:K")
+        assert_eq!(
+            run(&b, "{}", &[("authorization", "Basic UzE6Sw==")]).0,
+            Ok(())
+        );
+        let refusal = refused("unauthorized", "", "wrong or missing Basic credentials");
+        assert_eq!(
+            run(&b, "{}", &[("authorization", "Basic UzE6TA==")]).0,
+            refusal
+        );
+        assert_eq!(run(&b, "{}", &[]).0, refusal);
+    }
+
+    const SIGNED: Scheme = Scheme {
+        name: "api",
+        inject: &[
+            ("shop_id", Inject::Credential("shop_id")),
+            ("nonce", Inject::Nonce),
+        ],
+        token: None,
+        basic: None,
+        recipe: Some(&HMAC),
+    };
+
+    #[test]
+    fn signed_requests_with_an_injected_merchant_and_a_nonce() {
+        let body = r#"{"shop_id":"S1","nonce":5}"#;
+        let good = crate::wire::hmac_sha256_hex(b"K", body.as_bytes());
+        let auth = format!("Bearer {good}");
+        let (verdict, nonces) = run(&SIGNED, body, &[("Authorization", &auth)]);
+        assert_eq!(verdict, Ok(()));
+        assert_eq!(
+            nonces,
+            vec![("S1".to_string(), 5)],
+            "the nonce is kept per merchant"
+        );
+
+        // An alias of the merchant is accepted, and its nonces are its own.
+        let alias = r#"{"shop_id":"S1-OLD","nonce":6}"#;
+        let auth = format!(
+            "Bearer {}",
+            crate::wire::hmac_sha256_hex(b"K", alias.as_bytes())
+        );
+        assert_eq!(
+            run(&SIGNED, alias, &[("Authorization", &auth)]),
+            (Ok(()), vec![("S1-OLD".to_string(), 6)])
+        );
+
+        // Refusals, and no nonce used by a refused request.
+        let other = r#"{"shop_id":"S9","nonce":5}"#;
+        let auth = format!(
+            "Bearer {}",
+            crate::wire::hmac_sha256_hex(b"K", other.as_bytes())
+        );
+        assert_eq!(
+            run(&SIGNED, other, &[("Authorization", &auth)]),
+            (
+                refused("unauthorized", "shop_id", "unknown merchant"),
+                vec![]
+            )
+        );
+        assert_eq!(
+            run(&SIGNED, r#"{"nonce":5}"#, &[]),
+            (refused("missing_field", "shop_id", "required"), vec![])
+        );
+        assert_eq!(
+            run(
+                &SIGNED,
+                body,
+                &[("Authorization", &format!("Bearer {}", "0".repeat(64)))]
+            ),
+            (
+                refused(
+                    "unauthorized",
+                    "Authorization",
+                    "the signature does not match"
+                ),
+                vec![]
+            )
+        );
+        assert_eq!(
+            run(&SIGNED, body, &[("Authorization", &good)]),
+            (
+                refused("unauthorized", "Authorization", "the signature is missing"),
+                vec![]
+            ),
+            "the template's prefix is required"
+        );
+        assert_eq!(
+            run(&SIGNED, body, &[]),
+            (
+                refused("unauthorized", "Authorization", "the signature is missing"),
+                vec![]
+            )
+        );
+
+        let no_nonce = r#"{"shop_id":"S1"}"#;
+        let auth = format!(
+            "Bearer {}",
+            crate::wire::hmac_sha256_hex(b"K", no_nonce.as_bytes())
+        );
+        assert_eq!(
+            run(&SIGNED, no_nonce, &[("Authorization", &auth)]).0,
+            refused("missing_field", "nonce", "required")
+        );
+        let text = r#"{"shop_id":"S1","nonce":"5x"}"#;
+        let auth = format!(
+            "Bearer {}",
+            crate::wire::hmac_sha256_hex(b"K", text.as_bytes())
+        );
+        assert_eq!(
+            run(&SIGNED, text, &[("Authorization", &auth)]),
+            (
+                refused("invalid_field", "nonce", "not a whole number"),
+                vec![]
+            )
+        );
+        let replay = r#"{"shop_id":"S1","nonce":13}"#;
+        let auth = format!(
+            "Bearer {}",
+            crate::wire::hmac_sha256_hex(b"K", replay.as_bytes())
+        );
+        assert_eq!(
+            run(&SIGNED, replay, &[("Authorization", &auth)]).0,
+            refused("replayed_nonce", "nonce", "nonce 13 was already used")
+        );
+    }
+
+    #[test]
+    fn nonces_repeat_never_and_trail_by_less_than_the_window() {
+        let mut n = Nonces::default();
+        assert_eq!(n.accept(0), Err("nonce 0 is not greater than 0".into()));
+        assert_eq!(n.accept(20_000), Ok(()));
+        assert_eq!(n.accept(20_000), Err("nonce 20000 was already used".into()));
+        assert_eq!(n.accept(20_001), Ok(()));
+        // Out of order inside the window: fine; the highest stays.
+        assert_eq!(n.accept(10_002), Ok(()));
+        assert_eq!(n.highest, 20_001);
+        // 10_001 + NONCE_WINDOW == 20_001: too far behind.
+        assert_eq!(
+            n.accept(10_001),
+            Err("nonce 10001 is not greater than 20001".into())
+        );
+        assert_eq!(n.accept(0), Err("nonce 0 is not greater than 20001".into()));
+        assert_eq!((n.seen.len(), n.order.len()), (3, 3));
+    }
+
+    #[test]
+    fn nonces_kept_are_bounded() {
+        let mut n = Nonces::default();
+        let start = 1_000_000u64;
+        let total = NONCES_KEPT as u64 + 10;
+        for i in 0..total {
+            assert_eq!(n.accept(start + i), Ok(()));
+        }
+        assert_eq!((n.seen.len(), n.order.len()), (NONCES_KEPT, NONCES_KEPT));
+        assert_eq!(n.order.front(), Some(&(start + 10)));
+        assert!(!n.seen.contains(&(start + 9)) && n.seen.contains(&(start + 10)));
+        assert!(n.seen.capacity() >= NONCES_KEPT);
+    }
+}
