@@ -59,10 +59,26 @@ fn create_product_example_3_is_a_provider_error() {
         begateway::Error::Api(e) => {
             assert_eq!(e.status, 422u16);
             assert_eq!(e.body, body);
-            assert!(
-                e.message.is_some() || e.code.is_some() || !e.field_errors.is_empty(),
-                "{e:?}"
+            assert_eq!(e.code.as_deref(), None, "code");
+            assert_eq!(
+                e.message.as_deref(),
+                Some(
+                    "Currency is not in ISO 4217 Alpha-3 format. Currency is unknown ISO 4217 Alpha-3 code"
+                ),
+                "message"
             );
+            assert_eq!(e.validation_path.as_deref(), None, "validation path");
+            assert_eq!(e.validation_message.as_deref(), None, "validation message");
+            let field_errors: std::collections::BTreeMap<String, Vec<String>> = [(
+                "currency".to_string(),
+                vec![
+                    "is not in ISO 4217 Alpha-3 format".to_string(),
+                    "is unknown ISO 4217 Alpha-3 code".to_string(),
+                ],
+            )]
+            .into_iter()
+            .collect();
+            assert_eq!(e.field_errors, field_errors, "field errors");
         }
         other => panic!("expected a provider error, got {other:?}"),
     }

@@ -59,10 +59,25 @@ fn deposit_example_2_is_a_provider_error() {
         pegas_kassa::Error::Api(e) => {
             assert_eq!(e.status, 400u16);
             assert_eq!(e.body, body);
-            assert!(
-                e.message.is_some() || e.code.is_some() || !e.field_errors.is_empty(),
-                "{e:?}"
+            assert_eq!(e.code.as_deref(), Some("invalid_parameters"), "code");
+            assert_eq!(
+                e.message.as_deref(),
+                Some("A transaction with this order_id already exists"),
+                "message"
             );
+            assert_eq!(
+                e.validation_path.as_deref(),
+                Some("order_id"),
+                "validation path"
+            );
+            assert_eq!(
+                e.validation_message.as_deref(),
+                Some("order-1001 is already used"),
+                "validation message"
+            );
+            let field_errors: std::collections::BTreeMap<String, Vec<String>> =
+                [].into_iter().collect();
+            assert_eq!(e.field_errors, field_errors, "field errors");
         }
         other => panic!("expected a provider error, got {other:?}"),
     }
