@@ -315,6 +315,11 @@ fn parse_decimal(text: &str) -> Result<Decimal, &'static str> {
     digits.push_str(p.frac);
     let frac_len = i64::try_from(p.frac.len()).map_err(|_| "too many digits")?;
     let mut scale = frac_len - p.exp;
+    if digits.bytes().all(|b| b == b'0') {
+        // Zero is zero whatever its exponent; keep the places it shows, up to the limit.
+        digits.clear();
+        scale = scale.clamp(0, i64::from(Decimal::MAX_SCALE));
+    }
     while scale > i64::from(Decimal::MAX_SCALE) && digits.ends_with('0') {
         digits.pop();
         scale -= 1;
@@ -322,14 +327,15 @@ fn parse_decimal(text: &str) -> Result<Decimal, &'static str> {
     if scale > i64::from(Decimal::MAX_SCALE) {
         return Err("more decimal places than a decimal holds (28)");
     }
-    if scale < 0 {
-        if scale < -40 {
-            return Err("too large for a decimal");
-        }
-        let zeros = usize::try_from(-scale).map_err(|_| "too large for a decimal")?;
-        digits.extend(std::iter::repeat_n('0', zeros));
-        scale = 0;
+    if scale < -40 {
+        return Err("too large for a decimal");
     }
+    // A negative scale is written out as trailing zeros.
+    digits.extend(std::iter::repeat_n(
+        '0',
+        usize::try_from(-scale).unwrap_or(0),
+    ));
+    let scale = scale.max(0);
     let mut mantissa: i128 = 0;
     for b in digits.bytes() {
         mantissa = mantissa
@@ -873,7 +879,7 @@ pub fn python_float(text: &str) -> Option<String> {
         let exp = point - 1;
         let (first, rest) = digits.split_at_checked(1)?;
         let dot = if rest.is_empty() { "" } else { "." };
-        let esign = if exp < 0 { '-' } else { '+' };
+        let esign = if exp.is_negative() { '-' } else { '+' };
         format!("{first}{dot}{rest}e{esign}{:02}", exp.unsigned_abs())
     } else if point <= 0 {
         let zeros = usize::try_from(-point).ok()?;
@@ -1275,5 +1281,151 @@ mod tests {
         assert_eq!(splice_object(r#""a":1"#, "{}"), r#"{"a":1}"#);
         assert_eq!(splice_object("", r#"{"b":2}"#), r#"{"b":2}"#);
         assert_eq!(splice_object("", "{}"), "{}");
+    }
+
+    fn dec(t: &str) -> Result<String, &'static str> {
+        parse_decimal(t).map(|d| d.to_string())
+    }
+
+    #[test]
+    fn decimals_keep_their_scale_up_to_the_limit() {
+        assert_eq!(dec("+1.50"), Ok("1.50".into()));
+        assert_eq!(dec("-0.10"), Ok("-0.10".into()));
+        assert_eq!(dec("5e-3"), Ok("0.005".into()));
+        assert_eq!(dec("1.5E+2"), Ok("150".into()));
+        assert_eq!(dec("007"), Ok("7".into()));
+        // 28 places is what a decimal holds: kept as written.
+        let p28 = format!("0.{}1", "0".repeat(27));
+        assert_eq!(dec(&p28), Ok(p28.clone()));
+        let z28 = format!("0.1{}", "0".repeat(27));
+        assert_eq!(dec(&z28), Ok(z28.clone()));
+        // Beyond it, trailing zeros go; anything else is refused.
+        assert_eq!(dec(&format!("0.1{}", "0".repeat(29))), Ok(z28.clone()));
+        assert_eq!(
+            dec(&format!("0.{}1", "0".repeat(28))),
+            Err("more decimal places than a decimal holds (28)")
+        );
+        assert_eq!(dec("1e27"), Ok(format!("1{}", "0".repeat(27))));
+        assert_eq!(
+            dec("1e40"),
+            Err("too many digits for a decimal (at most 28 or 29)")
+        );
+        assert_eq!(dec("1e41"), Err("too large for a decimal"));
+        assert_eq!(dec("."), Err("not a number"));
+        assert_eq!(dec(""), Err("not a number"));
+        assert_eq!(dec("1."), Err("not a number"));
+        assert_eq!(dec(".5"), Err("not a number"));
+        assert_eq!(dec("1e"), Err("not a number"));
+        assert_eq!(dec("1e+"), Err("not a number"));
+        assert_eq!(dec("1e1x"), Err("not a number"));
+        assert_eq!(dec("0e123456789"), Ok("0".into()));
+        assert_eq!(dec("0.00e-2"), Ok("0.0000".into()));
+        assert_eq!(dec("0e-40"), Ok(format!("0.{}", "0".repeat(28))));
+        assert_eq!(
+            dec("0e1234567890"),
+            Err("not a number"),
+            "exponents are bounded"
+        );
+    }
+
+    #[test]
+    fn python_float_signs_and_bounded_exponents() {
+        assert_eq!(python_float("+5").as_deref(), Some("5.0"));
+        assert_eq!(python_float(".").as_deref(), None);
+        assert_eq!(python_float("0e123456789").as_deref(), Some("0.0"));
+        assert_eq!(python_float("1e-5").as_deref(), Some("1e-05"));
+        assert_eq!(python_float("1.5e17").as_deref(), Some("1.5e+17"));
+    }
+
+    #[derive(Deserialize, Debug)]
+    struct NumOnly {
+        #[serde(deserialize_with = "de_one::<DecimalNumber, _>")]
+        n: Decimal,
+    }
+
+    #[derive(Deserialize, Debug)]
+    struct Either {
+        #[serde(deserialize_with = "de_one::<DecimalNumberOrString, _>")]
+        n: Decimal,
+    }
+
+    #[derive(Deserialize, Debug)]
+    struct Int {
+        #[serde(deserialize_with = "de_one::<IntNumberOrString, _>")]
+        n: i64,
+    }
+
+    #[derive(Deserialize, Debug, PartialEq)]
+    struct Double {
+        #[serde(default, deserialize_with = "de_double_option")]
+        n: Option<Option<u8>>,
+    }
+
+    fn err<T: for<'de> Deserialize<'de> + fmt::Debug>(json: &str) -> String {
+        serde_json::from_str::<T>(json).unwrap_err().to_string()
+    }
+
+    #[test]
+    fn codecs_name_the_wrong_kind_of_value() -> R {
+        assert_eq!(
+            serde_json::from_str::<NumOnly>(r#"{"n":12.50}"#)?
+                .n
+                .to_string(),
+            "12.50"
+        );
+        assert!(
+            err::<NumOnly>(r#"{"n":true}"#).contains("wrong kind of value"),
+            "{}",
+            err::<NumOnly>(r#"{"n":true}"#)
+        );
+        assert!(err::<NumOnly>(r#"{"n":"1"}"#).contains("a string where a number belongs"));
+        assert!(err::<Either>(r#"{"n":null}"#).contains("wrong kind of value"));
+        assert_eq!(
+            serde_json::from_str::<Either>(r#"{"n":"7.0"}"#)?
+                .n
+                .to_string(),
+            "7.0"
+        );
+        assert_eq!(serde_json::from_str::<Int>(r#"{"n":-5}"#)?.n, -5);
+        assert_eq!(serde_json::from_str::<Int>(r#"{"n":5}"#)?.n, 5);
+        assert_eq!(serde_json::from_str::<Int>(r#"{"n":"-6"}"#)?.n, -6);
+        let e = err::<Int>(r#"{"n":true}"#);
+        assert!(
+            e.contains("expected an integer (a JSON number or a string holding one)"),
+            "{e}"
+        );
+        Ok(())
+    }
+
+    #[test]
+    fn double_options_tell_absent_from_null() -> R {
+        assert_eq!(serde_json::from_str::<Double>("{}")?, Double { n: None });
+        assert_eq!(
+            serde_json::from_str::<Double>(r#"{"n":null}"#)?,
+            Double { n: Some(None) }
+        );
+        assert_eq!(
+            serde_json::from_str::<Double>(r#"{"n":3}"#)?,
+            Double { n: Some(Some(3)) }
+        );
+        Ok(())
+    }
+
+    #[test]
+    fn string_or_number_compares_and_hashes_by_text() {
+        use std::collections::HashSet;
+        let a = StringOrNumber::from(String::from("42"));
+        let b = StringOrNumber::from(42i64);
+        assert_eq!(a.as_str(), "42");
+        assert!(!a.is_number() && b.is_number());
+        assert_eq!(a, b);
+        assert_ne!(a, StringOrNumber::from("43"));
+        assert!(a == *"42" && a != *"4");
+        assert!(a == "42" && a != "x");
+        let set: HashSet<StringOrNumber> = [a.clone(), b, StringOrNumber::from("7")]
+            .into_iter()
+            .collect();
+        assert_eq!(set.len(), 2);
+        assert!(set.contains(&StringOrNumber::from("7")));
     }
 }

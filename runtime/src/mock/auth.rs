@@ -477,6 +477,65 @@ mod tests {
         assert_eq!((n.seen.len(), n.order.len()), (NONCES_KEPT, NONCES_KEPT));
         assert_eq!(n.order.front(), Some(&(start + 10)));
         assert!(!n.seen.contains(&(start + 9)) && n.seen.contains(&(start + 10)));
-        assert!(n.seen.capacity() >= NONCES_KEPT);
+    }
+
+    #[test]
+    fn room_for_nonces_is_reserved_once_a_merchant_is_busy() {
+        let mut n = Nonces::default();
+        for i in 0..GROW_AT as u64 {
+            assert_eq!(n.accept(1_000_000 + i), Ok(()));
+        }
+        assert!(n.order.capacity() < NONCES_KEPT, "{}", n.order.capacity());
+        assert_eq!(n.accept(2_000_000), Ok(()));
+        assert!(n.order.capacity() >= NONCES_KEPT && n.seen.capacity() >= NONCES_KEPT);
+    }
+
+    #[test]
+    fn signatures_carried_in_a_form_field() {
+        const MD5: Recipe = Recipe {
+            algorithm: Algorithm::Md5,
+            key: None,
+            message: Message::SortedFields(&[crate::signing::Part::Credential("token")]),
+            encoding: Encoding::Hex,
+            header: None,
+            template: "{signature}",
+            field: Some("sign"),
+        };
+        let s = Scheme {
+            name: "form",
+            inject: &[],
+            token: None,
+            basic: None,
+            recipe: Some(&MD5),
+        };
+        let msg = V::Null;
+        let none = |_: &str| None;
+        // hashlib.md5(b"a=1&b=2T").hexdigest()
+        let form = |sign: &str| {
+            vec![
+                ("a".to_string(), "1".to_string()),
+                ("sign".to_string(), sign.to_string()),
+                ("b".to_string(), "2".to_string()),
+            ]
+        };
+        let good = form("132aa64ddc2eaa763a1b5e7c0efc1050");
+        let verdict = |form: &[(String, String)]| {
+            let request = Request {
+                msg: &msg,
+                headers: &none,
+                body: b"",
+                form,
+            };
+            authenticate(CREDENTIALS, &s, &config(), &request, &mut |_, _| Ok(()))
+        };
+        assert_eq!(verdict(&good), Ok(()));
+        assert_eq!(
+            verdict(&form("0")),
+            refused("unauthorized", "sign", "the signature does not match")
+        );
+        assert_eq!(
+            verdict(&good[..1]),
+            refused("unauthorized", "sign", "the signature is missing")
+        );
     }
 }
