@@ -1422,6 +1422,17 @@ mod tests {
         assert_ne!(a, StringOrNumber::from("43"));
         assert!(a == *"42" && a != *"4");
         assert!(a == "42" && a != "x");
+        let hash = |v: &dyn Fn(&mut std::collections::hash_map::DefaultHasher)| {
+            let mut h = std::collections::hash_map::DefaultHasher::new();
+            v(&mut h);
+            h.finish()
+        };
+        // Hashes follow the text, as equality does.
+        assert_eq!(hash(&|h| a.hash(h)), hash(&|h| "42".hash(h)));
+        assert_ne!(
+            hash(&|h| a.hash(h)),
+            hash(&|h| StringOrNumber::from("7").hash(h))
+        );
         let set: HashSet<StringOrNumber> = [a.clone(), b, StringOrNumber::from("7")]
             .into_iter()
             .collect();
