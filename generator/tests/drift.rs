@@ -17,7 +17,7 @@ use payspec::{pipeline, writer};
 fn generated_tree_matches_the_specs() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"))
         .parent()
-        .expect("tests/ has a parent: the repository root")
+        .expect("generator/ has a parent: the repository root")
         .to_path_buf();
     let specs = payspec::cli::spec_files_in(&root.join("specs"))
         .unwrap_or_else(|e| panic!("listing the specs: {e}"));
