@@ -318,4 +318,34 @@ mod tests {
         assert!(V::parse(b"{\"a\":}").is_none());
         assert!(V::parse("[".repeat(200).as_bytes()).is_none());
     }
+
+    #[test]
+    fn whitespace_between_tokens_is_skipped() {
+        let v = V::parse(b" \t\r\n{ \"a\" :\n[ 1 ,\t2 ] ,\r\n\"b\" : \"x\" } \n").unwrap();
+        assert_eq!(v.to_json(), r#"{"a":[1,2],"b":"x"}"#);
+        assert!(V::parse(b"{\"a\":1} x").is_none(), "text after the value");
+    }
+
+    #[test]
+    fn control_characters_are_escaped_like_json() {
+        let v = V::Str("a\u{0}\u{1f} \n\r\t\"\\".into());
+        // json.dumps("a\x00\x1f \n\r\t\"\\") == "\"a\\u0000\\u001f \\n\\r\\t\\\"\\\\\""
+        assert_eq!(v.to_json(), r#""a\u0000\u001f \n\r\t\"\\""#);
+        assert_eq!(V::parse(v.to_json().as_bytes()), Some(v));
+    }
+
+    #[test]
+    fn paths_and_members() {
+        let mut v = V::parse(br#"{"a":{"b":{"c":7}},"x":1}"#).unwrap();
+        assert_eq!(v.path("a.b.c"), Some(&V::Num("7".into())));
+        assert_eq!(v.path("a.b"), V::parse(br#"{"c":7}"#).as_ref());
+        assert_eq!(v.path("a.z"), None);
+        assert_eq!(v.path("x.y"), None);
+        v.set("x", V::Bool(true));
+        v.set("y", V::Null);
+        assert_eq!(v.to_json(), r#"{"a":{"b":{"c":7}},"x":true,"y":null}"#);
+        let mut not_an_object = V::Num("1".into());
+        not_an_object.set("x", V::Null);
+        assert_eq!(not_an_object, V::Num("1".into()));
+    }
 }
