@@ -348,4 +348,22 @@ mod tests {
         not_an_object.set("x", V::Null);
         assert_eq!(not_an_object, V::Num("1".into()));
     }
+
+    #[test]
+    fn literals_and_nesting_up_to_128_levels() {
+        assert_eq!(V::parse(b"false"), Some(V::Bool(false)));
+        assert_eq!(
+            V::parse(b"[true,false,null]")
+                .map(|v| v.to_json())
+                .as_deref(),
+            Some("[true,false,null]")
+        );
+        assert!(V::parse(b"fals").is_none());
+        let nest = |n: usize| format!("{}{}", "[".repeat(n), "]".repeat(n));
+        assert!(V::parse(nest(128).as_bytes()).is_some(), "128 levels");
+        assert!(V::parse(nest(129).as_bytes()).is_none(), "129 levels");
+        // Depth is per level, not per container seen: many siblings are fine.
+        let siblings = format!("[{}]", vec!["[[]]"; 300].join(","));
+        assert!(V::parse(siblings.as_bytes()).is_some());
+    }
 }
