@@ -366,4 +366,14 @@ mod tests {
         let siblings = format!("[{}]", vec!["[[]]"; 300].join(","));
         assert!(V::parse(siblings.as_bytes()).is_some());
     }
+
+    #[test]
+    fn numbers_with_signed_exponents_and_malformed_ones() {
+        for t in ["1e+5", "1E-5", "-0.5e+10", "0", "-7", "12.50"] {
+            assert_eq!(V::parse(t.as_bytes()), Some(V::Num(t.into())), "{t}");
+        }
+        for t in ["1.", "-", "1e", "1e+", "-a", ".5", "+1"] {
+            assert_eq!(V::parse(t.as_bytes()), None, "{t}");
+        }
+    }
 }
