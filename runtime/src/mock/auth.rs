@@ -39,10 +39,11 @@ impl Nonces {
         }
         self.seen.insert(n);
         self.order.push_back(n);
-        while self.order.len() > NONCES_KEPT {
-            if let Some(old) = self.order.pop_front() {
-                self.seen.remove(&old);
-            }
+        // One in, at most one out: the oldest, once the list is full.
+        if self.order.len() > NONCES_KEPT
+            && let Some(old) = self.order.pop_front()
+        {
+            self.seen.remove(&old);
         }
         Ok(())
     }
