@@ -376,4 +376,30 @@ mod tests {
             assert_eq!(V::parse(t.as_bytes()), None, "{t}");
         }
     }
+
+    #[test]
+    fn string_escapes_as_json_defines_them() {
+        let text = br#""q\" b\\ s\/ n\n t\t r\r b\b f\f u\u00e9\u20ac""#;
+        assert_eq!(
+            V::parse(text),
+            Some(V::Str(
+                "q\" b\\ s/ n\n t\t r\r b\u{8} f\u{c} u\u{e9}\u{20ac}".into()
+            ))
+        );
+        for bad in [
+            &b"\"a\x01b\""[..],
+            b"\"a\x1fb\"",
+            b"\"\\x\"",
+            b"\"\\u12\"",
+            b"\"\\u12zz\"",
+            b"\"open",
+        ] {
+            assert_eq!(V::parse(bad), None, "{}", String::from_utf8_lossy(bad));
+        }
+        assert_eq!(
+            V::parse(b"\"a b\""),
+            Some(V::Str("a b".into())),
+            "space is the first allowed"
+        );
+    }
 }
