@@ -360,3 +360,42 @@ fn every_truncation_of_a_spec_is_handled() {
         let _ = load_bytes("cut.yaml", &MINIMAL.as_bytes()[..i]);
     }
 }
+
+#[test]
+fn names_follow_their_case() {
+    let type_named =
+        |n: &str| format!("types:\n  {n}:\n    fields:\n      x: {{ type: string }}\n");
+    let credential = |n: &str| format!("credentials:\n  {n}: {{ description: Key. }}\n");
+    // (edit from, edit to, the diagnostics)
+    let cases: Vec<(&str, String, Vec<(u32, u32, &str)>)> = vec![
+        ("types:\n", type_named("bad_name"), vec![(48, 5, "type name `bad_name` is not PascalCase")]),
+        ("types:\n", type_named("Bad_Name"), vec![(48, 5, "type name `Bad_Name` is not PascalCase")]),
+        ("types:\n", type_named("Ok2"), vec![]),
+        ("credentials:\n", credential("ShopKey"), vec![(10, 12, "credential name `ShopKey` is not snake_case")]),
+        ("credentials:\n", credential("shop-key"), vec![(10, 13, "credential name `shop-key` is not snake_case")]),
+        ("credentials:\n", credential("9key"), vec![(10, 9, "credential name `9key` is not snake_case")]),
+        ("credentials:\n", credential("_key_2"), vec![]),
+        (
+            "auth:\n",
+            "auth:\n  Header:\n    token: { credential: shop_id, header: X-Key }\n".into(),
+            vec![(14, 5, "auth scheme name `Header` is not snake_case")],
+        ),
+        (
+            "webhooks:\n",
+            "webhooks:\n  paidAgain:\n    summary: Again.\n    encoding: json\n    auth: hook\n    fields:\n      id: { type: integer }\n      amount: { type: decimal, wire: string }\n".into(),
+            vec![(92, 5, "webhook name `paidAgain` is not snake_case")],
+        ),
+        (
+            "mock:\n  resources:\n",
+            "mock:\n  resources:\n    Other:\n      type: Payment\n      id: { field: id, style: sequence, start: 1 }\n".into(),
+            vec![(101, 7, "resource name `Other` is not snake_case")],
+        ),
+    ];
+    for (from, to, want) in cases {
+        let want: Vec<(u32, u32, String)> = want
+            .into_iter()
+            .map(|(l, c, m)| (l, c, m.to_string()))
+            .collect();
+        assert_eq!(diagnose(edit(from, &to).as_bytes()), want, "{to}");
+    }
+}
