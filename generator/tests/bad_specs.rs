@@ -361,13 +361,16 @@ fn every_truncation_of_a_spec_is_handled() {
     }
 }
 
+/// An edit of the minimal spec (from, to) and the diagnostics it must give.
+type NameCase<'a> = (&'a str, String, Vec<(u32, u32, &'a str)>);
+
 #[test]
 fn names_follow_their_case() {
     let type_named =
         |n: &str| format!("types:\n  {n}:\n    fields:\n      x: {{ type: string }}\n");
     let credential = |n: &str| format!("credentials:\n  {n}: {{ description: Key. }}\n");
     // (edit from, edit to, the diagnostics)
-    let cases: Vec<(&str, String, Vec<(u32, u32, &str)>)> = vec![
+    let cases: Vec<NameCase> = vec![
         ("types:\n", type_named("bad_name"), vec![(48, 5, "type name `bad_name` is not PascalCase")]),
         ("types:\n", type_named("Bad_Name"), vec![(48, 5, "type name `Bad_Name` is not PascalCase")]),
         ("types:\n", type_named("Ok2"), vec![]),
