@@ -402,3 +402,42 @@ fn names_follow_their_case() {
         assert_eq!(diagnose(edit(from, &to).as_bytes()), want, "{to}");
     }
 }
+
+#[test]
+fn signatures_need_one_place_to_travel_and_rsa_its_key() {
+    let d = |from: &str, to: &str| diagnose(edit(from, to).as_bytes());
+    let own = |v: Vec<(u32, u32, &str)>| -> Vec<(u32, u32, String)> {
+        v.into_iter()
+            .map(|(l, c, m)| (l, c, m.to_string()))
+            .collect()
+    };
+    assert_eq!(
+        d("      header: Signature\n", ""),
+        own(vec![(25, 7, "the signature has no place to travel")])
+    );
+    assert_eq!(
+        d(
+            "      header: Signature\n",
+            "      header: Signature\n      field: sig\n"
+        ),
+        own(vec![
+            (
+                33,
+                14,
+                "the signature goes in a header or a field, not both"
+            ),
+            (
+                33,
+                14,
+                "a signature in a body field is supported for form-encoded webhooks only"
+            ),
+        ])
+    );
+    assert_eq!(
+        d("      algorithm: sha256\n", "      algorithm: rsa-sha256\n"),
+        own(vec![
+            (25, 18, "`rsa-sha256` needs a `key:`"),
+            (27, 9, "`rsa-sha256` signatures cover the body only"),
+        ])
+    );
+}
