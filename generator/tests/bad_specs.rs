@@ -441,3 +441,70 @@ fn signatures_need_one_place_to_travel_and_rsa_its_key() {
         ])
     );
 }
+
+#[test]
+fn path_parameters_are_read_one_by_one() {
+    let d = |to: &str| diagnose(edit("path: /payments/{id}", to).as_bytes());
+    let own = |v: Vec<(u32, u32, &str)>| -> Vec<(u32, u32, String)> {
+        v.into_iter()
+            .map(|(l, c, m)| (l, c, m.to_string()))
+            .collect()
+    };
+    for (to, want) in [
+        ("path: /payments/{id}/part", vec![]),
+        (
+            "path: /p/{id}/q/{part}",
+            vec![(84, 11, "path parameter `part` is not declared")],
+        ),
+        (
+            "path: /pay/{part}/{id}",
+            vec![(84, 11, "path parameter `part` is not declared")],
+        ),
+        (
+            "path: /payments/{id",
+            vec![(84, 11, "path `/payments/{id` has a malformed `{parameter}`")],
+        ),
+        (
+            "path: /payments/id}",
+            vec![(84, 11, "path `/payments/id}` has a malformed `{parameter}`")],
+        ),
+        (
+            "path: /payments/{Id}",
+            vec![(
+                84,
+                11,
+                "path `/payments/{Id}` has a malformed `{parameter}`",
+            )],
+        ),
+    ] {
+        let got = d(to);
+        let want = own(want);
+        // A malformed path also leaves `id` without its `{id}`.
+        let got: Vec<_> = got
+            .into_iter()
+            .filter(|x| !x.2.contains("has no `{id}`"))
+            .collect();
+        assert_eq!(got, want, "{to}");
+    }
+    // `{id}` and `{pid}` are the same route.
+    let text = edit("path: /payments/{id}", "path: /payments/{pid}")
+        .replace(
+            "id: { type: integer, in: path }",
+            "pid: { type: integer, in: path }",
+        )
+        .replace(
+            "    get_payment: { action: read, resource: payment, lookup: { id: id } }\n",
+            "",
+        );
+    let twice = text.replace(
+        "webhooks:\n",
+        "  get_again:\n    summary: Again.\n    method: GET\n    path: /payments/{id}\n    request:\n      fields:\n        id: { type: integer, in: path }\n    response:\n      type: Payment\nwebhooks:\n",
+    );
+    let got = diagnose(twice.as_bytes());
+    assert!(
+        got.iter()
+            .any(|(_, _, m)| m
+                == "endpoint `get_again` has the same method and path as `get_payment`"),
+        "{got:?}"
+    );
+}

@@ -56,25 +56,20 @@ fn normalize(path: &str) -> String {
     out
 }
 
-/// Names of `{param}`s in a path, or the offset of a malformed brace.
-fn path_params(path: &str) -> Result<Vec<&str>, usize> {
+/// Names of `{param}`s in a path; `None` when a brace is malformed.
+fn path_params(path: &str) -> Option<Vec<&str>> {
     let mut out = Vec::new();
     let mut rest = path;
-    let mut base = 0;
     while let Some(open) = rest.find(['{', '}']) {
-        if rest.as_bytes()[open] == b'}' {
-            return Err(base + open);
-        }
-        let close = rest[open..].find('}').ok_or(base + open)? + open;
-        let name = &rest[open + 1..close];
+        let after = rest.get(open..)?.strip_prefix('{')?;
+        let (name, tail) = after.split_once('}')?;
         if !is_snake(name) {
-            return Err(base + open);
+            return None;
         }
         out.push(name);
-        base += close + 1;
-        rest = &rest[close + 1..];
+        rest = tail;
     }
-    Ok(out)
+    Some(out)
 }
 
 fn check_endpoint(cx: &mut Ctx, e: &Endpoint) {
@@ -88,8 +83,8 @@ fn check_endpoint(cx: &mut Ctx, e: &Endpoint) {
         );
     }
     let params = match path_params(&path.value) {
-        Ok(p) => p,
-        Err(_) => {
+        Some(p) => p,
+        None => {
             cx.err(
                 path.loc,
                 format!("path `{}` has a malformed `{{parameter}}`", path.value),
