@@ -364,6 +364,20 @@ fn every_truncation_of_a_spec_is_handled() {
 /// An edit of the minimal spec (from, to) and the diagnostics it must give.
 type NameCase<'a> = (&'a str, String, Vec<(u32, u32, &'a str)>);
 
+/// An edit of the minimal spec (from, to) and every diagnostic it must give.
+type Case<'a> = (&'a str, &'a str, &'a [(u32, u32, &'a str)]);
+
+#[track_caller]
+fn check_table(cases: Vec<Case>) {
+    for (from, to, want) in cases {
+        let want: Vec<(u32, u32, String)> = want
+            .iter()
+            .map(|(l, c, m)| (*l, *c, m.to_string()))
+            .collect();
+        assert_eq!(diagnose(edit(from, to).as_bytes()), want, "{to}");
+    }
+}
+
 #[test]
 fn names_follow_their_case() {
     let type_named =
@@ -507,4 +521,414 @@ fn path_parameters_are_read_one_by_one() {
                 == "endpoint `get_again` has the same method and path as `get_payment`"),
         "{got:?}"
     );
+}
+
+#[test]
+fn endpoint_requests_and_responses() {
+    let order = "        order: { type: string, max_length: 8 }\n";
+    let get_response = "    response:\n      type: Payment\nwebhooks:\n";
+    let create_response = "      status: 201\n      type: Payment\n";
+    let cases: Vec<Case> = vec![
+        (
+            order,
+            "        order: { type: string, max_length: 8 }\n      one_of_required: [amount, nope]\n",
+            &[
+                (72, 25, "`amount` is required anyway"),
+                (72, 33, "request field `nope` is not defined"),
+            ],
+        ),
+        (
+            order,
+            "        order: { type: string, max_length: 8 }\n        shop_id: { type: string }\n",
+            &[
+                (
+                    72,
+                    18,
+                    "field `shop_id` is also injected by auth scheme `signed`",
+                ),
+                (
+                    79,
+                    11,
+                    "example does not match its type: required field `shop_id` is missing",
+                ),
+            ],
+        ),
+        (
+            create_response,
+            "      status: 302\n      type: Payment\n",
+            &[(73, 15, "success status 302 is not 2xx")],
+        ),
+        (
+            get_response,
+            "    response:\n      description: Nothing.\nwebhooks:\n",
+            &[(
+                89,
+                7,
+                "unknown field `description`, expected one of status, body, type, items, values, content_types, envelope, note",
+            )],
+        ),
+        (
+            create_response,
+            "      status: 201\n      body: empty\n      type: Payment\n",
+            &[
+                (75, 13, "a `body: empty` response has no type"),
+                (81, 11, "this endpoint's success response has no JSON body"),
+            ],
+        ),
+        (
+            create_response,
+            "      status: 201\n      body: binary\n",
+            &[
+                (73, 7, "a binary response needs `content_types:`"),
+                (80, 11, "this endpoint's success response has no JSON body"),
+            ],
+        ),
+        (
+            create_response,
+            "      status: 201\n      type: Payment\n      content_types: [application/pdf]\n",
+            &[(75, 23, "`content_types:` applies to binary responses only")],
+        ),
+    ];
+    check_table(cases);
+}
+
+const TEGRO: &str = include_str!("../../specs/tegro-money.yaml");
+
+/// The messages of every diagnostic for the Tegro spec with `from` replaced by `to`.
+fn tegro_messages(from: &str, to: &str) -> Vec<String> {
+    assert_eq!(
+        TEGRO.matches(from).count(),
+        1,
+        "`{from}` must occur once in the Tegro spec"
+    );
+    let text = TEGRO.replacen(from, to, 1);
+    diagnose(text.as_bytes()).into_iter().map(|d| d.2).collect()
+}
+
+#[test]
+fn enveloped_examples_are_checked_inside_the_envelope() {
+    let created = "\"data\": {\n          \"id\": 755555,";
+    assert_eq!(tegro_messages(created, created), Vec::<String>::new());
+    assert_eq!(
+        tegro_messages(created, "\"dat\": {\n          \"id\": 755555,"),
+        vec!["example does not match its type: the envelope has no `data`".to_string()]
+    );
+    assert_eq!(
+        tegro_messages(created, "\"data\": {\n          \"id\": \"x\","),
+        vec![
+            "example does not match its type: `id` is a string, but the field's wire form is a number"
+                .to_string()
+        ]
+    );
+    let outcome = "\"type\": \"success\",\n          \"desc\": \"\",\n          \"data\": {\n          \"id\": 755555,";
+    assert_eq!(
+        tegro_messages(outcome, &outcome.replace("success", "done")),
+        vec!["example does not match its type: the response is not in the envelope: `type` must be `success` or `error`".to_string()]
+    );
+    // An error in the envelope, on the success status, is an error example: fine.
+    assert_eq!(
+        tegro_messages(
+            outcome,
+            "\"type\": \"error\",\n          \"desc\": \"Wrong authorization token\",\n          \"data\": {\n          \"id\": 755555,"
+        ),
+        Vec::<String>::new()
+    );
+}
+
+#[test]
+fn provider_block_and_error_model() {
+    let cases: Vec<Case> = vec![
+        (
+            "payspec: 1\n",
+            "payspec: 2\n",
+            &[(3, 10, "spec format version 2 is not supported")],
+        ),
+        (
+            "  crate: example-pay",
+            "  crate: Example-Pay",
+            &[(6, 10, "crate name `Example-Pay` is not kebab-case")],
+        ),
+        (
+            "  crate: example-pay",
+            "  crate: example-pay-",
+            &[(6, 10, "crate name `example-pay-` is not kebab-case")],
+        ),
+        (
+            "  crate: example-pay",
+            "  crate: 1pay",
+            &[(6, 10, "crate name `1pay` is not kebab-case")],
+        ),
+        (
+            "  crate: example-pay",
+            "  crate: ex_pay",
+            &[(6, 10, "crate name `ex_pay` is not kebab-case")],
+        ),
+        ("  crate: example-pay", "  crate: pay2-go", &[]),
+        (
+            "  base_url: https://api.example.com/v1",
+            "  base_url: api.example.com/v1",
+            &[(7, 13, "`api.example.com/v1` is not an http(s) URL")],
+        ),
+        (
+            "  base_url: https://api.example.com/v1",
+            "  base_url: http://api.example.com/v1/",
+            &[(7, 13, "base URL ends with `/`")],
+        ),
+        (
+            "  sandbox_url: https://sandbox.example.com/v1",
+            "  sandbox_url: ftp://sandbox.example.com",
+            &[(8, 16, "`ftp://sandbox.example.com` is not an http(s) URL")],
+        ),
+        ("  auth: signed\n", "  auth: none\n", &[]),
+        (
+            "errors:\n  type: Problem\n",
+            "errors:\n  in_envelope: true\n  type: Problem\n",
+            &[(37, 3, "`in_envelope: true` but the spec has no `envelope:`")],
+        ),
+        (
+            "errors:\n  type: Problem\n",
+            "errors:\n  type: Status\n",
+            &[
+                (37, 9, "error type `Status` is not an object"),
+                (
+                    38,
+                    9,
+                    "field path `code` given but the error model has no `type:`",
+                ),
+                (
+                    39,
+                    12,
+                    "field path `message` given but the error model has no `type:`",
+                ),
+            ],
+        ),
+        (
+            "  code: code\n",
+            "  code: detail.code\n",
+            &[(
+                38,
+                9,
+                "`detail.code` is not a field path of the error type: `detail` is not defined",
+            )],
+        ),
+        (
+            "errors:\n  type: Problem\n",
+            "errors:\n",
+            &[
+                (
+                    37,
+                    9,
+                    "field path `code` given but the error model has no `type:`",
+                ),
+                (
+                    38,
+                    12,
+                    "field path `message` given but the error model has no `type:`",
+                ),
+            ],
+        ),
+        (
+            "    400: { description: Bad request., codes: [invalid] }",
+            "    302: { description: Moved. }",
+            &[(41, 10, "error status 302 is not a 4xx or 5xx status")],
+        ),
+        (
+            "    500: { description: Server error., retryable: true }",
+            "    600: { description: Odd. }",
+            &[(42, 10, "error status 600 is not a 4xx or 5xx status")],
+        ),
+        (
+            "    not_found: { status: 404,",
+            "    not_found: { status: 200,",
+            &[(45, 26, "status 200 is not an error status")],
+        ),
+        (
+            "    not_found: { status: 404,",
+            "    not_found: { status: 600,",
+            &[(45, 26, "status 600 is not an error status")],
+        ),
+    ];
+    check_table(cases);
+}
+
+#[test]
+fn type_definitions() {
+    let status = "  Status:\n    enum: string\n";
+    let tags = "      tags: { type: array, items: string, optional: true }\n";
+    let cases: Vec<Case> = vec![
+        (
+            status,
+            "  Status:\n    fields:\n      a: { type: string }\n    enum: string\n",
+            &[
+                (54, 11, "type `Status` has both `fields` and `enum`"),
+                (56, 9, "object type `Status` has `values`"),
+                (
+                    82,
+                    50,
+                    "example does not match its type: `status` is a string, expected an object",
+                ),
+            ],
+        ),
+        (
+            "types:\n",
+            "types:\n  Empty:\n    description: Nothing.\n",
+            &[(48, 5, "type `Empty` has neither `fields` nor `enum`")],
+        ),
+        (
+            "      - value: new\n",
+            "      - value: unknown\n",
+            &[
+                (54, 16, "`unknown` cannot name an enum variant"),
+                (
+                    80,
+                    50,
+                    "example does not match its type: `status` is `new`, which is not a documented value of `Status`",
+                ),
+            ],
+        ),
+        (
+            "      - value: new\n",
+            "      - { value: new, name: New }\n",
+            &[(54, 29, "`New` cannot name an enum variant")],
+        ),
+        (
+            "      - value: new\n",
+            "      - { value: new, name: done }\n",
+            &[(55, 18, "variant name `done` is used twice in `Status`")],
+        ),
+        (
+            tags,
+            "      tags: { type: array, items: string, optional: true }\n      x: { type: integer, wire: string, optional: true }\n",
+            &[],
+        ),
+        (
+            tags,
+            "      tags: { type: array, items: string, optional: true }\n      x: { type: string, wire: string_or_number, optional: true }\n",
+            &[],
+        ),
+        (
+            tags,
+            "      tags: { type: array, items: string, optional: true }\n      x: { type: string, wire: string, optional: true }\n",
+            &[(64, 32, "`wire:` does not apply to this type")],
+        ),
+        (
+            tags,
+            "      tags: { type: array, items: string, optional: true }\n      x: { type: boolean, wire: string, optional: true }\n",
+            &[(64, 33, "`wire:` does not apply to this type")],
+        ),
+        (
+            tags,
+            "      tags: { type: array, items: string, optional: true }\n      x: { type: integer, format: \"[year]\", optional: true }\n",
+            &[(64, 35, "`format:` applies to `date` and `datetime` only")],
+        ),
+        (
+            tags,
+            "      tags: { type: array, items: string, optional: true }\n      x: { type: integer, min_length: 1, optional: true }\n",
+            &[(64, 39, "`min_length` applies to strings only")],
+        ),
+        (
+            tags,
+            "      tags: { type: array, items: string, optional: true }\n      x: { type: string, min_length: 3, max_length: 2, optional: true }\n",
+            &[(64, 38, "`min_length` is greater than `max_length`")],
+        ),
+        (
+            tags,
+            "      tags: { type: array, items: string, optional: true }\n      x: { type: string, min_length: 2, max_length: 2, optional: true }\n",
+            &[],
+        ),
+        (
+            tags,
+            "      tags: { type: array, items: string, optional: true }\n      x: { type: integer, pattern: \"a\", optional: true }\n",
+            &[(64, 36, "`pattern` applies to strings only")],
+        ),
+    ];
+    check_table(cases);
+}
+
+#[test]
+fn mock_resources_and_operations() {
+    let resource = "      type: Payment\n      id: { field: id, style: sequence, start: 1 }\n";
+    let create =
+        "    create_payment: { action: create, resource: payment, store: { amount: amount } }\n";
+    let get = "    get_payment: { action: read, resource: payment, lookup: { id: id } }\n";
+    let cases: Vec<Case> = vec![
+        (
+            resource,
+            "      type: Status\n      id: { field: id, style: sequence, start: 1 }\n",
+            &[
+                (101, 13, "`Status` is not an object type"),
+                (102, 20, "record field `id` is not defined"),
+                (103, 26, "record field `status` is not defined"),
+                (103, 40, "record field `created` is not defined"),
+                (105, 16, "record field `status` is not defined"),
+                (114, 75, "record field `amount` is not defined"),
+                (115, 67, "record field `id` is not defined"),
+            ],
+        ),
+        (
+            resource,
+            "      type: Payment\n      id: { field: ident, style: sequence, start: 1 }\n",
+            &[(102, 20, "record field `ident` is not defined")],
+        ),
+        (
+            resource,
+            "      type: Payment\n      id: { field: id, style: sequence, start: 1 }\n      unique: [nope]\n",
+            &[(103, 16, "record field `nope` is not defined")],
+        ),
+        (
+            create,
+            "    create_payment: { action: create }\n",
+            &[(114, 21, "`action: create` needs a `resource:`")],
+        ),
+        (
+            create,
+            "    create_payment: { action: totals, resource: payment }\n",
+            &[(114, 21, "`action: totals` needs `totals:`")],
+        ),
+        (
+            get,
+            "    get_payment: { action: read, resource: payment }\n",
+            &[(115, 18, "`action: read` needs `lookup:` to find the record")],
+        ),
+        (
+            get,
+            "    get_payment: { action: fire, resource: payment, lookup: { id: id } }\n",
+            &[(115, 18, "`action: fire` needs `event:`")],
+        ),
+        (
+            "      initial: { status: new, created: \"{now}\" }",
+            "      initial: { status: new, created: \"{when}\" }",
+            &[(103, 40, "placeholder `{when}` names no record field")],
+        ),
+        (
+            "      initial: { status: new, created: \"{now}\" }",
+            "      initial: { status: new, created: [\"{when}\"] }",
+            &[(103, 40, "placeholder `{when}` names no record field")],
+        ),
+        (
+            "      initial: { status: new, created: \"{now}\" }",
+            "      initial: { status: new, created: { at: \"{when}\" } }",
+            &[(103, 40, "placeholder `{when}` names no record field")],
+        ),
+        (
+            "      initial: { status: new, created: \"{now}\" }",
+            "      initial: { status: new, created: \"{credential.api_key} {id}\" }",
+            &[],
+        ),
+        (
+            "              payload: { id: \"{id}\", amount: \"{amount}\" }",
+            "              payload: { id: \"{id}\" }",
+            &[(
+                111,
+                15,
+                "the payload of webhook `paid` lacks required field `amount`",
+            )],
+        ),
+        (
+            "              payload: { id: \"{id}\", amount: \"{amount}\" }",
+            "              payload: { id: \"{id}\", amount: \"{amount}\", extra: 1 }",
+            &[(112, 65, "webhook field `extra` is not defined")],
+        ),
+    ];
+    check_table(cases);
 }
