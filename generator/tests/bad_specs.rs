@@ -932,3 +932,232 @@ fn mock_resources_and_operations() {
     ];
     check_table(cases);
 }
+
+/// A piece of an example and every diagnostic it must give.
+type Expected<'a> = (&'a str, &'a [(u32, u32, &'a str)]);
+
+#[test]
+fn example_values_against_their_types() {
+    let tags = "      tags: { type: array, items: string, optional: true }\n";
+    let fields = "      tags: { type: array, items: string, optional: true }
+      flag: { type: boolean, optional: true }
+      day: { type: date, optional: true }
+      at: { type: datetime, optional: true }
+      ref: { type: string, wire: string_or_number, optional: true }
+      n: { type: integer, minimum: 1, maximum: 5, optional: true }
+      s: { type: string, min_length: 2, max_length: 3, optional: true }
+      kind: { type: Kind, optional: true }
+  Kind:
+    enum: integer
+    values:
+      - { value: 1, name: one }
+      - { value: 2, name: two }
+";
+    let tail = "\"created\": \"2024-01-02 03:04:05\"}";
+    let with = |extra: &str| {
+        let text = edit(tags, fields);
+        assert_eq!(text.matches(tail).count(), 1);
+        text.replacen(
+            tail,
+            &format!("\"created\": \"2024-01-02 03:04:05\"{extra}}}"),
+            1,
+        )
+    };
+    let cases: Vec<Expected> = vec![
+        ("", &[]),
+        (
+            ", \"tags\": [\"a\", 1]",
+            &[(
+                92,
+                105,
+                "example does not match its type: `tags[1]` is a number, expected a string",
+            )],
+        ),
+        (
+            ", \"tags\": \"a\"",
+            &[(
+                92,
+                99,
+                "example does not match its type: `tags` is a string, expected an array",
+            )],
+        ),
+        (
+            ", \"flag\": \"yes\"",
+            &[(
+                92,
+                99,
+                "example does not match its type: `flag` is a string, expected a boolean",
+            )],
+        ),
+        (", \"flag\": true", &[]),
+        (
+            ", \"day\": \"2024-02-30\"",
+            &[(
+                92,
+                98,
+                "example does not match its type: `day` `2024-02-30` does not match the format `[year]-[month]-[day]`",
+            )],
+        ),
+        (", \"day\": \"2024-02-29\"", &[]),
+        (
+            ", \"at\": \"2024-01-02 03:04:05\"",
+            &[(
+                92,
+                97,
+                "example does not match its type: `at` `2024-01-02 03:04:05` does not match the format `rfc3339`",
+            )],
+        ),
+        (", \"at\": \"2024-01-02T03:04:05Z\"", &[]),
+        (", \"ref\": 7", &[]),
+        (", \"ref\": \"7\"", &[]),
+        (
+            ", \"ref\": true",
+            &[(
+                92,
+                98,
+                "example does not match its type: `ref` is a boolean, expected a string",
+            )],
+        ),
+        (
+            ", \"n\": 0",
+            &[(
+                92,
+                96,
+                "example does not match its type: `n` is 0, less than the minimum 1",
+            )],
+        ),
+        (", \"n\": 1", &[]),
+        (", \"n\": 5", &[]),
+        (
+            ", \"n\": 6",
+            &[(
+                92,
+                96,
+                "example does not match its type: `n` is 6, more than the maximum 5",
+            )],
+        ),
+        (
+            ", \"n\": \"3\"",
+            &[(
+                92,
+                96,
+                "example does not match its type: `n` is a string, but the field's wire form is a number",
+            )],
+        ),
+        (
+            ", \"s\": \"a\"",
+            &[(
+                92,
+                96,
+                "example does not match its type: `s` has 1 characters, fewer than min_length 2",
+            )],
+        ),
+        (", \"s\": \"ab\"", &[]),
+        (", \"s\": \"abc\"", &[]),
+        (
+            ", \"s\": \"abcd\"",
+            &[(
+                92,
+                96,
+                "example does not match its type: `s` has 4 characters, more than max_length 3",
+            )],
+        ),
+        (", \"kind\": 2", &[]),
+        (
+            ", \"kind\": 3",
+            &[(
+                92,
+                99,
+                "example does not match its type: `kind` is `3`, which is not a documented value of `Kind`",
+            )],
+        ),
+        (
+            ", \"kind\": \"2\"",
+            &[(
+                92,
+                99,
+                "example does not match its type: `kind` is a string, expected an integer (enum `Kind`)",
+            )],
+        ),
+        (
+            ", \"zzz\": 1",
+            &[(
+                92,
+                91,
+                "example does not match its type: `zzz` is not a declared field",
+            )],
+        ),
+        (", \"paid_at\": null", &[]),
+        (
+            ", \"id\": null",
+            &[(
+                92,
+                91,
+                "the example is not valid JSON: key `id` appears twice",
+            )],
+        ),
+    ];
+    for (extra, want) in cases {
+        let want: Vec<(u32, u32, String)> = want
+            .iter()
+            .map(|(l, c, m)| (*l, *c, m.to_string()))
+            .collect();
+        assert_eq!(diagnose(with(extra).as_bytes()), want, "{extra}");
+    }
+    let amounts: Vec<Expected> = vec![
+        ("\"10.50\"", &[]),
+        (
+            "10.50",
+            &[(
+                92,
+                31,
+                "example does not match its type: `amount` is a number, but the field's wire form is a string",
+            )],
+        ),
+        (
+            "\"10.5x\"",
+            &[(
+                92,
+                31,
+                "example does not match its type: `amount` is `10.5x`, which is not a plain decimal number",
+            )],
+        ),
+        (
+            "\"1e3\"",
+            &[(
+                92,
+                31,
+                "example does not match its type: `amount` is `1e3`, which is not a plain decimal number",
+            )],
+        ),
+        ("\"-0.5\"", &[]),
+        (
+            "\".5\"",
+            &[(
+                92,
+                31,
+                "example does not match its type: `amount` is `.5`, which is not a plain decimal number",
+            )],
+        ),
+        (
+            "\"\"",
+            &[(
+                92,
+                31,
+                "example does not match its type: `amount` is ``, which is not a plain decimal number",
+            )],
+        ),
+    ];
+    for (amount, want) in amounts {
+        let text = with("").replacen(
+            r#""amount": "10.50", "status""#,
+            &format!(r#""amount": {amount}, "status""#),
+            1,
+        );
+        let want: Vec<(u32, u32, String)> = want
+            .iter()
+            .map(|(l, c, m)| (*l, *c, m.to_string()))
+            .collect();
+        assert_eq!(diagnose(text.as_bytes()), want, "{amount}");
+    }
+}
