@@ -514,6 +514,16 @@ fn path_parameters_are_read_one_by_one() {
         "webhooks:\n",
         "  get_again:\n    summary: Again.\n    method: GET\n    path: /payments/{id}\n    request:\n      fields:\n        id: { type: integer, in: path }\n    response:\n      type: Payment\nwebhooks:\n",
     );
+    let sub_route = twice.replace(
+        "    path: /payments/{id}\n    request:\n      fields:\n        id: { type: integer, in: path }\n    response:\n      type: Payment\nwebhooks:",
+        "    path: /payments/{id}/refund\n    request:\n      fields:\n        id: { type: integer, in: path }\n    response:\n      type: Payment\nwebhooks:",
+    );
+    assert_ne!(sub_route, twice);
+    assert_eq!(
+        diagnose(sub_route.as_bytes()),
+        vec![],
+        "`/payments/{{pid}}` and `/payments/{{id}}/refund` differ"
+    );
     let got = diagnose(twice.as_bytes());
     assert!(
         got.iter()
