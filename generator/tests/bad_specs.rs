@@ -1171,3 +1171,33 @@ fn example_values_against_their_types() {
         assert_eq!(diagnose(text.as_bytes()), want, "{amount}");
     }
 }
+
+#[test]
+fn a_body_field_signature_needs_a_body() {
+    let text = edit("      header: Signature\n", "      field: sig\n").replacen(
+        "    method: GET\n    path: /payments/{id}\n",
+        "    method: GET\n    auth: hook\n    path: /payments/{id}\n",
+        1,
+    );
+    let want: Vec<(u32, u32, String)> = [
+        (
+            30,
+            20,
+            "signed field `amount` is not a request field of every endpoint using `hook`",
+        ),
+        (
+            32,
+            14,
+            "a signature in a body field is supported for form-encoded webhooks only",
+        ),
+        (
+            84,
+            11,
+            "auth scheme `hook` puts its signature in a body field, but this request has no body",
+        ),
+    ]
+    .iter()
+    .map(|(l, c, m)| (*l, *c, m.to_string()))
+    .collect();
+    assert_eq!(diagnose(text.as_bytes()), want);
+}
