@@ -943,6 +943,9 @@ fn mock_resources_and_operations() {
     check_table(cases);
 }
 
+/// (line, column, message) of each diagnostic.
+type Diagnostics = Vec<(u32, u32, String)>;
+
 /// A piece of an example and every diagnostic it must give.
 type Expected<'a> = (&'a str, &'a [(u32, u32, &'a str)]);
 
@@ -1200,4 +1203,39 @@ fn a_body_field_signature_needs_a_body() {
     .map(|(l, c, m)| (*l, *c, m.to_string()))
     .collect();
     assert_eq!(diagnose(text.as_bytes()), want);
+}
+
+#[test]
+fn error_examples_are_checked_against_the_error_type() {
+    let anchor = "          {\"id\": 1, \"amount\": \"10.50\", \"status\": \"new\", \"created\": \"2024-01-02 03:04:05\"}\n";
+    let with = |example: &str| {
+        edit(
+            anchor,
+            &format!("{anchor}      - source: docs, refused\n        status: 400\n{example}"),
+        )
+    };
+    let wrong = "example does not match its type: `code` is a number, expected a string";
+    let cases: Vec<(&str, Diagnostics)> = vec![
+        (
+            "        response: |-\n          {\"code\": \"invalid\", \"message\": \"x\"}\n",
+            vec![],
+        ),
+        (
+            "        response: |-\n          {\"code\": 5, \"message\": \"x\"}\n",
+            vec![(84, 20, wrong.into())],
+        ),
+        // Quoted on one line: the column counts the opening quote.
+        (
+            "        response: '{\"code\": 5, \"message\": \"x\"}'\n",
+            vec![(83, 29, wrong.into())],
+        ),
+        // A block over two lines: the second line's column.
+        (
+            "        response: |-\n          {\"message\": \"x\",\n           \"code\": 5}\n",
+            vec![(85, 20, wrong.into())],
+        ),
+    ];
+    for (example, want) in cases {
+        assert_eq!(diagnose(with(example).as_bytes()), want, "{example}");
+    }
 }
