@@ -907,6 +907,24 @@ fn mock_resources_and_operations() {
         ),
         (
             "      initial: { status: new, created: \"{now}\" }",
+            "      initial: { status: new, created: \"at {now} and {when} ok\" }",
+            &[(103, 40, "placeholder `{when}` names no record field")],
+        ),
+        (
+            resource,
+            "      type: Nope\n      id: { field: id, style: sequence, start: 1 }\n",
+            &[
+                (101, 13, "type `Nope` is not defined"),
+                (102, 20, "record field `id` is not defined"),
+                (103, 26, "record field `status` is not defined"),
+                (103, 40, "record field `created` is not defined"),
+                (105, 16, "record field `status` is not defined"),
+                (114, 75, "record field `amount` is not defined"),
+                (115, 67, "record field `id` is not defined"),
+            ],
+        ),
+        (
+            "      initial: { status: new, created: \"{now}\" }",
             "      initial: { status: new, created: \"{when}\" }",
             &[(103, 40, "placeholder `{when}` names no record field")],
         ),
