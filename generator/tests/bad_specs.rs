@@ -1257,3 +1257,32 @@ fn error_examples_are_checked_against_the_error_type() {
         assert_eq!(diagnose(with(example).as_bytes()), want, "{example}");
     }
 }
+
+#[test]
+fn enveloped_error_models() {
+    let model = "  in_envelope: true\n  cases:\n    unauthorized:\n      message: Wrong authorization token\n";
+    let with = |to: &str| tegro_messages(model, to);
+    // Inside the envelope the message is the envelope's: a path needs no error type.
+    assert_eq!(
+        with(&model.replace("  cases:\n", "  message: desc\n  cases:\n")),
+        Vec::<String>::new()
+    );
+    // Envelope errors may come with 200, or with an error status; nothing else.
+    let status = |s: u32| {
+        model.replace(
+            "      message: Wrong",
+            &format!("      status: {s}\n      message: Wrong"),
+        )
+    };
+    assert_eq!(with(&status(200)), Vec::<String>::new());
+    assert_eq!(with(&status(400)), Vec::<String>::new());
+    assert_eq!(with(&status(599)), Vec::<String>::new());
+    assert_eq!(
+        with(&status(201)),
+        vec!["status 201 is not an error status".to_string()]
+    );
+    assert_eq!(
+        with(&status(600)),
+        vec!["status 600 is not an error status".to_string()]
+    );
+}
