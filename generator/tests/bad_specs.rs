@@ -995,6 +995,38 @@ fn example_values_against_their_types() {
         )
     };
     let cases: Vec<Expected> = vec![
+        (
+            r#", "tags": ["a", null]"#,
+            &[(
+                92,
+                105,
+                "example does not match its type: `tags[1]` is null, expected a string",
+            )],
+        ),
+        (
+            r#", "kind": 1.5"#,
+            &[(
+                92,
+                99,
+                "example does not match its type: `kind` is a number, expected an integer (enum `Kind`)",
+            )],
+        ),
+        (
+            r#", "day": 5"#,
+            &[(
+                92,
+                98,
+                "example does not match its type: `day` is a number, expected a date string",
+            )],
+        ),
+        (
+            r#", "at": 5"#,
+            &[(
+                92,
+                97,
+                "example does not match its type: `at` is a number, expected a date-time string",
+            )],
+        ),
         ("", &[]),
         (
             ", \"tags\": [\"a\", 1]",
