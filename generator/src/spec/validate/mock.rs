@@ -250,11 +250,10 @@ fn placeholders(cx: &mut Ctx, v: &Sp<serde_json::Value>, fields: &[&str]) {
     collect_strings(&v.value, &mut strings);
     for s in strings {
         let mut rest = s.as_str();
-        while let Some(open) = rest.find('{') {
-            let Some(close) = rest[open..].find('}') else {
+        while let Some((_, after)) = rest.split_once('{') {
+            let Some((name, tail)) = after.split_once('}') else {
                 break;
             };
-            let name = &rest[open + 1..open + close];
             let builtin = matches!(name, "now" | "id" | "base_url" | "amount")
                 || name
                     .strip_prefix("credential.")
@@ -266,7 +265,7 @@ fn placeholders(cx: &mut Ctx, v: &Sp<serde_json::Value>, fields: &[&str]) {
                     "use a record field, `{now}`, `{id}`, `{base_url}`, `{amount}` or `{credential.NAME}`",
                 );
             }
-            rest = &rest[open + close + 1..];
+            rest = tail;
         }
     }
 }

@@ -148,8 +148,6 @@ fn check_field(cx: &mut Ctx, f: &Field) {
                 "remove `format:`",
             );
         }
-    } else if leaf == Some(Scalar::Date) {
-        // dates default to ISO 8601 `YYYY-MM-DD`
     }
     for (v, key) in [(&f.min_length, "min_length"), (&f.max_length, "max_length")] {
         if let Some(v) = v
