@@ -1318,3 +1318,16 @@ fn enveloped_error_models() {
         vec!["status 600 is not an error status".to_string()]
     );
 }
+
+#[test]
+fn types_that_contain_themselves() {
+    let tags = "      tags: { type: array, items: string, optional: true }\n";
+    let direct = diagnose(edit(tags, "      tags: { type: array, items: string, optional: true }\n      me: { type: Payment, optional: true }\n").as_bytes());
+    let listed = diagnose(edit(tags, "      tags: { type: array, items: string, optional: true }\n      us: { type: array, items: Payment, optional: true }\n").as_bytes());
+    assert_eq!(
+        direct,
+        vec![(57, 5, "type `Payment` contains itself".to_string())]
+    );
+    // An array ends the chain: a list of payments inside a payment is fine.
+    assert_eq!(listed, vec![]);
+}
