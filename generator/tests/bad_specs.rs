@@ -370,10 +370,7 @@ type Case<'a> = (&'a str, &'a str, &'a [(u32, u32, &'a str)]);
 #[track_caller]
 fn check_table(cases: Vec<Case>) {
     for (from, to, want) in cases {
-        let want: Vec<(u32, u32, String)> = want
-            .iter()
-            .map(|(l, c, m)| (*l, *c, m.to_string()))
-            .collect();
+        let want = owned(want);
         assert_eq!(diagnose(edit(from, to).as_bytes()), want, "{to}");
     }
 }
@@ -409,10 +406,7 @@ fn names_follow_their_case() {
         ),
     ];
     for (from, to, want) in cases {
-        let want: Vec<(u32, u32, String)> = want
-            .into_iter()
-            .map(|(l, c, m)| (l, c, m.to_string()))
-            .collect();
+        let want = owned(&want);
         assert_eq!(diagnose(edit(from, &to).as_bytes()), want, "{to}");
     }
 }
@@ -420,11 +414,7 @@ fn names_follow_their_case() {
 #[test]
 fn signatures_need_one_place_to_travel_and_rsa_its_key() {
     let d = |from: &str, to: &str| diagnose(edit(from, to).as_bytes());
-    let own = |v: Vec<(u32, u32, &str)>| -> Vec<(u32, u32, String)> {
-        v.into_iter()
-            .map(|(l, c, m)| (l, c, m.to_string()))
-            .collect()
-    };
+    let own = |v: Vec<(u32, u32, &str)>| owned(&v);
     assert_eq!(
         d("      header: Signature\n", ""),
         own(vec![(25, 7, "the signature has no place to travel")])
@@ -459,11 +449,7 @@ fn signatures_need_one_place_to_travel_and_rsa_its_key() {
 #[test]
 fn path_parameters_are_read_one_by_one() {
     let d = |to: &str| diagnose(edit("path: /payments/{id}", to).as_bytes());
-    let own = |v: Vec<(u32, u32, &str)>| -> Vec<(u32, u32, String)> {
-        v.into_iter()
-            .map(|(l, c, m)| (l, c, m.to_string()))
-            .collect()
-    };
+    let own = |v: Vec<(u32, u32, &str)>| owned(&v);
     for (to, want) in [
         ("path: /payments/{id}/part", vec![]),
         (
@@ -964,6 +950,13 @@ fn mock_resources_and_operations() {
 /// (line, column, message) of each diagnostic.
 type Diagnostics = Vec<(u32, u32, String)>;
 
+/// Expected diagnostics written with `&str` messages, as `diagnose` returns them.
+fn owned(want: &[(u32, u32, &str)]) -> Diagnostics {
+    want.iter()
+        .map(|(l, c, m)| (*l, *c, m.to_string()))
+        .collect()
+}
+
 /// A piece of an example and every diagnostic it must give.
 type Expected<'a> = (&'a str, &'a [(u32, u32, &'a str)]);
 
@@ -1161,10 +1154,7 @@ fn example_values_against_their_types() {
         ),
     ];
     for (extra, want) in cases {
-        let want: Vec<(u32, u32, String)> = want
-            .iter()
-            .map(|(l, c, m)| (*l, *c, m.to_string()))
-            .collect();
+        let want = owned(want);
         assert_eq!(diagnose(with(extra).as_bytes()), want, "{extra}");
     }
     let amounts: Vec<Expected> = vec![
@@ -1217,10 +1207,7 @@ fn example_values_against_their_types() {
             &format!(r#""amount": {amount}, "status""#),
             1,
         );
-        let want: Vec<(u32, u32, String)> = want
-            .iter()
-            .map(|(l, c, m)| (*l, *c, m.to_string()))
-            .collect();
+        let want = owned(want);
         assert_eq!(diagnose(text.as_bytes()), want, "{amount}");
     }
 }
@@ -1232,7 +1219,7 @@ fn a_body_field_signature_needs_a_body() {
         "    method: GET\n    auth: hook\n    path: /payments/{id}\n",
         1,
     );
-    let want: Vec<(u32, u32, String)> = [
+    let want = [
         (
             30,
             20,
@@ -1248,10 +1235,8 @@ fn a_body_field_signature_needs_a_body() {
             11,
             "auth scheme `hook` puts its signature in a body field, but this request has no body",
         ),
-    ]
-    .iter()
-    .map(|(l, c, m)| (*l, *c, m.to_string()))
-    .collect();
+    ];
+    let want = owned(&want);
     assert_eq!(diagnose(text.as_bytes()), want);
 }
 
