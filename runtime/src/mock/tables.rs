@@ -359,3 +359,104 @@ pub struct Errors {
     /// Answers per situation: (case, status, code, message with `{field}`/`{detail}`).
     pub cases: &'static [(&'static str, u16, Option<&'static str>, &'static str)],
 }
+
+impl Field {
+    /// A required string in the body with no limits; generated tables and tests start from it.
+    pub const DEFAULT: Field = Field {
+        name: "",
+        wire: "",
+        kind: Kind::String,
+        optional: false,
+        nullable: false,
+        loc: Loc::Body,
+        min_length: None,
+        max_length: None,
+        pattern: None,
+        minimum: None,
+        maximum: None,
+    };
+}
+
+impl Op {
+    /// Does nothing: answers the endpoint's success body empty.
+    pub const DEFAULT: Op = Op {
+        action: "none",
+        resource: None,
+        store: &[],
+        lookup: &[],
+        page: None,
+        page_size: 50,
+        event: None,
+        respond: &[],
+        totals: &[],
+    };
+}
+
+impl Endpoint {
+    /// `POST /`, JSON, unauthenticated, no fields, `200` with no body, no action.
+    pub const DEFAULT: Endpoint = Endpoint {
+        name: "",
+        method: "POST",
+        path: "/",
+        encoding: Encoding::Json,
+        scheme: None,
+        fields: &[],
+        one_of_required: &[],
+        status: 200,
+        body: Body::Empty,
+        enveloped: false,
+        op: Op::DEFAULT,
+    };
+}
+
+impl Scheme {
+    /// No token, no Basic, nothing injected, no signature.
+    pub const DEFAULT: Scheme = Scheme {
+        name: "",
+        inject: &[],
+        token: None,
+        basic: None,
+        recipe: None,
+    };
+}
+
+impl TypeDef {
+    /// An object type with no fields.
+    pub const DEFAULT: TypeDef = TypeDef {
+        name: "",
+        fields: &[],
+        values: &[],
+        integer: false,
+    };
+}
+
+impl Resource {
+    /// Records of type 0 with sequential ids from 1 in field `id`, no states, no seed.
+    pub const DEFAULT: Resource = Resource {
+        name: "",
+        type_index: 0,
+        extra: &[],
+        id_field: "id",
+        id_start: Some(1),
+        id_prefix: "",
+        id_digits: 0,
+        unique: &[],
+        initial: &[],
+        states: None,
+        seed: &[],
+        id_given: false,
+    };
+}
+
+impl Errors {
+    /// Errors as `{"error": message}` with the engine's default answers.
+    pub const DEFAULT: Errors = Errors {
+        in_envelope: false,
+        code: None,
+        message: None,
+        validation_path: None,
+        validation_message: None,
+        field_errors: None,
+        cases: &[],
+    };
+}

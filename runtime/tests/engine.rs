@@ -1,0 +1,1566 @@
+//! The mock engine on a provider written for the test: every action (create, read, list,
+//! update, fire, totals, fixed), every field kind the validator checks (dates in custom
+//! formats, arrays of objects, integer enums, booleans from forms), the rendering of
+//! records as response types, faults, the journal and the error shapes, default and
+//! provider-specific. No HTTP: requests go straight to `Engine::handle`.
+#![cfg(feature = "mock")]
+
+use std::collections::BTreeMap;
+
+use hmac::{KeyInit, Mac};
+use payspec_runtime::mock::engine::{Config, Engine, Fault, MAX_JOURNAL, match_path, render};
+use payspec_runtime::mock::tables::*;
+use payspec_runtime::mock::value::V;
+use payspec_runtime::signing::{self, Algorithm, Message, Part, Recipe};
+
+// ----- the provider -------------------------------------------------------------------
+
+const STATUS: usize = 0;
+const LEVEL: usize = 1;
+const ITEM: usize = 2;
+const ORDER: usize = 3;
+const TOTALS: usize = 4;
+const TOKEN: usize = 5;
+
+const STATUS_T: TypeDef = TypeDef {
+    name: "Status",
+    values: &["new", "paid", "void"],
+    ..TypeDef::DEFAULT
+};
+const LEVEL_T: TypeDef = TypeDef {
+    name: "Level",
+    values: &["1", "2"],
+    integer: true,
+    ..TypeDef::DEFAULT
+};
+const ITEM_T: TypeDef = TypeDef {
+    name: "Item",
+    fields: &[
+        Field {
+            name: "sku",
+            wire: "sku",
+            ..Field::DEFAULT
+        },
+        Field {
+            name: "qty",
+            wire: "qty",
+            kind: Kind::Integer(Wire::Number),
+            minimum: Some(1),
+            maximum: Some(99),
+            ..Field::DEFAULT
+        },
+    ],
+    ..TypeDef::DEFAULT
+};
+static ITEMS: Kind = Kind::Named(ITEM);
+static STRINGS: Kind = Kind::String;
+const ORDER_T: TypeDef = TypeDef {
+    name: "Order",
+    fields: &[
+        Field {
+            name: "id",
+            wire: "id",
+            kind: Kind::Integer(Wire::Number),
+            ..Field::DEFAULT
+        },
+        Field {
+            name: "reference",
+            wire: "ref",
+            ..Field::DEFAULT
+        },
+        Field {
+            name: "amount",
+            wire: "amount",
+            kind: Kind::Decimal(Wire::String),
+            ..Field::DEFAULT
+        },
+        Field {
+            name: "fee",
+            wire: "fee",
+            kind: Kind::Decimal(Wire::Number),
+            ..Field::DEFAULT
+        },
+        Field {
+            name: "fee_text",
+            wire: "fee_text",
+            kind: Kind::Integer(Wire::String),
+            ..Field::DEFAULT
+        },
+        Field {
+            name: "status",
+            wire: "status",
+            kind: Kind::Named(STATUS),
+            ..Field::DEFAULT
+        },
+        Field {
+            name: "level",
+            wire: "level",
+            kind: Kind::Named(LEVEL),
+            ..Field::DEFAULT
+        },
+        Field {
+            name: "paid",
+            wire: "paid",
+            kind: Kind::Bool,
+            ..Field::DEFAULT
+        },
+        Field {
+            name: "due",
+            wire: "due",
+            kind: Kind::Date("[day].[month].[year]"),
+            optional: true,
+            ..Field::DEFAULT
+        },
+        Field {
+            name: "created",
+            wire: "created",
+            kind: Kind::DateTime("rfc3339"),
+            ..Field::DEFAULT
+        },
+        Field {
+            name: "updated_at",
+            wire: "updated_at",
+            kind: Kind::DateTime("[year]-[month]-[day] [hour]:[minute]:[second]"),
+            ..Field::DEFAULT
+        },
+        Field {
+            name: "items",
+            wire: "items",
+            kind: Kind::Array(&ITEMS),
+            ..Field::DEFAULT
+        },
+        Field {
+            name: "tags",
+            wire: "tags",
+            kind: Kind::Array(&STRINGS),
+            optional: true,
+            ..Field::DEFAULT
+        },
+        Field {
+            name: "note",
+            wire: "note",
+            nullable: true,
+            ..Field::DEFAULT
+        },
+        Field {
+            name: "label",
+            wire: "label",
+            ..Field::DEFAULT
+        },
+        Field {
+            name: "extra",
+            wire: "extra",
+            kind: Kind::Any,
+            ..Field::DEFAULT
+        },
+    ],
+    ..TypeDef::DEFAULT
+};
+static SUMS: Kind = Kind::Decimal(Wire::Number);
+const TOTALS_T: TypeDef = TypeDef {
+    name: "Totals",
+    fields: &[
+        Field {
+            name: "sum",
+            wire: "sum",
+            kind: Kind::Decimal(Wire::String),
+            ..Field::DEFAULT
+        },
+        Field {
+            name: "by_status",
+            wire: "by_status",
+            kind: Kind::Map(&SUMS),
+            ..Field::DEFAULT
+        },
+        Field {
+            name: "net",
+            wire: "net",
+            kind: Kind::Decimal(Wire::Number),
+            ..Field::DEFAULT
+        },
+    ],
+    ..TypeDef::DEFAULT
+};
+const TOKEN_T: TypeDef = TypeDef {
+    name: "Token",
+    fields: &[
+        Field {
+            name: "token",
+            wire: "token",
+            ..Field::DEFAULT
+        },
+        Field {
+            name: "day",
+            wire: "day",
+            kind: Kind::Date("rfc3339"),
+            ..Field::DEFAULT
+        },
+    ],
+    ..TypeDef::DEFAULT
+};
+
+const fn body(name: &'static str, kind: Kind) -> Field {
+    Field {
+        name,
+        wire: name,
+        kind,
+        ..Field::DEFAULT
+    }
+}
+const fn optional(f: Field) -> Field {
+    Field {
+        optional: true,
+        ..f
+    }
+}
+const fn at(loc: Loc, f: Field) -> Field {
+    Field { loc, ..f }
+}
+
+/// `POST /orders/{id}/...` identified by the path's id.
+const BY_PATH_ID: &[Field] = &[at(Loc::Path, body("id", Kind::Integer(Wire::Number)))];
+
+static HOOK: Recipe = Recipe {
+    algorithm: Algorithm::HmacSha256,
+    key: Some("key"),
+    message: Message::Parts(&[
+        Part::Field("id", signing::Format::Raw),
+        Part::Literal(":"),
+        Part::Field("amount", signing::Format::Raw),
+    ]),
+    encoding: signing::Encoding::Hex,
+    header: None,
+    template: "{signature}",
+    field: Some("sign"),
+};
+static BODY_HMAC: Recipe = Recipe {
+    algorithm: Algorithm::HmacSha256,
+    key: Some("key"),
+    message: Message::Body,
+    encoding: signing::Encoding::Base64,
+    header: Some("X-Sign"),
+    template: "v1={signature}",
+    field: None,
+};
+
+static SPEC: Spec = Spec {
+    provider: "Test Shop",
+    credentials: &[
+        Credential {
+            name: "token",
+            default: "t0k",
+            aliases: &["old-t0k"],
+            secret: true,
+        },
+        Credential {
+            name: "key",
+            default: "k3y",
+            aliases: &[],
+            secret: true,
+        },
+    ],
+    schemes: &[
+        Scheme {
+            name: "token",
+            token: Some(Token {
+                credential: "token",
+                query: None,
+                header: Some("x-token"),
+            }),
+            ..Scheme::DEFAULT
+        },
+        Scheme {
+            name: "hook",
+            recipe: Some(&HOOK),
+            ..Scheme::DEFAULT
+        },
+        Scheme {
+            name: "json_hook",
+            recipe: Some(&BODY_HMAC),
+            ..Scheme::DEFAULT
+        },
+    ],
+    endpoints: &[
+        Endpoint {
+            name: "create_order",
+            path: "/orders",
+            scheme: Some(0),
+            fields: &[
+                Field {
+                    name: "reference",
+                    wire: "ref",
+                    min_length: Some(2),
+                    max_length: Some(8),
+                    pattern: Some("[A-Z0-9]+"),
+                    ..Field::DEFAULT
+                },
+                body("amount", Kind::Decimal(Wire::Number)),
+                optional(body("level", Kind::Named(LEVEL))),
+                optional(body("paid", Kind::Bool)),
+                optional(body("due", Kind::Date("[day].[month].[year]"))),
+                optional(body("items", Kind::Array(&ITEMS))),
+                optional(body("tags", Kind::Array(&STRINGS))),
+                Field {
+                    nullable: true,
+                    ..optional(body("note", Kind::String))
+                },
+                optional(body("callback", Kind::String)),
+                optional(body("meta", Kind::Map(&STRINGS))),
+                optional(body("status", Kind::Named(STATUS))),
+            ],
+            status: 201,
+            body: Body::Json(Kind::Named(ORDER)),
+            op: Op {
+                action: "create",
+                resource: Some(0),
+                store: &[
+                    ("reference", "ref"),
+                    ("amount", "amount"),
+                    ("level", "level"),
+                    ("paid", "paid"),
+                    ("due", "due"),
+                    ("items", "items"),
+                    ("tags", "tags"),
+                    ("note", "note"),
+                    ("callback", "callback"),
+                    ("label", "meta.label"),
+                ],
+                ..Op::DEFAULT
+            },
+            ..Endpoint::DEFAULT
+        },
+        Endpoint {
+            name: "get_order",
+            method: "GET",
+            path: "/orders/{id}",
+            encoding: Encoding::Query,
+            fields: BY_PATH_ID,
+            body: Body::Json(Kind::Named(ORDER)),
+            op: Op {
+                action: "read",
+                resource: Some(0),
+                lookup: &[("id", "id")],
+                ..Op::DEFAULT
+            },
+            ..Endpoint::DEFAULT
+        },
+        Endpoint {
+            name: "find_order",
+            method: "GET",
+            path: "/find",
+            encoding: Encoding::Query,
+            fields: &[
+                optional(at(Loc::Query, body("id", Kind::Integer(Wire::Number)))),
+                optional(at(Loc::Query, body("ref", Kind::String))),
+            ],
+            one_of_required: &["id", "ref"],
+            body: Body::Json(Kind::Named(ORDER)),
+            op: Op {
+                action: "read",
+                resource: Some(0),
+                lookup: &[("id", "id"), ("ref", "reference")],
+                ..Op::DEFAULT
+            },
+            ..Endpoint::DEFAULT
+        },
+        Endpoint {
+            name: "list_orders",
+            method: "GET",
+            path: "/orders",
+            encoding: Encoding::Query,
+            fields: &[optional(at(
+                Loc::Query,
+                body("page", Kind::Integer(Wire::Number)),
+            ))],
+            body: Body::Json(Kind::Array(&Kind::Named(ORDER))),
+            op: Op {
+                action: "list",
+                resource: Some(0),
+                page: Some("page"),
+                page_size: 2,
+                ..Op::DEFAULT
+            },
+            ..Endpoint::DEFAULT
+        },
+        Endpoint {
+            name: "raw_list",
+            method: "GET",
+            path: "/raw",
+            encoding: Encoding::Query,
+            body: Body::Json(Kind::Any),
+            op: Op {
+                action: "list",
+                resource: Some(0),
+                ..Op::DEFAULT
+            },
+            ..Endpoint::DEFAULT
+        },
+        Endpoint {
+            name: "update_order",
+            path: "/orders/{id}/update",
+            encoding: Encoding::Form,
+            fields: &[
+                at(Loc::Path, body("id", Kind::Integer(Wire::Number))),
+                optional(body("amount", Kind::Decimal(Wire::Number))),
+                optional(body("paid", Kind::Bool)),
+                optional(body("fee", Kind::Decimal(Wire::Number))),
+                optional(body("fee_text", Kind::Integer(Wire::Number))),
+                optional(body("bogus", Kind::String)),
+                optional(at(Loc::Header, body("x-label", Kind::String))),
+            ],
+            body: Body::Json(Kind::Named(ORDER)),
+            op: Op {
+                action: "update",
+                resource: Some(0),
+                lookup: &[("id", "id")],
+                store: &[
+                    ("amount", "amount"),
+                    ("paid", "paid"),
+                    ("fee", "fee"),
+                    ("fee_text", "fee_text"),
+                    ("nowhere", "bogus"),
+                    ("label", "x-label"),
+                ],
+                ..Op::DEFAULT
+            },
+            ..Endpoint::DEFAULT
+        },
+        Endpoint {
+            name: "pay_order",
+            path: "/orders/{id}/pay",
+            fields: BY_PATH_ID,
+            body: Body::Json(Kind::Named(ORDER)),
+            op: Op {
+                action: "fire",
+                resource: Some(0),
+                lookup: &[("id", "id")],
+                event: Some("paid"),
+                ..Op::DEFAULT
+            },
+            ..Endpoint::DEFAULT
+        },
+        Endpoint {
+            name: "set_status",
+            path: "/orders/{id}/status",
+            fields: &[
+                at(Loc::Path, body("id", Kind::Integer(Wire::Number))),
+                body("status", Kind::Named(STATUS)),
+            ],
+            body: Body::Json(Kind::Named(ORDER)),
+            op: Op {
+                action: "fire",
+                resource: Some(0),
+                lookup: &[("id", "id")],
+                event: Some("{status}"),
+                respond: &[("id", "\"{id}\""), ("state", "\"{status}\"")],
+                ..Op::DEFAULT
+            },
+            ..Endpoint::DEFAULT
+        },
+        Endpoint {
+            name: "totals",
+            method: "GET",
+            path: "/totals",
+            encoding: Encoding::Query,
+            body: Body::Json(Kind::Named(TOTALS)),
+            op: Op {
+                action: "totals",
+                respond: &[("currency", "\"RUB\"")],
+                totals: &[
+                    Total {
+                        field: "sum",
+                        add: &[Sum {
+                            resource: 0,
+                            field: "amount",
+                            filter: &[],
+                        }],
+                        subtract: &[],
+                        group_by: None,
+                        opening: &[("", "0.50")],
+                    },
+                    Total {
+                        field: "by_status",
+                        add: &[Sum {
+                            resource: 0,
+                            field: "amount",
+                            filter: &[],
+                        }],
+                        subtract: &[],
+                        group_by: Some("status"),
+                        opening: &[("void", "0")],
+                    },
+                    Total {
+                        field: "net",
+                        add: &[Sum {
+                            resource: 0,
+                            field: "amount",
+                            filter: &[("status", "\"paid\"")],
+                        }],
+                        subtract: &[Sum {
+                            resource: 0,
+                            field: "fee",
+                            filter: &[("status", "\"paid\"")],
+                        }],
+                        group_by: None,
+                        opening: &[],
+                    },
+                ],
+                ..Op::DEFAULT
+            },
+            ..Endpoint::DEFAULT
+        },
+        Endpoint {
+            name: "ping",
+            method: "GET",
+            path: "/ping",
+            encoding: Encoding::Query,
+            body: Body::Json(Kind::Any),
+            enveloped: true,
+            op: Op {
+                action: "fixed",
+                respond: &[
+                    ("pong", "true"),
+                    (
+                        "docs",
+                        "\"{base_url}/docs?key={credential.key}&x={missing}\"",
+                    ),
+                    ("list", "[\"{base_url}\"]"),
+                    ("open", "\"{base_url\""),
+                ],
+                ..Op::DEFAULT
+            },
+            ..Endpoint::DEFAULT
+        },
+        Endpoint {
+            name: "receipt",
+            method: "GET",
+            path: "/orders/{id}/receipt",
+            encoding: Encoding::Query,
+            fields: &[
+                at(Loc::Path, body("id", Kind::Integer(Wire::Number))),
+                optional(at(Loc::Query, body("format", Kind::String))),
+            ],
+            body: Body::Binary(&["application/pdf", "image/jpeg"]),
+            op: Op {
+                action: "read",
+                resource: Some(0),
+                lookup: &[("id", "id")],
+                ..Op::DEFAULT
+            },
+            ..Endpoint::DEFAULT
+        },
+        Endpoint {
+            name: "forget",
+            method: "DELETE",
+            path: "/orders/{id}",
+            fields: BY_PATH_ID,
+            status: 204,
+            ..Endpoint::DEFAULT
+        },
+        Endpoint {
+            name: "noop",
+            path: "/noop",
+            body: Body::Json(Kind::Any),
+            ..Endpoint::DEFAULT
+        },
+        Endpoint {
+            name: "create_token",
+            path: "/tokens",
+            fields: &[body("day", Kind::Date("rfc3339"))],
+            body: Body::Json(Kind::Named(TOKEN)),
+            op: Op {
+                action: "create",
+                resource: Some(1),
+                store: &[("day", "day")],
+                ..Op::DEFAULT
+            },
+            ..Endpoint::DEFAULT
+        },
+        Endpoint {
+            name: "stamp",
+            path: "/stamp",
+            fields: &[
+                body("at", Kind::DateTime("[year]-[month]-[day] [hour]:[minute]")),
+                optional(body("at_utc", Kind::DateTime("rfc3339"))),
+                optional(body("n", Kind::StringOrNumber)),
+                optional(body("any", Kind::Any)),
+            ],
+            body: Body::Json(Kind::Any),
+            ..Endpoint::DEFAULT
+        },
+    ],
+    types: &[STATUS_T, LEVEL_T, ITEM_T, ORDER_T, TOTALS_T, TOKEN_T],
+    resources: &[
+        Resource {
+            name: "order",
+            type_index: ORDER,
+            extra: &[Field {
+                name: "callback",
+                wire: "callback",
+                ..Field::DEFAULT
+            }],
+            id_start: Some(100),
+            unique: &["reference"],
+            initial: &[
+                ("created", "\"{now}\""),
+                ("updated_at", "\"{now}\""),
+                ("fee", "\"0.10\""),
+                ("fee_text", "3"),
+                ("extra", "{\"by\": \"{credential.token}\"}"),
+            ],
+            states: Some(States {
+                field: "status",
+                initial: "\"new\"",
+                events: &[
+                    Event {
+                        name: "paid",
+                        from: &["\"new\""],
+                        to: "\"paid\"",
+                        set: &[("paid", "\"1\""), ("amount", "\"{amount}\"")],
+                        webhook: Some(WebhookSend {
+                            webhook: 0,
+                            url_field: Some("callback"),
+                            payload: &[
+                                ("id", "\"{id}\""),
+                                ("amount", "\"{amount}\""),
+                                ("status", "\"{status}\""),
+                                ("gone", "\"{nothing}\""),
+                            ],
+                        }),
+                    },
+                    Event {
+                        name: "void",
+                        from: &[],
+                        to: "\"void\"",
+                        set: &[],
+                        webhook: Some(WebhookSend {
+                            webhook: 1,
+                            url_field: None,
+                            payload: &[("id", "\"{id}\""), ("note", "null")],
+                        }),
+                    },
+                ],
+            }),
+            seed: &[r#"{"id": 7, "reference": "SEED", "amount": "5.00", "status": "new"}"#],
+            ..Resource::DEFAULT
+        },
+        Resource {
+            name: "token",
+            type_index: TOKEN,
+            id_field: "token",
+            id_start: None,
+            id_prefix: "tok_",
+            id_digits: 12,
+            ..Resource::DEFAULT
+        },
+    ],
+    webhooks: &[
+        Webhook {
+            name: "paid",
+            encoding: Encoding::Form,
+            scheme: 1,
+            fields: &[],
+        },
+        Webhook {
+            name: "voided",
+            encoding: Encoding::Json,
+            scheme: 2,
+            fields: &[],
+        },
+    ],
+    envelope: Some(Envelope {
+        status_field: "result",
+        success: "ok",
+        error: "fail",
+        message_field: "msg",
+        data_field: "data",
+    }),
+    errors: Errors {
+        code: Some("error.code"),
+        message: Some("error.message"),
+        validation_path: Some("error.field"),
+        validation_message: Some("error.reason"),
+        field_errors: Some("errors"),
+        cases: &[
+            ("unauthorized", 403, Some("E_AUTH"), "Access denied"),
+            ("not_found", 404, None, "Nothing at {field}"),
+        ],
+        ..Errors::DEFAULT
+    },
+};
+
+// ----- helpers ----------------------------------------------------------------------
+
+fn config() -> Config {
+    Config {
+        credentials: BTreeMap::from([
+            ("token".to_string(), "t0k".to_string()),
+            ("key".to_string(), "k3y".to_string()),
+        ]),
+        webhook_url: None,
+        rsa_private_key: None,
+        base_url: "http://mock.test".into(),
+    }
+}
+
+fn engine() -> Engine {
+    Engine::new(&SPEC, config())
+}
+
+/// What a call answered: status, content type, JSON body (`Null` when not JSON).
+struct Answer {
+    status: u16,
+    content_type: String,
+    raw: Vec<u8>,
+    json: V,
+    deliveries: Vec<payspec_runtime::mock::Delivery>,
+}
+
+impl Answer {
+    fn at(&self, path: &str) -> String {
+        self.json
+            .path(path)
+            .map(V::text)
+            .unwrap_or_else(|| panic!("no {path} in {}", self.json.to_json()))
+    }
+}
+
+fn call(e: &Engine, method: &str, target: &str, headers: &[(&str, &str)], body: &str) -> Answer {
+    let (path, query) = target.split_once('?').unwrap_or((target, ""));
+    let owned: Vec<(String, String)> = headers
+        .iter()
+        .map(|(k, v)| (k.to_ascii_lowercase(), v.to_string()))
+        .collect();
+    let get = move |name: &str| {
+        owned
+            .iter()
+            .find(|(k, _)| *k == name.to_ascii_lowercase())
+            .map(|(_, v)| v.clone())
+    };
+    let (reply, deliveries) = e.handle(method, path, query, &get, body.as_bytes());
+    Answer {
+        status: reply.status,
+        content_type: reply.content_type,
+        json: V::parse(&reply.body).unwrap_or(V::Null),
+        raw: reply.body,
+        deliveries,
+    }
+}
+
+const AUTH: &[(&str, &str)] = &[("X-Token", "t0k")];
+
+fn create(e: &Engine, body: &str) -> Answer {
+    call(e, "POST", "/orders", AUTH, body)
+}
+
+/// Asserts a field error in every shape the spec declares.
+fn assert_field_error(a: &Answer, field: &str, reason: &str) {
+    assert_eq!(a.status, 400, "{}", a.json.to_json());
+    assert_eq!(a.at("error.field"), field, "{}", a.json.to_json());
+    assert_eq!(a.at("error.reason"), reason, "{}", a.json.to_json());
+    assert_eq!(
+        a.json.get("errors").map(V::to_json),
+        Some(format!(
+            "{{\"{field}\":[{}]}}",
+            V::Str(reason.into()).to_json()
+        ))
+    );
+}
+
+fn hmac(key: &str, msg: &[u8]) -> Vec<u8> {
+    let mut m = hmac::Hmac::<sha2::Sha256>::new_from_slice(key.as_bytes()).expect("any key");
+    m.update(msg);
+    m.finalize().into_bytes().to_vec()
+}
+
+// ----- create, render, read ---------------------------------------------------------
+
+#[test]
+fn create_stores_coerces_and_renders_the_record_as_its_type() {
+    let e = engine();
+    let a = create(
+        &e,
+        r#"{"ref": "A1", "amount": 10.50, "level": "2", "paid": "1", "due": "31.01.2024",
+            "items": [{"sku": "x", "qty": 2}], "tags": ["a"], "note": null,
+            "meta": {"label": "gift"}}"#,
+    );
+    assert_eq!(a.status, 201, "{}", a.json.to_json());
+    assert_eq!(a.content_type, "application/json");
+    let V::Obj(members) = &a.json else {
+        panic!("an object")
+    };
+    let keys: Vec<&str> = members.iter().map(|(k, _)| k.as_ref()).collect();
+    // Wire names in the type's order; `tags` is kept, `callback` (not in the type) is not.
+    assert_eq!(
+        keys,
+        [
+            "id",
+            "ref",
+            "amount",
+            "fee",
+            "fee_text",
+            "status",
+            "level",
+            "paid",
+            "due",
+            "created",
+            "updated_at",
+            "items",
+            "tags",
+            "note",
+            "label",
+            "extra"
+        ]
+    );
+    // Sequence ids continue after the seed record (7), from the declared start (100).
+    assert_eq!(a.json.get("id"), Some(&V::Num("100".into())));
+    // Wire forms: the amount is a string, the fee a number, fee_text a string.
+    assert_eq!(a.json.get("amount"), Some(&V::Str("10.50".into())));
+    assert_eq!(a.json.get("fee"), Some(&V::Num("0.10".into())));
+    assert_eq!(a.json.get("fee_text"), Some(&V::Str("3".into())));
+    // An integer enum sent as text is stored as a number; "1" is a boolean true.
+    assert_eq!(a.json.get("level"), Some(&V::Num("2".into())));
+    assert_eq!(a.json.get("paid"), Some(&V::Bool(true)));
+    assert_eq!(a.json.get("status"), Some(&V::Str("new".into())));
+    assert_eq!(a.json.get("due"), Some(&V::Str("31.01.2024".into())));
+    assert_eq!(a.json.get("note"), Some(&V::Null));
+    assert_eq!(a.json.get("label"), Some(&V::Str("gift".into())));
+    assert_eq!(
+        a.json.get("items").map(V::to_json).as_deref(),
+        Some(r#"[{"sku":"x","qty":2}]"#)
+    );
+    assert_eq!(a.at("extra.by"), "t0k");
+    // One instant per request: `created` (RFC 3339) and `updated_at` (custom) agree.
+    let created = a.at("created");
+    let updated = a.at("updated_at");
+    assert_eq!(created.as_bytes()[10], b'T', "{created}");
+    assert!(created.ends_with('Z'), "{created}");
+    assert_eq!(updated, created[..19].replace('T', " "));
+}
+
+#[test]
+fn render_fills_what_a_record_lacks_in_the_type_s_wire_form() {
+    let e = engine();
+    // The seed record has no fee, level, paid, items, created...: each gets its type's zero.
+    let a = call(&e, "GET", "/orders/7", &[], "");
+    assert_eq!(a.status, 200, "{}", a.json.to_json());
+    assert_eq!(a.json.get("id"), Some(&V::Num("7".into())));
+    assert_eq!(a.json.get("fee"), Some(&V::Num("0".into())));
+    assert_eq!(a.json.get("fee_text"), Some(&V::Str("0".into())));
+    assert_eq!(a.json.get("level"), Some(&V::Num("1".into())));
+    assert_eq!(a.json.get("paid"), Some(&V::Bool(false)));
+    assert_eq!(a.json.get("items"), Some(&V::Arr(Vec::new())));
+    assert_eq!(a.json.get("extra"), Some(&V::Obj(Vec::new())));
+    assert_eq!(a.json.get("label"), Some(&V::Str(String::new())));
+    assert_eq!(a.json.get("note"), Some(&V::Null));
+    assert_eq!(a.json.get("due"), None, "optional and absent");
+    assert_eq!(a.at("created").as_bytes()[10], b'T');
+    assert_eq!(a.at("updated_at").as_bytes()[10], b' ');
+
+    // Directly: arrays render item by item, named types by their fields, the rest as is.
+    let rec = V::parse(br#"[{"sku": "a", "qty": "3", "junk": 1}]"#).expect("json");
+    let out = render(&SPEC, &rec, &Kind::Array(&ITEMS));
+    assert_eq!(out.to_json(), r#"[{"sku":"a","qty":3}]"#);
+    let scalar = V::Str("x".into());
+    assert_eq!(render(&SPEC, &scalar, &Kind::Array(&ITEMS)), scalar);
+    assert_eq!(render(&SPEC, &scalar, &Kind::String), scalar);
+    let enum_value = V::Str("paid".into());
+    assert_eq!(render(&SPEC, &enum_value, &Kind::Named(STATUS)), enum_value);
+    assert_eq!(render(&SPEC, &enum_value, &Kind::Named(99)), enum_value);
+}
+
+#[test]
+fn hex_ids_carry_the_prefix_and_differ_per_record() {
+    let e = engine();
+    let a = call(&e, "POST", "/tokens", &[], r#"{"day": "2024-02-29"}"#);
+    let b = call(&e, "POST", "/tokens", &[], r#"{"day": "2024-03-01"}"#);
+    assert_eq!(a.status, 200, "{}", a.json.to_json());
+    let (ta, tb) = (a.at("token"), b.at("token"));
+    assert!(ta.starts_with("tok_") && ta.len() == 16, "{ta}");
+    assert!(tb.starts_with("tok_") && tb.len() == 16, "{tb}");
+    assert!(ta[4..].chars().all(|c| c.is_ascii_hexdigit()), "{ta}");
+    assert_ne!(ta, tb);
+    assert_eq!(a.at("day"), "2024-02-29");
+    assert_eq!(
+        e.record("token", &tb).as_deref(),
+        Some(format!(r#"{{"token":"{tb}","day":"2024-03-01"}}"#).as_str())
+    );
+    assert_eq!(e.record("token", "tok_nothing"), None);
+    assert_eq!(e.record("nothing", &tb), None);
+}
+
+#[test]
+fn reads_find_records_by_any_lookup_key_and_refuse_unknown_ones() {
+    let e = engine();
+    create(&e, r#"{"ref": "A1", "amount": 1}"#);
+    create(&e, r#"{"ref": "B2", "amount": 2}"#);
+    let by_ref = call(&e, "GET", "/find?ref=B2", &[], "");
+    assert_eq!(by_ref.at("id"), "101");
+    let by_id = call(&e, "GET", "/find?id=100", &[], "");
+    assert_eq!(by_id.at("ref"), "A1");
+    let missing = call(&e, "GET", "/find?id=555", &[], "");
+    assert_eq!(missing.status, 404);
+    assert_eq!(missing.at("error.message"), "Nothing at id");
+    // The case's code is absent from the spec: the case name is written instead.
+    assert_eq!(missing.at("error.code"), "not_found");
+    let neither = call(&e, "GET", "/find", &[], "");
+    assert_field_error(&neither, "id or ref", "give at least one");
+    assert_eq!(neither.at("error.code"), "missing_field");
+    assert_eq!(neither.at("error.message"), "id or ref is required");
+}
+
+#[test]
+fn receipts_are_files_of_the_requested_type() {
+    let e = engine();
+    let pdf = call(&e, "GET", "/orders/7/receipt", &[], "");
+    assert_eq!(pdf.status, 200);
+    assert_eq!(pdf.content_type, "application/pdf");
+    assert!(pdf.raw.starts_with(b"%PDF-1.4\n"));
+    assert!(pdf.raw.ends_with(b"%%EOF\n"));
+    let jpeg = call(&e, "GET", "/orders/7/receipt?format=jpeg", &[], "");
+    assert_eq!(jpeg.content_type, "image/jpeg");
+    assert!(jpeg.raw.starts_with(&[0xFF, 0xD8, 0xFF, 0xE0]));
+    assert!(jpeg.raw.ends_with(&[0xFF, 0xD9]));
+    let other = call(&e, "GET", "/orders/7/receipt?format=png", &[], "");
+    assert_eq!(other.content_type, "application/pdf");
+    let empty = call(&e, "GET", "/orders/7/receipt?format=", &[], "");
+    assert_eq!(empty.content_type, "application/pdf");
+}
+
+// ----- validation -------------------------------------------------------------------
+
+#[test]
+fn every_field_kind_is_checked_with_its_path_named() {
+    let e = engine();
+    let cases: &[(&str, &str, &str)] = &[
+        (r#"{"amount": 1}"#, "ref", "required"),
+        (r#"{"ref": "A1"}"#, "amount", "required"),
+        (r#"{"ref": 5, "amount": 1}"#, "ref", "must be a string"),
+        (
+            r#"{"ref": "A", "amount": 1}"#,
+            "ref",
+            "length must be between 2 and 8",
+        ),
+        (
+            r#"{"ref": "A23456789", "amount": 1}"#,
+            "ref",
+            "length must be between 2 and 8",
+        ),
+        (
+            r#"{"ref": "a1", "amount": 1}"#,
+            "ref",
+            "must match [A-Z0-9]+",
+        ),
+        (
+            r#"{"ref": "A1", "amount": "ten"}"#,
+            "amount",
+            "must be a decimal number",
+        ),
+        (
+            r#"{"ref": "A1", "amount": true}"#,
+            "amount",
+            "must be a decimal number",
+        ),
+        (
+            r#"{"ref": "A1", "amount": null}"#,
+            "amount",
+            "must not be null",
+        ),
+        (
+            r#"{"ref": "A1", "amount": 1, "level": 3}"#,
+            "level",
+            "must be one of 1, 2",
+        ),
+        (
+            r#"{"ref": "A1", "amount": 1, "status": "gone"}"#,
+            "status",
+            "must be one of new, paid, void",
+        ),
+        (
+            r#"{"ref": "A1", "amount": 1, "paid": "yes"}"#,
+            "paid",
+            "must be of another type",
+        ),
+        (
+            r#"{"ref": "A1", "amount": 1, "due": "2024-01-31"}"#,
+            "due",
+            "must be a date in the format [day].[month].[year]",
+        ),
+        (
+            r#"{"ref": "A1", "amount": 1, "due": "31.13.2024"}"#,
+            "due",
+            "must be a date in the format [day].[month].[year]",
+        ),
+        (
+            r#"{"ref": "A1", "amount": 1, "items": [{"sku": "x", "qty": 0}]}"#,
+            "items.0.qty",
+            "out of range",
+        ),
+        (
+            r#"{"ref": "A1", "amount": 1, "items": [{"sku": "x", "qty": 1}, {"sku": "y", "qty": 100}]}"#,
+            "items.1.qty",
+            "out of range",
+        ),
+        (
+            r#"{"ref": "A1", "amount": 1, "items": [{"sku": "x"}]}"#,
+            "items.0.qty",
+            "required",
+        ),
+        (
+            r#"{"ref": "A1", "amount": 1, "items": [{"sku": "x", "qty": 1.5}]}"#,
+            "items.0.qty",
+            "must be a whole number",
+        ),
+        (
+            r#"{"ref": "A1", "amount": 1, "items": ["x"]}"#,
+            "items.0",
+            "must be an object",
+        ),
+        (
+            r#"{"ref": "A1", "amount": 1, "items": {"sku": "x"}}"#,
+            "items",
+            "must be of another type",
+        ),
+        (
+            r#"{"ref": "A1", "amount": 1, "tags": ["a", 2]}"#,
+            "tags.1",
+            "must be a string",
+        ),
+        (
+            r#"{"ref": "A1", "amount": 1, "meta": {"label": 1}}"#,
+            "meta.label",
+            "must be a string",
+        ),
+    ];
+    for (body, field, reason) in cases {
+        let a = create(&e, body);
+        assert_field_error(&a, field, reason);
+        let code = if *reason == "required" {
+            "missing_field"
+        } else {
+            "invalid_field"
+        };
+        assert_eq!(a.at("error.code"), code, "{body}");
+    }
+    assert_eq!(e.stats()[0].1, 1, "nothing but the seed was stored");
+}
+
+#[test]
+fn accepted_values_at_the_edges_of_each_kind() {
+    let e = engine();
+    let ok = [
+        r#"{"ref": "AB", "amount": "1e2", "paid": false, "due": "29.02.2024", "note": null}"#,
+        r#"{"ref": "ABCDEFGH", "amount": -0.5, "paid": "0", "level": 1,
+            "items": [{"sku": "x", "qty": 1}, {"sku": "y", "qty": "99"}]}"#,
+        r#"{"ref": "A3", "amount": 1, "paid": "true", "tags": [], "meta": {}}"#,
+        r#"{"ref": "A4", "amount": 1, "paid": true}"#,
+        r#"{"ref": "A5", "amount": 1, "paid": "false"}"#,
+    ];
+    for body in ok {
+        let a = create(&e, body);
+        assert_eq!(a.status, 201, "{body}: {}", a.json.to_json());
+    }
+    let paid: Vec<String> = (100..105)
+        .map(|i| call(&e, "GET", &format!("/orders/{i}"), &[], "").at("paid"))
+        .collect();
+    assert_eq!(paid, ["false", "false", "true", "true", "false"]);
+    // Custom date-time formats, RFC 3339, numbers for text, and anything for `any`.
+    let good = [
+        r#"{"at": "2024-01-31 13:45"}"#,
+        r#"{"at": "2024-01-31 13:45", "at_utc": "2024-01-31T13:45:30+03:00", "n": 5, "any": [1]}"#,
+        r#"{"at": "2024-01-31 13:45", "n": "five"}"#,
+    ];
+    for body in good {
+        let a = call(&e, "POST", "/stamp", &[], body);
+        assert_eq!(a.status, 200, "{body}: {}", a.json.to_json());
+    }
+    let bad: &[(&str, &str, &str)] = &[
+        (
+            r#"{"at": "2024-01-31T13:45"}"#,
+            "at",
+            "must be a date in the format [year]-[month]-[day] [hour]:[minute]",
+        ),
+        (
+            r#"{"at": "2024-01-31 13:45", "at_utc": "2024-01-31 13:45:30"}"#,
+            "at_utc",
+            "must be a date in the format rfc3339",
+        ),
+        (
+            r#"{"at": "2024-01-31 13:45", "n": true}"#,
+            "n",
+            "must be of another type",
+        ),
+        (r#"{"at": 20240131}"#, "at", "must be of another type"),
+    ];
+    for (body, field, reason) in bad {
+        assert_field_error(&call(&e, "POST", "/stamp", &[], body), field, reason);
+    }
+    let bad_day = call(&e, "POST", "/tokens", &[], r#"{"day": "2024-02-30"}"#);
+    assert_field_error(&bad_day, "day", "must be a date in the format rfc3339");
+    let datetime_for_day = call(
+        &e,
+        "POST",
+        "/tokens",
+        &[],
+        r#"{"day": "2024-02-01T00:00:00Z"}"#,
+    );
+    assert_field_error(
+        &datetime_for_day,
+        "day",
+        "must be a date in the format rfc3339",
+    );
+}
+
+#[test]
+fn unique_fields_refuse_duplicates_naming_the_request_field() {
+    let e = engine();
+    let seed_ref = create(&e, r#"{"ref": "SEED", "amount": 1}"#);
+    assert_field_error(&seed_ref, "ref", "SEED is already used");
+    assert_eq!(seed_ref.at("error.code"), "duplicate");
+    assert_eq!(seed_ref.at("error.message"), "ref is already used");
+    assert_eq!(create(&e, r#"{"ref": "NEW1", "amount": 1}"#).status, 201);
+    let again = create(&e, r#"{"ref": "NEW1", "amount": 2}"#);
+    assert_field_error(&again, "ref", "NEW1 is already used");
+    assert_eq!(e.stats(), vec![("order", 2, 2), ("token", 0, 0)]);
+}
+
+#[test]
+fn malformed_bodies_and_tokens_are_refused_before_anything_else() {
+    let e = engine();
+    let not_json = create(&e, "{\"ref\": ");
+    assert_eq!(not_json.status, 400);
+    assert_eq!(not_json.at("error.code"), "malformed");
+    assert_eq!(
+        not_json.at("error.message"),
+        "bad request: the body is not a JSON object"
+    );
+    // Malformed requests are not field errors: no field, no field map.
+    assert_eq!(not_json.json.get("errors"), None);
+    assert_eq!(create(&e, "[1, 2]").at("error.code"), "malformed");
+    let no_token = call(&e, "POST", "/orders", &[], r#"{"ref": "A1", "amount": 1}"#);
+    assert_eq!(no_token.status, 403);
+    assert_eq!(no_token.at("error.code"), "E_AUTH");
+    assert_eq!(no_token.at("error.message"), "Access denied");
+    assert_eq!(no_token.json.get("errors"), None);
+    let wrong = call(
+        &e,
+        "POST",
+        "/orders",
+        &[("X-Token", "nope")],
+        r#"{"ref": "A1", "amount": 1}"#,
+    );
+    assert_eq!(wrong.status, 403);
+    let alias = call(
+        &e,
+        "POST",
+        "/orders",
+        &[("X-Token", "old-t0k")],
+        r#"{"ref": "A1", "amount": 1}"#,
+    );
+    assert_eq!(alias.status, 201, "{}", alias.json.to_json());
+    // An empty JSON body is a message with no fields.
+    assert_field_error(&create(&e, ""), "ref", "required");
+}
+
+// ----- list, update, fire, totals, fixed --------------------------------------------
+
+#[test]
+fn lists_page_newest_first_and_render_each_record() {
+    let e = engine();
+    for r in ["A1", "A2", "A3"] {
+        create(&e, &format!(r#"{{"ref": "{r}", "amount": 1}}"#));
+    }
+    let ids = |a: &Answer| -> Vec<String> {
+        match &a.json {
+            V::Arr(items) => items
+                .iter()
+                .map(|i| i.get("id").map(V::text).unwrap_or_default())
+                .collect(),
+            other => panic!("an array: {}", other.to_json()),
+        }
+    };
+    assert_eq!(ids(&call(&e, "GET", "/orders", &[], "")), ["102", "101"]);
+    assert_eq!(
+        ids(&call(&e, "GET", "/orders?page=1", &[], "")),
+        ["102", "101"]
+    );
+    assert_eq!(
+        ids(&call(&e, "GET", "/orders?page=2", &[], "")),
+        ["100", "7"]
+    );
+    assert!(ids(&call(&e, "GET", "/orders?page=3", &[], "")).is_empty());
+    assert_eq!(
+        ids(&call(&e, "GET", "/orders?page=0", &[], "")),
+        ["102", "101"]
+    );
+    // Rendered: the seed record gains its type's zero values.
+    let page2 = call(&e, "GET", "/orders?page=2", &[], "");
+    let V::Arr(items) = &page2.json else { panic!() };
+    assert_eq!(items[1].get("paid"), Some(&V::Bool(false)));
+    // A list typed `any` gives the stored records as they are.
+    let raw = call(&e, "GET", "/raw", &[], "");
+    let V::Arr(raw_items) = &raw.json else {
+        panic!()
+    };
+    assert_eq!(raw_items.len(), 4);
+    assert_eq!(
+        raw_items[3].to_json(),
+        r#"{"id":7,"reference":"SEED","amount":"5.00","status":"new"}"#
+    );
+}
+
+#[test]
+fn updates_coerce_form_values_into_the_record_s_types() {
+    let e = engine();
+    create(&e, r#"{"ref": "A1", "amount": 1}"#);
+    let before = call(&e, "GET", "/orders/100", &[], "");
+    let a = call(
+        &e,
+        "POST",
+        "/orders/100/update",
+        &[("X-Label", "vip")],
+        "amount=12.30&paid=1&fee=0.25&fee_text=7&bogus=x",
+    );
+    assert_eq!(a.status, 200, "{}", a.json.to_json());
+    assert_eq!(a.json.get("amount"), Some(&V::Str("12.30".into())));
+    assert_eq!(a.json.get("paid"), Some(&V::Bool(true)));
+    assert_eq!(a.json.get("fee"), Some(&V::Num("0.25".into())));
+    assert_eq!(a.json.get("fee_text"), Some(&V::Str("7".into())));
+    assert_eq!(a.json.get("label"), Some(&V::Str("vip".into())));
+    assert_eq!(a.at("created"), before.at("created"));
+    let stored = e.record("order", "100").expect("stored");
+    assert!(stored.contains(r#""paid":true"#), "{stored}");
+    assert!(stored.contains(r#""fee":0.25"#), "{stored}");
+    assert!(!stored.contains("nowhere"), "{stored}");
+    let off = call(&e, "POST", "/orders/100/update", &[], "paid=0");
+    assert_eq!(off.json.get("paid"), Some(&V::Bool(false)));
+    let missing = call(&e, "POST", "/orders/999/update", &[], "paid=0");
+    assert_eq!(missing.status, 404);
+    assert_eq!(missing.at("error.message"), "Nothing at id");
+    let bad = call(&e, "POST", "/orders/100/update", &[], "fee=abc");
+    assert_field_error(&bad, "fee", "must be a decimal number");
+}
+
+#[test]
+fn events_change_state_set_fields_and_sign_their_webhooks() {
+    let e = engine();
+    e.set_webhook_url(Some("http://hooks.test/default".into()));
+    create(
+        &e,
+        r#"{"ref": "A1", "amount": 10, "callback": "http://hooks.test/a1"}"#,
+    );
+    let paid = call(&e, "POST", "/orders/100/pay", &[], "");
+    assert_eq!(paid.status, 200, "{}", paid.json.to_json());
+    assert_eq!(paid.at("status"), "paid");
+    assert_eq!(paid.json.get("paid"), Some(&V::Bool(true)));
+    assert_eq!(paid.json.get("amount"), Some(&V::Str("10".into())));
+    assert_eq!(paid.deliveries.len(), 1);
+    let d = &paid.deliveries[0];
+    assert_eq!(d.webhook, "paid");
+    assert_eq!(d.url, "http://hooks.test/a1", "the record's URL wins");
+    assert_eq!(
+        d.headers,
+        [(
+            "Content-Type".to_string(),
+            "application/x-www-form-urlencoded".to_string()
+        )]
+    );
+    // The unresolved placeholder stays as written; the signature is a form field.
+    let sign = hex::encode(hmac("k3y", b"100:10"));
+    assert_eq!(
+        String::from_utf8_lossy(&d.body),
+        format!("id=100&amount=10&status=paid&gone=%7Bnothing%7D&sign={sign}")
+    );
+    // Paying twice is refused: the event only fires from `new`.
+    let twice = call(&e, "POST", "/orders/100/pay", &[], "");
+    assert_field_error(
+        &twice,
+        "status",
+        "event `paid` cannot fire from state \"paid\"",
+    );
+
+    // An event named by a request field, a JSON webhook signed in a header, the default URL.
+    let void = call(
+        &e,
+        "POST",
+        "/orders/100/status",
+        &[],
+        r#"{"status": "void"}"#,
+    );
+    assert_eq!(void.status, 200, "{}", void.json.to_json());
+    assert_eq!(void.json.to_json(), r#"{"id":100,"state":"void"}"#);
+    let d = &void.deliveries[0];
+    assert_eq!(d.url, "http://hooks.test/default");
+    assert_eq!(
+        String::from_utf8_lossy(&d.body),
+        r#"{"id":100,"note":null}"#
+    );
+    let sig = payspec_runtime::signing::base64_encode(&hmac("k3y", &d.body));
+    assert_eq!(
+        d.headers,
+        [
+            ("Content-Type".to_string(), "application/json".to_string()),
+            ("X-Sign".to_string(), format!("v1={sig}")),
+        ]
+    );
+    let unknown = call(
+        &e,
+        "POST",
+        "/orders/100/status",
+        &[],
+        r#"{"status": "new"}"#,
+    );
+    assert_field_error(&unknown, "status", "unknown event `new`; known: paid, void");
+}
+
+#[test]
+fn fired_amounts_override_the_record_and_missing_urls_send_nothing() {
+    let e = engine();
+    create(&e, r#"{"ref": "A1", "amount": 10}"#);
+    let (rec, deliveries) = e
+        .fire(0, "100", "paid", Some("9.99".into()))
+        .expect("fires");
+    assert!(deliveries.is_empty(), "no URL anywhere: no webhook");
+    assert_eq!(rec.get("amount"), Some(&V::Str("9.99".into())));
+    assert_eq!(
+        e.fire(0, "100", "paid", None).err().as_deref(),
+        Some("event `paid` cannot fire from state \"paid\"")
+    );
+    assert_eq!(
+        e.fire(0, "555", "void", None).err().as_deref(),
+        Some("no order with id 555")
+    );
+    assert_eq!(
+        e.fire(1, "tok_1", "void", None).err().as_deref(),
+        Some("this resource has no states")
+    );
+    assert_eq!(
+        e.fire(9, "100", "void", None).err().as_deref(),
+        Some("no such resource")
+    );
+    assert_eq!(
+        e.fire(0, "100", "refund", None).err().as_deref(),
+        Some("unknown event `refund`; known: paid, void")
+    );
+}
+
+#[test]
+fn totals_sum_filter_subtract_and_group_in_the_declared_wire_forms() {
+    let e = engine();
+    create(&e, r#"{"ref": "A1", "amount": "10.25"}"#);
+    create(&e, r#"{"ref": "A2", "amount": 4}"#);
+    e.fire(0, "100", "paid", None).expect("paid");
+    let t = call(&e, "GET", "/totals", &[], "");
+    assert_eq!(t.status, 200, "{}", t.json.to_json());
+    // 0.50 opening + 5.00 (seed) + 10.25 + 4; by status, the opening group first; the net
+    // of paid records is 10.25 - 0.10.
+    assert_eq!(
+        t.json.to_json(),
+        r#"{"currency":"RUB","sum":"19.75","by_status":{"void":0,"new":9.00,"paid":10.25},"net":10.15}"#
+    );
+}
+
+#[test]
+fn fixed_answers_fill_placeholders_and_sit_in_the_envelope() {
+    let e = engine();
+    let a = call(&e, "GET", "/ping", &[], "");
+    assert_eq!(a.status, 200);
+    assert_eq!(
+        a.json.to_json(),
+        r#"{"result":"ok","msg":"","data":{"pong":true,"docs":"http://mock.test/docs?key=k3y&x={missing}","list":["http://mock.test"],"open":"{base_url"}}"#
+    );
+    e.set_base_url("http://elsewhere".into());
+    assert_eq!(
+        call(&e, "GET", "/ping", &[], "").at("data.list"),
+        r#"["http://elsewhere"]"#
+    );
+    // No action: the declared body, empty; an empty success answers no bytes at all.
+    let noop = call(&e, "POST", "/noop", &[], "");
+    assert_eq!((noop.status, noop.json.to_json()), (200, "{}".to_string()));
+    let gone = call(&e, "DELETE", "/orders/7", &[], "");
+    assert_eq!(gone.status, 204);
+    assert!(gone.raw.is_empty());
+}
+
+// ----- routing, faults, journal, reset ----------------------------------------------
+
+#[test]
+fn unknown_routes_answer_not_found_and_are_journaled() {
+    let e = engine();
+    let a = call(&e, "GET", "/nowhere", &[], "");
+    assert_eq!(a.status, 404);
+    assert_eq!(a.at("error.message"), "Nothing at ");
+    let wrong_method = call(&e, "PUT", "/orders", &[], "");
+    assert_eq!(wrong_method.status, 404);
+    let journal = e.journal();
+    assert_eq!(journal.len(), 2);
+    assert_eq!(journal[0].name, "-");
+    assert_eq!(journal[0].target, "GET /nowhere");
+    assert_eq!(journal[0].status, 404);
+    assert_eq!(journal[1].target, "PUT /orders");
+    assert_eq!(journal[1].kind, "request");
+    // Methods match whatever their case.
+    assert_eq!(call(&e, "get", "/orders/7", &[], "").status, 200);
+}
+
+#[test]
+fn paths_match_templates_and_decode_parameters() {
+    assert_eq!(match_path("/orders", "/orders/"), Some(Vec::new()));
+    assert_eq!(match_path("/orders/", "/orders"), Some(Vec::new()));
+    assert_eq!(match_path("/orders", "/order"), None);
+    assert_eq!(
+        match_path("/orders/{id}/pay", "/orders/a%20b/pay"),
+        Some(vec![("id".to_string(), "a b".to_string())])
+    );
+    assert_eq!(match_path("/orders/{id}/pay", "/orders/1/paid"), None);
+    assert_eq!(match_path("/orders/{id}", "/orders/1/pay"), None);
+    assert_eq!(
+        match_path("/a/{x}/{y}/", "/a/1/2"),
+        Some(vec![
+            ("x".to_string(), "1".to_string()),
+            ("y".to_string(), "2".to_string())
+        ])
+    );
+}
+
+#[test]
+fn faults_answer_cases_statuses_and_delays_then_run_out() {
+    let e = engine();
+    e.add_fault(Fault {
+        endpoint: "get_order".into(),
+        times: 2,
+        latency_ms: 30,
+        case: Some("unauthorized".into()),
+        status: None,
+    });
+    let first = call(&e, "GET", "/orders/7", &[], "");
+    assert_eq!(
+        (first.status, first.at("error.code").as_str()),
+        (403, "E_AUTH")
+    );
+    let (reply, _) = e.handle("GET", "/orders/7", "", &|_| None, b"");
+    assert_eq!(reply.delay_ms, 30);
+    assert_eq!(call(&e, "GET", "/orders/7", &[], "").status, 200, "spent");
+    // Other endpoints are untouched by a named fault.
+    e.add_fault(Fault {
+        endpoint: "ping".into(),
+        times: 1,
+        status: Some(503),
+        ..Fault::default()
+    });
+    assert_eq!(call(&e, "GET", "/orders/7", &[], "").status, 200);
+    let unavailable = call(&e, "GET", "/ping", &[], "");
+    assert_eq!(
+        (unavailable.status, unavailable.json.to_json()),
+        (503, "{}".to_string())
+    );
+    // An unknown case is an internal error; a latency-only fault delays a real answer.
+    e.add_fault(Fault {
+        times: 1,
+        case: Some("meltdown".into()),
+        ..Fault::default()
+    });
+    let internal = call(&e, "GET", "/ping", &[], "");
+    assert_eq!(internal.status, 500);
+    assert_eq!(internal.at("error.message"), "internal error");
+    assert_eq!(internal.at("error.code"), "internal");
+    e.add_fault(Fault {
+        times: 1,
+        latency_ms: 20,
+        ..Fault::default()
+    });
+    let (slow, _) = e.handle("GET", "/ping", "", &|_| None, b"");
+    assert_eq!((slow.status, slow.delay_ms), (200, 20));
+    let (fast, _) = e.handle("GET", "/ping", "", &|_| None, b"");
+    assert_eq!(fast.delay_ms, 0);
+    // Cleared faults answer nothing more.
+    e.add_fault(Fault {
+        times: 5,
+        status: Some(502),
+        ..Fault::default()
+    });
+    e.clear_faults();
+    assert_eq!(call(&e, "GET", "/ping", &[], "").status, 200);
+}
+
+#[test]
+fn the_journal_keeps_the_last_entries_and_truncates_bodies() {
+    let e = engine();
+    let big = format!(
+        r#"{{"ref": "A1", "amount": 1, "note": "{}"}}"#,
+        "x".repeat(5000)
+    );
+    create(&e, &big);
+    let j = e.journal();
+    assert_eq!(j[0].name, "create_order");
+    assert_eq!(j[0].status, 201);
+    assert_eq!(j[0].body.len(), 4096);
+    for _ in 0..MAX_JOURNAL {
+        call(&e, "GET", "/ping", &[], "");
+    }
+    let j = e.journal();
+    assert_eq!(j.len(), MAX_JOURNAL);
+    assert!(j.iter().all(|x| x.name == "ping"));
+    let d = payspec_runtime::mock::Delivery {
+        webhook: "paid".into(),
+        url: "http://hooks.test".into(),
+        headers: Vec::new(),
+        body: b"id=1".to_vec(),
+    };
+    e.journal_delivery(&d, 502, 4);
+    let last = e.journal().pop().expect("an entry");
+    assert_eq!(
+        (
+            last.kind,
+            last.name.as_str(),
+            last.target.as_str(),
+            last.status,
+            last.attempts,
+            last.body.as_str()
+        ),
+        ("webhook", "paid", "http://hooks.test", 502, 4, "id=1")
+    );
+}
+
+#[test]
+fn reset_forgets_records_but_keeps_seeds_and_the_webhook_url() {
+    let e = engine();
+    e.set_webhook_url(Some("http://hooks.test/x".into()));
+    create(&e, r#"{"ref": "A1", "amount": 1}"#);
+    e.reset();
+    assert_eq!(e.stats(), vec![("order", 1, 1), ("token", 0, 0)]);
+    assert_eq!(e.journal().len(), 0);
+    // Ids start again after the seed, and the seed's reference is still taken.
+    assert_eq!(create(&e, r#"{"ref": "A1", "amount": 1}"#).at("id"), "100");
+    assert_eq!(create(&e, r#"{"ref": "SEED", "amount": 1}"#).status, 400);
+    let (_, d) = e.fire(0, "100", "paid", None).expect("fires");
+    assert_eq!(d[0].url, "http://hooks.test/x");
+    assert_eq!(
+        e.config().webhook_url.as_deref(),
+        Some("http://hooks.test/x")
+    );
+}
+
+#[test]
+fn the_store_drops_the_oldest_records_beyond_its_cap() {
+    use payspec_runtime::mock::engine::MAX_RECORDS;
+    let e = engine();
+    let oldest = call(&e, "POST", "/tokens", &[], r#"{"day": "2024-01-01"}"#).at("token");
+    for i in 1..MAX_RECORDS {
+        let a = call(&e, "POST", "/tokens", &[], r#"{"day": "2024-01-01"}"#);
+        assert_eq!(a.status, 200, "record {i}");
+    }
+    let first = {
+        let V::Arr(items) = call(&e, "GET", "/raw", &[], "").json else {
+            panic!()
+        };
+        items.len()
+    };
+    assert_eq!(first, 1, "the order store is untouched");
+    assert_eq!(e.stats()[1], ("token", MAX_RECORDS, MAX_RECORDS as u64));
+    let one_more = call(&e, "POST", "/tokens", &[], r#"{"day": "2024-01-02"}"#);
+    assert_eq!(e.stats()[1], ("token", MAX_RECORDS, MAX_RECORDS as u64 + 1));
+    let newest = one_more.at("token");
+    assert!(e.record("token", &newest).is_some());
+    assert_eq!(e.record("token", &oldest), None, "the oldest is dropped");
+}
