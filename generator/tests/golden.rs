@@ -1,5 +1,5 @@
 //! The generator's output on small specs (`tests/fixtures/*.yaml`, one crate each under
-//! `tests/golden/`): golden files, determinism, and every Rust file carrying the
+//! `golden/`): golden files, determinism, and every Rust file carrying the
 //! `@generated` header. `UPDATE_GOLDEN=1 cargo test -p payspec --test
 //! golden` rewrites the golden files after an intended change.
 
@@ -34,7 +34,7 @@ fn generate() -> Vec<OutFile> {
 }
 
 fn golden_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/golden")
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../golden")
 }
 
 #[test]
