@@ -45,7 +45,7 @@ pub fn run(root: &Path, specs: &[PathBuf]) -> Result<Output, Failure> {
         .iter()
         .map(|a| PathBuf::from("generated").join(&a.crate_name))
         .collect();
-    // Crates are independent: emit them in parallel (most of the time is spent in rustfmt).
+    // Crates are independent: emit them in parallel.
     let emitted: Vec<Result<Vec<OutFile>, EmitError>> = std::thread::scope(|scope| {
         let handles: Vec<_> = apis
             .iter()

@@ -5,7 +5,7 @@
 //! directory that has `specs/` (see `pipeline::find_root`), and templates and runtime files
 //! are compiled in, so copying spec files into `<scratch>/specs/` and running the binary
 //! there is all a run needs. Most tests use one real spec (tegro-money) to stay fast (a run
-//! costs about half a second, mostly rustfmt), and start from a copy of one shared first
+//! costs a few hundredths of a second), and start from a copy of one shared first
 //! generation; one test runs over the whole `specs/` folder, and `tests/tests/drift.rs`
 //! checks the committed tree against all of them.
 
@@ -142,8 +142,16 @@ impl Tree {
 
     /// Runs `payspec <args>` with the scratch root as current directory.
     fn run(&self, args: &[&str]) -> Run {
-        let out = Command::new(BIN)
-            .args(args)
+        self.run_in(Command::new(BIN).args(args))
+    }
+
+    /// Runs `payspec <args>` with only `path` as `PATH` (no rustfmt, no cargo).
+    fn run_with_path(&self, args: &[&str], path: &Path) -> Run {
+        self.run_in(Command::new(BIN).args(args).env("PATH", path))
+    }
+
+    fn run_in(&self, command: &mut Command) -> Run {
+        let out = command
             .current_dir(&self.root)
             .output()
             .unwrap_or_else(|e| panic!("cannot run {BIN}: {e}"));
@@ -636,4 +644,43 @@ fn schema_prints_and_writes_the_json_schema() {
         "{}",
         r.stderr
     );
+}
+
+#[test]
+fn output_is_the_same_with_and_without_rustfmt_and_rustfmt_leaves_it_alone() {
+    let with = Tree::with_all_specs("with-rustfmt");
+    with.run(&["generate"]).expect_code(0, "generate");
+    let without = Tree::with_all_specs("without-rustfmt");
+    let empty_path = without.path("no-tools");
+    std::fs::create_dir_all(&empty_path).expect("mkdir");
+    without
+        .run_with_path(&["generate"], &empty_path)
+        .expect_code(0, "generate without rustfmt on PATH");
+    let a = with.snapshot("generated");
+    let b = without.snapshot("generated");
+    assert_eq!(a.len(), b.len());
+    for (path, bytes) in &a {
+        assert!(b.get(path) == Some(bytes), "{path} differs without rustfmt");
+    }
+    without
+        .run_with_path(&["check"], &empty_path)
+        .expect_code(0, "check without rustfmt on PATH");
+    // rustfmt (when this machine has it, as CI does) changes none of the generated files.
+    let rust_files: Vec<PathBuf> = a
+        .keys()
+        .filter(|k| k.ends_with(".rs"))
+        .map(|k| with.path(k))
+        .collect();
+    assert!(rust_files.len() > 40, "{} Rust files", rust_files.len());
+    if let Ok(out) = Command::new("rustfmt")
+        .args(["--edition", "2024", "--check"])
+        .args(&rust_files)
+        .output()
+    {
+        assert!(
+            out.status.success(),
+            "rustfmt would change generated files:\n{}",
+            String::from_utf8_lossy(&out.stdout)
+        );
+    }
 }

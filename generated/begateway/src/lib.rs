@@ -2,16 +2,26 @@
 #![doc = include_str!("../README.md")]
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
+#![cfg_attr(rustfmt, rustfmt::skip)]
+
 pub mod auth;
+
 pub mod client;
+
 pub mod dates;
+
 pub mod error;
+
 #[cfg(feature = "mock")]
 pub mod mock;
+
 pub mod requests;
+
 pub mod types;
+
 pub mod webhooks;
+
+pub use payspec_runtime::{http, signing, wire};
+pub use payspec_runtime::rsa_keys;
 pub use client::{Client, Credentials};
 pub use error::{ApiError, Error};
-pub use payspec_runtime::rsa_keys;
-pub use payspec_runtime::{http, signing, wire};

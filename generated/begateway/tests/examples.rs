@@ -2,8 +2,11 @@
 //! The provider's documented examples against the generated types.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 #![allow(dead_code, unused_imports)]
-use serde_json::value::RawValue;
+#![cfg_attr(rustfmt, rustfmt::skip)]
+
 use std::collections::BTreeMap;
+use serde_json::value::RawValue;
+
 /// JSON with numbers as written, for digit-exact comparison.
 #[derive(Debug, PartialEq)]
 enum Canon {
@@ -14,15 +17,18 @@ enum Canon {
     Array(Vec<Canon>),
     Object(BTreeMap<String, Canon>),
 }
+
 fn canon(text: &str) -> Canon {
     let raw: &RawValue = serde_json::from_str(text).expect("JSON");
     canon_raw(raw)
 }
+
 fn canon_raw(raw: &RawValue) -> Canon {
     let t = raw.get().trim();
     match t.as_bytes().first() {
         Some(b'{') => {
-            let m: BTreeMap<String, &RawValue> = serde_json::from_str(t).expect("object");
+            let m: BTreeMap<String, &RawValue> = serde_json::from_str(t)
+                .expect("object");
             Canon::Object(m.into_iter().map(|(k, v)| (k, canon_raw(v))).collect())
         }
         Some(b'[') => {
@@ -36,22 +42,23 @@ fn canon_raw(raw: &RawValue) -> Canon {
         _ => Canon::Number(t.to_string()),
     }
 }
+
 /// A member of a JSON object, as text.
 fn member(text: &str, key: &str) -> String {
     let m: BTreeMap<String, &RawValue> = serde_json::from_str(text).expect("object");
-    m.get(key)
-        .map(|v| v.get().to_string())
-        .unwrap_or_else(|| "null".into())
+    m.get(key).map(|v| v.get().to_string()).unwrap_or_else(|| "null".into())
 }
+
 #[test]
 fn create_product_example_2_round_trips() {
     let body = "{\n\"id\": \"prd_ed27b047d3ccd1a6\",\n\"name\": \"product\",\n\"description\": \"description of product\",\n\"currency\": \"USD\",\n\"amount\": 990,\n\"quantity\": 10,\n\"infinite\": false,\n\"language\": \"en\",\n\"transaction_type\": \"payment\",\n\"created_at\": \"2022-12-20T18:54:42.033Z\",\n\"updated_at\": \"2022-12-20T18:54:42.033Z\",\n\"test\": false,\n\"additional_data\": {},\n\"pay_url\": \"https://api.begateway.com/products/prd_ed27b047d3ccd1a6/pay\",\n\"payment_url\": \"https://api.begateway.com/products/prd_ed27b047d3ccd1a6/pay\",\n\"confirm_url\": \"https://checkout.begateway.com/v2/confirm_order/prd_ed27b047d3ccd1a6/1\"\n}";
-    let value: begateway::types::Product =
-        begateway::error::decode(body.as_bytes()).expect("decodes");
+    let value: begateway::types::Product = begateway::error::decode(body.as_bytes())
+        .expect("decodes");
     let expected = body.to_string();
     let again = serde_json::to_string(&value).expect("encodes");
-    assert_eq!(canon(&again), canon(&expected), "re-encoded: {again}");
+    assert_eq!(canon(& again), canon(& expected), "re-encoded: {again}");
 }
+
 #[test]
 fn create_product_example_3_is_a_provider_error() {
     let body = "{\n\"message\": \"Currency is not in ISO 4217 Alpha-3 format. Currency is unknown ISO 4217 Alpha-3 code\",\n\"errors\": {\n\"currency\": [\n\"is not in ISO 4217 Alpha-3 format\",\n\"is unknown ISO 4217 Alpha-3 code\"\n]\n}\n}";
@@ -62,42 +69,44 @@ fn create_product_example_3_is_a_provider_error() {
             assert_eq!(e.code.as_deref(), None, "code");
             assert_eq!(
                 e.message.as_deref(),
-                Some(
-                    "Currency is not in ISO 4217 Alpha-3 format. Currency is unknown ISO 4217 Alpha-3 code"
-                ),
+                Some("Currency is not in ISO 4217 Alpha-3 format. Currency is unknown ISO 4217 Alpha-3 code"),
                 "message"
             );
             assert_eq!(e.validation_path.as_deref(), None, "validation path");
             assert_eq!(e.validation_message.as_deref(), None, "validation message");
-            let field_errors: std::collections::BTreeMap<String, Vec<String>> = [(
-                "currency".to_string(),
-                vec![
-                    "is not in ISO 4217 Alpha-3 format".to_string(),
-                    "is unknown ISO 4217 Alpha-3 code".to_string(),
-                ],
-            )]
-            .into_iter()
-            .collect();
+            let field_errors: std::collections::BTreeMap<String, Vec<String>> = [
+                (
+                    "currency".to_string(),
+                    vec![
+                        "is not in ISO 4217 Alpha-3 format".to_string(),
+                        "is unknown ISO 4217 Alpha-3 code".to_string()
+                    ],
+                ),
+            ]
+                .into_iter()
+                .collect();
             assert_eq!(e.field_errors, field_errors, "field errors");
         }
         other => panic!("expected a provider error, got {other:?}"),
     }
 }
+
 #[test]
 fn get_product_example_1_round_trips() {
     let body = "{\n\"id\": \"prd_ed27b047d3ccd1a6\",\n\"name\": \"product\",\n\"description\": \"description of product\",\n\"currency\": \"USD\",\n\"amount\": 990,\n\"quantity\": 10,\n\"infinite\": false,\n\"language\": \"en\",\n\"transaction_type\": \"payment\",\n\"created_at\": \"2022-12-20T18:54:42.033Z\",\n\"updated_at\": \"2022-12-20T18:54:42.033Z\",\n\"test\": false,\n\"additional_data\": {},\n\"pay_url\": \"https://api.begateway.com/products/prd_ed27b047d3ccd1a6/pay\",\n\"payment_url\": \"https://api.begateway.com/products/prd_ed27b047d3ccd1a6/pay\",\n\"confirm_url\": \"https://checkout.begateway.com/v2/confirm_order/prd_ed27b047d3ccd1a6/1\"\n}";
-    let value: begateway::types::Product =
-        begateway::error::decode(body.as_bytes()).expect("decodes");
+    let value: begateway::types::Product = begateway::error::decode(body.as_bytes())
+        .expect("decodes");
     let expected = body.to_string();
     let again = serde_json::to_string(&value).expect("encodes");
-    assert_eq!(canon(&again), canon(&expected), "re-encoded: {again}");
+    assert_eq!(canon(& again), canon(& expected), "re-encoded: {again}");
 }
+
 #[test]
 fn list_products_example_1_round_trips() {
     let body = "[\n{\n\"id\": \"prd_4e3933e63c7490fc\",\n\"name\": \"product\",\n\"description\": \"description of product\",\n\"amount\": 100,\n\"currency\": \"USD\",\n\"language\": \"en\",\n\"infinite\": true,\n\"quantity\": 0,\n\"transaction_type\": \"payment\",\n\"created_at\": \"2023-05-02T17:35:14.950Z\",\n\"updated_at\": \"2023-05-02T17:35:14.950Z\",\n\"additional_data\": {},\n\"test\": false,\n\"pay_url\": \"https://api.begateway.com/products/prd_4e3933e63c7490fc/pay\",\n\"payment_url\": \"https://api.begateway.com/products/prd_4e3933e63c7490fc/pay\",\n\"confirm_url\": \"https://checkout.begateway.com/v2/confirm_order/prd_4e3933e63c7490fc/1\"\n},\n{\n\"id\": \"prd_1567bece456ac4aa\",\n\"name\": \"product 2\",\n\"description\": \"description of product 2\",\n\"amount\": 990,\n\"currency\": \"EUR\",\n\"language\": \"it\",\n\"infinite\": false,\n\"quantity\": 7,\n\"transaction_type\": \"payment\",\n\"created_at\": \"2023-02-15T11:54:59.579Z\",\n\"updated_at\": \"2023-02-15T11:54:59.579Z\",\n\"additional_data\": {},\n\"test\": false,\n\"pay_url\": \"https://api.begateway.com/products/prd_1567bece456ac4aa/pay\",\n\"payment_url\": \"https://api.begateway.com/products/prd_1567bece456ac4aa/pay\",\n\"confirm_url\": \"https://checkout.begateway.com/v2/confirm_order/prd_1567bece456ac4aa/1\"\n},\n{\n\"id\": \"prd_3c97b6f1bba28db7\",\n\"name\": \"test product\",\n\"description\": \"description of test product\",\n\"amount\": 100,\n\"currency\": \"USD\",\n\"language\": \"en\",\n\"infinite\": true,\n\"quantity\": null,\n\"transaction_type\": \"authorization\",\n\"created_at\": \"2020-01-21T10:46:20.232Z\",\n\"updated_at\": \"2020-02-17T16:53:43.770Z\",\n\"additional_data\": {},\n\"test\": true,\n\"pay_url\": \"https://api.begateway.com/products/prd_3c97b6f1bba28db7/pay\",\n\"payment_url\": \"https://api.begateway.com/products/prd_3c97b6f1bba28db7/pay\",\n\"confirm_url\": \"https://checkout.begateway.com/v2/confirm_order/prd_3c97b6f1bba28db7/1\"\n}\n]";
-    let value: Vec<begateway::types::Product> =
-        begateway::error::decode(body.as_bytes()).expect("decodes");
+    let value: Vec<begateway::types::Product> = begateway::error::decode(body.as_bytes())
+        .expect("decodes");
     let expected = body.to_string();
     let again = serde_json::to_string(&value).expect("encodes");
-    assert_eq!(canon(&again), canon(&expected), "re-encoded: {again}");
+    assert_eq!(canon(& again), canon(& expected), "re-encoded: {again}");
 }

@@ -2,14 +2,23 @@
 #![doc = include_str!("../README.md")]
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
+#![cfg_attr(rustfmt, rustfmt::skip)]
+
 pub mod auth;
+
 pub mod client;
+
 pub mod error;
+
 #[cfg(feature = "mock")]
 pub mod mock;
+
 pub mod requests;
+
 pub mod types;
+
 pub mod webhooks;
+
+pub use payspec_runtime::{http, signing, wire};
 pub use client::{Client, Credentials};
 pub use error::{ApiError, Error};
-pub use payspec_runtime::{http, signing, wire};

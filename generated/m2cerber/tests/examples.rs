@@ -2,8 +2,11 @@
 //! The provider's documented examples against the generated types.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 #![allow(dead_code, unused_imports)]
-use serde_json::value::RawValue;
+#![cfg_attr(rustfmt, rustfmt::skip)]
+
 use std::collections::BTreeMap;
+use serde_json::value::RawValue;
+
 /// JSON with numbers as written, for digit-exact comparison.
 #[derive(Debug, PartialEq)]
 enum Canon {
@@ -14,15 +17,18 @@ enum Canon {
     Array(Vec<Canon>),
     Object(BTreeMap<String, Canon>),
 }
+
 fn canon(text: &str) -> Canon {
     let raw: &RawValue = serde_json::from_str(text).expect("JSON");
     canon_raw(raw)
 }
+
 fn canon_raw(raw: &RawValue) -> Canon {
     let t = raw.get().trim();
     match t.as_bytes().first() {
         Some(b'{') => {
-            let m: BTreeMap<String, &RawValue> = serde_json::from_str(t).expect("object");
+            let m: BTreeMap<String, &RawValue> = serde_json::from_str(t)
+                .expect("object");
             Canon::Object(m.into_iter().map(|(k, v)| (k, canon_raw(v))).collect())
         }
         Some(b'[') => {
@@ -36,45 +42,49 @@ fn canon_raw(raw: &RawValue) -> Canon {
         _ => Canon::Number(t.to_string()),
     }
 }
+
 /// A member of a JSON object, as text.
 fn member(text: &str, key: &str) -> String {
     let m: BTreeMap<String, &RawValue> = serde_json::from_str(text).expect("object");
-    m.get(key)
-        .map(|v| v.get().to_string())
-        .unwrap_or_else(|| "null".into())
+    m.get(key).map(|v| v.get().to_string()).unwrap_or_else(|| "null".into())
 }
+
 #[test]
 fn get_wallet_example_1_round_trips() {
     let body = "{\n\"payment_id\": 3636363,\n\"wallet_link\": \"https://m10.com/...\",\n\"image\": \"...\",\n\"wallet_number\": \"9378238289\"\n}";
-    let value: m2cerber::types::Wallet = m2cerber::error::decode(body.as_bytes()).expect("decodes");
+    let value: m2cerber::types::Wallet = m2cerber::error::decode(body.as_bytes())
+        .expect("decodes");
     let expected = body.to_string();
     let again = serde_json::to_string(&value).expect("encodes");
-    assert_eq!(canon(&again), canon(&expected), "re-encoded: {again}");
+    assert_eq!(canon(& again), canon(& expected), "re-encoded: {again}");
 }
+
 #[test]
 fn update_status_example_1_round_trips() {
     let body = "{\n\"paymnet_id\": 3636363,\n\"status\": \"confirming\"\n}";
-    let value: m2cerber::types::StatusUpdate =
-        m2cerber::error::decode(body.as_bytes()).expect("decodes");
+    let value: m2cerber::types::StatusUpdate = m2cerber::error::decode(body.as_bytes())
+        .expect("decodes");
     let expected = body.to_string();
     let again = serde_json::to_string(&value).expect("encodes");
-    assert_eq!(canon(&again), canon(&expected), "re-encoded: {again}");
+    assert_eq!(canon(& again), canon(& expected), "re-encoded: {again}");
 }
+
 #[test]
 fn get_status_example_1_round_trips() {
     let body = "{\n\"payment_id\": 3636363,\n\"status\": \"confirming\"\n}";
-    let value: m2cerber::types::PaymentState =
-        m2cerber::error::decode(body.as_bytes()).expect("decodes");
+    let value: m2cerber::types::PaymentState = m2cerber::error::decode(body.as_bytes())
+        .expect("decodes");
     let expected = body.to_string();
     let again = serde_json::to_string(&value).expect("encodes");
-    assert_eq!(canon(&again), canon(&expected), "re-encoded: {again}");
+    assert_eq!(canon(& again), canon(& expected), "re-encoded: {again}");
 }
+
 #[test]
 fn get_balance_example_1_round_trips() {
     let body = "{\n\"canceled_sum\": 350,\n\"confirm_sum\": 2000,\n\"pending_sum\": 1500\n}";
-    let value: m2cerber::types::Balance =
-        m2cerber::error::decode(body.as_bytes()).expect("decodes");
+    let value: m2cerber::types::Balance = m2cerber::error::decode(body.as_bytes())
+        .expect("decodes");
     let expected = body.to_string();
     let again = serde_json::to_string(&value).expect("encodes");
-    assert_eq!(canon(&again), canon(&expected), "re-encoded: {again}");
+    assert_eq!(canon(& again), canon(& expected), "re-encoded: {again}");
 }

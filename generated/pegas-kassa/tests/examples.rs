@@ -2,8 +2,11 @@
 //! The provider's documented examples against the generated types.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 #![allow(dead_code, unused_imports)]
-use serde_json::value::RawValue;
+#![cfg_attr(rustfmt, rustfmt::skip)]
+
 use std::collections::BTreeMap;
+use serde_json::value::RawValue;
+
 /// JSON with numbers as written, for digit-exact comparison.
 #[derive(Debug, PartialEq)]
 enum Canon {
@@ -14,15 +17,18 @@ enum Canon {
     Array(Vec<Canon>),
     Object(BTreeMap<String, Canon>),
 }
+
 fn canon(text: &str) -> Canon {
     let raw: &RawValue = serde_json::from_str(text).expect("JSON");
     canon_raw(raw)
 }
+
 fn canon_raw(raw: &RawValue) -> Canon {
     let t = raw.get().trim();
     match t.as_bytes().first() {
         Some(b'{') => {
-            let m: BTreeMap<String, &RawValue> = serde_json::from_str(t).expect("object");
+            let m: BTreeMap<String, &RawValue> = serde_json::from_str(t)
+                .expect("object");
             Canon::Object(m.into_iter().map(|(k, v)| (k, canon_raw(v))).collect())
         }
         Some(b'[') => {
@@ -36,22 +42,23 @@ fn canon_raw(raw: &RawValue) -> Canon {
         _ => Canon::Number(t.to_string()),
     }
 }
+
 /// A member of a JSON object, as text.
 fn member(text: &str, key: &str) -> String {
     let m: BTreeMap<String, &RawValue> = serde_json::from_str(text).expect("object");
-    m.get(key)
-        .map(|v| v.get().to_string())
-        .unwrap_or_else(|| "null".into())
+    m.get(key).map(|v| v.get().to_string()).unwrap_or_else(|| "null".into())
 }
+
 #[test]
 fn deposit_example_1_round_trips() {
     let body = "{\"id\": \"9c1f4e2a7b3d5e60\", \"commission\": 35.00, \"url\": \"https://pegas-kassa.com/pay/9c1f4e2a7b3d5e60\"}";
-    let value: pegas_kassa::types::Deposit =
-        pegas_kassa::error::decode(body.as_bytes()).expect("decodes");
+    let value: pegas_kassa::types::Deposit = pegas_kassa::error::decode(body.as_bytes())
+        .expect("decodes");
     let expected = body.to_string();
     let again = serde_json::to_string(&value).expect("encodes");
-    assert_eq!(canon(&again), canon(&expected), "re-encoded: {again}");
+    assert_eq!(canon(& again), canon(& expected), "re-encoded: {again}");
 }
+
 #[test]
 fn deposit_example_2_is_a_provider_error() {
     let body = "{\"code\": \"invalid_parameters\", \"message\": \"A transaction with this order_id already exists\", \"validation_error\": {\"path\": \"order_id\", \"message\": \"order-1001 is already used\"}}";
@@ -62,50 +69,54 @@ fn deposit_example_2_is_a_provider_error() {
             assert_eq!(e.code.as_deref(), Some("invalid_parameters"), "code");
             assert_eq!(
                 e.message.as_deref(),
-                Some("A transaction with this order_id already exists"),
-                "message"
+                Some("A transaction with this order_id already exists"), "message"
             );
             assert_eq!(
-                e.validation_path.as_deref(),
-                Some("order_id"),
-                "validation path"
+                e.validation_path.as_deref(), Some("order_id"), "validation path"
             );
             assert_eq!(
-                e.validation_message.as_deref(),
-                Some("order-1001 is already used"),
+                e.validation_message.as_deref(), Some("order-1001 is already used"),
                 "validation message"
             );
-            let field_errors: std::collections::BTreeMap<String, Vec<String>> =
-                [].into_iter().collect();
+            let field_errors: std::collections::BTreeMap<String, Vec<String>> = []
+                .into_iter()
+                .collect();
             assert_eq!(e.field_errors, field_errors, "field errors");
         }
         other => panic!("expected a provider error, got {other:?}"),
     }
 }
+
 #[test]
 fn deposit_cancel_example_1_round_trips() {
     let body = "{\"id\": \"9c1f4e2a7b3d5e60\"}";
-    let value: pegas_kassa::types::DepositCancel =
-        pegas_kassa::error::decode(body.as_bytes()).expect("decodes");
+    let value: pegas_kassa::types::DepositCancel = pegas_kassa::error::decode(
+            body.as_bytes(),
+        )
+        .expect("decodes");
     let expected = body.to_string();
     let again = serde_json::to_string(&value).expect("encodes");
-    assert_eq!(canon(&again), canon(&expected), "re-encoded: {again}");
+    assert_eq!(canon(& again), canon(& expected), "re-encoded: {again}");
 }
+
 #[test]
 fn withdrawal_example_1_round_trips() {
     let body = "{\"id\": \"3a7d9e0b1c2f4a58\", \"commission\": 15.00}";
-    let value: pegas_kassa::types::Withdrawal =
-        pegas_kassa::error::decode(body.as_bytes()).expect("decodes");
+    let value: pegas_kassa::types::Withdrawal = pegas_kassa::error::decode(
+            body.as_bytes(),
+        )
+        .expect("decodes");
     let expected = body.to_string();
     let again = serde_json::to_string(&value).expect("encodes");
-    assert_eq!(canon(&again), canon(&expected), "re-encoded: {again}");
+    assert_eq!(canon(& again), canon(& expected), "re-encoded: {again}");
 }
+
 #[test]
 fn balance_example_1_round_trips() {
     let body = "{\"balance\": 10000.00}";
-    let value: pegas_kassa::types::Balance =
-        pegas_kassa::error::decode(body.as_bytes()).expect("decodes");
+    let value: pegas_kassa::types::Balance = pegas_kassa::error::decode(body.as_bytes())
+        .expect("decodes");
     let expected = body.to_string();
     let again = serde_json::to_string(&value).expect("encodes");
-    assert_eq!(canon(&again), canon(&expected), "re-encoded: {again}");
+    assert_eq!(canon(& again), canon(& expected), "re-encoded: {again}");
 }

@@ -2,8 +2,11 @@
 //! The provider's documented examples against the generated types.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 #![allow(dead_code, unused_imports)]
-use serde_json::value::RawValue;
+#![cfg_attr(rustfmt, rustfmt::skip)]
+
 use std::collections::BTreeMap;
+use serde_json::value::RawValue;
+
 /// JSON with numbers as written, for digit-exact comparison.
 #[derive(Debug, PartialEq)]
 enum Canon {
@@ -14,15 +17,18 @@ enum Canon {
     Array(Vec<Canon>),
     Object(BTreeMap<String, Canon>),
 }
+
 fn canon(text: &str) -> Canon {
     let raw: &RawValue = serde_json::from_str(text).expect("JSON");
     canon_raw(raw)
 }
+
 fn canon_raw(raw: &RawValue) -> Canon {
     let t = raw.get().trim();
     match t.as_bytes().first() {
         Some(b'{') => {
-            let m: BTreeMap<String, &RawValue> = serde_json::from_str(t).expect("object");
+            let m: BTreeMap<String, &RawValue> = serde_json::from_str(t)
+                .expect("object");
             Canon::Object(m.into_iter().map(|(k, v)| (k, canon_raw(v))).collect())
         }
         Some(b'[') => {
@@ -36,55 +42,69 @@ fn canon_raw(raw: &RawValue) -> Canon {
         _ => Canon::Number(t.to_string()),
     }
 }
+
 /// A member of a JSON object, as text.
 fn member(text: &str, key: &str) -> String {
     let m: BTreeMap<String, &RawValue> = serde_json::from_str(text).expect("object");
-    m.get(key)
-        .map(|v| v.get().to_string())
-        .unwrap_or_else(|| "null".into())
+    m.get(key).map(|v| v.get().to_string()).unwrap_or_else(|| "null".into())
 }
+
 #[test]
 fn create_order_example_1_round_trips() {
     let body = "{\n\"type\": \"success\",\n\"desc\": \"\",\n\"data\": {\n\"id\": 755555,\n\"url\": \"https://tegro.money/pay/complete/755555/7f259f856e7682a6e98179036a623696/\"\n}\n}";
-    let value: tegro_money::types::CreatedOrder =
-        tegro_money::error::unwrap_envelope(body.as_bytes()).expect("decodes");
+    let value: tegro_money::types::CreatedOrder = tegro_money::error::unwrap_envelope(
+            body.as_bytes(),
+        )
+        .expect("decodes");
     let expected = member(body, "data");
     let again = serde_json::to_string(&value).expect("encodes");
-    assert_eq!(canon(&again), canon(&expected), "re-encoded: {again}");
+    assert_eq!(canon(& again), canon(& expected), "re-encoded: {again}");
 }
+
 #[test]
 fn shops_example_1_round_trips() {
     let body = "{\n\"type\": \"success\",\n\"desc\": \"\",\n\"data\": {\n\"user_id\": 1,\n\"shops\": [\n{\n\"id\": 1,\n\"date_added\": \"2020-11-03 18:04:07\",\n\"name\": \"DEMO1\",\n\"url\": \"https://demo1\",\n\"status\": 1,\n\"public_key\": \"D0F98E7DD86BB7500914\",\n\"desc\": \"DEMO1 SHOP\"\n},\n{\n\"id\": 2,\n\"date_added\": \"2020-11-03 22:38:58\",\n\"name\": \"DEMO2\",\n\"url\": \"https://demo2\",\n\"status\": 0,\n\"public_key\": \"1913EA935149B1E5D852A\",\n\"desc\": \"DEMO2 SHOP\"\n}\n]\n}\n}";
-    let value: tegro_money::types::ShopList =
-        tegro_money::error::unwrap_envelope(body.as_bytes()).expect("decodes");
+    let value: tegro_money::types::ShopList = tegro_money::error::unwrap_envelope(
+            body.as_bytes(),
+        )
+        .expect("decodes");
     let expected = member(body, "data");
     let again = serde_json::to_string(&value).expect("encodes");
-    assert_eq!(canon(&again), canon(&expected), "re-encoded: {again}");
+    assert_eq!(canon(& again), canon(& expected), "re-encoded: {again}");
 }
+
 #[test]
 fn balance_example_1_round_trips() {
     let body = "{\n\"type\": \"success\",\n\"desc\": \"\",\n\"data\": {\n\"user_id\": 1,\n\"balance\": {\n\"RUB\": \"1396.68\",\n\"USD\": \"0.00\",\n\"EUR\": \"1.23\",\n\"UAH\": \"0.00\"\n}\n}\n}";
-    let value: tegro_money::types::Balance =
-        tegro_money::error::unwrap_envelope(body.as_bytes()).expect("decodes");
+    let value: tegro_money::types::Balance = tegro_money::error::unwrap_envelope(
+            body.as_bytes(),
+        )
+        .expect("decodes");
     let expected = member(body, "data");
     let again = serde_json::to_string(&value).expect("encodes");
-    assert_eq!(canon(&again), canon(&expected), "re-encoded: {again}");
+    assert_eq!(canon(& again), canon(& expected), "re-encoded: {again}");
 }
+
 #[test]
 fn order_example_1_round_trips() {
     let body = "{\n  \"type\": \"success\",\n  \"desc\": \"\",\n  \"data\": {\n    \"id\": 1232,\n    \"date_created\": \"2020-11-14 23:32:37\",\n    \"date_payed\": \"2020-11-14 23:33:39\",\n    \"status\": 1,\n    \"payment_system_id\": 10,\n    \"currency_id\": 1,\n    \"amount\": \"64.18000000\",\n    \"fee\": \"4.00000000\",\n    \"email\": \"user@site.ru\",\n    \"test_order\": 0,\n    \"payment_id\": \"Order #17854\"\n  }\n}";
-    let value: tegro_money::types::Order =
-        tegro_money::error::unwrap_envelope(body.as_bytes()).expect("decodes");
+    let value: tegro_money::types::Order = tegro_money::error::unwrap_envelope(
+            body.as_bytes(),
+        )
+        .expect("decodes");
     let expected = member(body, "data");
     let again = serde_json::to_string(&value).expect("encodes");
-    assert_eq!(canon(&again), canon(&expected), "re-encoded: {again}");
+    assert_eq!(canon(& again), canon(& expected), "re-encoded: {again}");
 }
+
 #[test]
 fn orders_example_1_round_trips() {
     let body = "{\n\"type\": \"success\",\n\"desc\": \"\",\n\"data\": [\n{\n\"id\": 123,\n\"date_created\": \"2020-11-14 23:32:37\",\n\"date_payed\": \"2020-11-14 23:33:39\",\n\"status\": 1,\n\"payment_system_id\": 10,\n\"currency_id\": 1,\n\"amount\": \"64.18000000\",\n\"fee\": \"4.00000000\",\n\"email\": \"user@somesite\",\n\"test_order\": 0,\n\"payment_id\": \"Order #4175\"\n},\n{\n\"id\": 124,\n\"date_created\": \"2020-11-14 23:30:05\",\n\"date_payed\": null,\n\"status\": 0,\n\"payment_system_id\": 10,\n\"currency_id\": 1,\n\"amount\": \"64.18000000\",\n\"fee\": \"4.00000000\",\n\"email\": \"user2@somesite\",\n\"test_order\": 0,\n\"payment_id\": \"Order #4174\"\n}\n]\n}";
-    let value: Vec<tegro_money::types::Order> =
-        tegro_money::error::unwrap_envelope(body.as_bytes()).expect("decodes");
+    let value: Vec<tegro_money::types::Order> = tegro_money::error::unwrap_envelope(
+            body.as_bytes(),
+        )
+        .expect("decodes");
     let expected = member(body, "data");
     let again = serde_json::to_string(&value).expect("encodes");
-    assert_eq!(canon(&again), canon(&expected), "re-encoded: {again}");
+    assert_eq!(canon(& again), canon(& expected), "re-encoded: {again}");
 }

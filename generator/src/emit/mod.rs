@@ -1,10 +1,11 @@
 //! Emitters: the IR of one provider → the files of its generated crate. Rust files are built
-//! with `quote!`, checked by parsing them with `syn` and formatted with `prettyplease`; the
+//! with `quote!`, checked by parsing them with `syn` and laid out by `layout` (prettyplease); the
 //! Cargo.toml and README come from tera templates fed precomputed values.
 
 mod auth;
 mod client;
 mod errors;
+mod layout;
 mod lib_rs;
 mod mock;
 mod readme;
@@ -85,41 +86,22 @@ pub fn crate_files(api: &Api) -> Result<Vec<OutFile>, EmitError> {
 }
 
 /// Parses, formats and stamps one Rust file.
+///
+/// The layout is prettyplease's, with a blank line between items, and each file tells
+/// rustfmt to leave it alone: the bytes depend only on payspec and the spec, never on which
+/// rustfmt (if any) is installed, and `cargo fmt --all` leaves `generated/` unchanged.
 fn rust_file(api: &Api, name: &str, tokens: TokenStream) -> Result<String, EmitError> {
-    let file: syn::File = syn::parse2(tokens).map_err(|e| EmitError {
+    let mut file: syn::File = syn::parse2(tokens).map_err(|e| EmitError {
         file: format!("{}/src/{name}", api.crate_name),
         message: format!("emitted code does not parse: {e}"),
     })?;
-    let text = format!(
+    file.attrs
+        .push(syn::parse_quote!(#![cfg_attr(rustfmt, rustfmt::skip)]));
+    Ok(format!(
         "{}\n{}",
         header("//", &api.spec_file),
-        prettyplease::unparse(&file)
-    );
-    Ok(rustfmt(&text).unwrap_or(text))
-}
-
-/// Passes formatted code through `rustfmt` so the committed crates are `cargo fmt` clean.
-/// Without rustfmt the prettyplease layout is kept (and `payspec check` on a machine that has
-/// rustfmt reports the difference).
-fn rustfmt(text: &str) -> Option<String> {
-    use std::io::Write;
-    use std::process::{Command, Stdio};
-    let mut child = Command::new("rustfmt")
-        .args(["--edition", "2024", "--emit", "stdout", "--quiet"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .ok()?;
-    let mut stdin = child.stdin.take()?;
-    let input = text.to_string();
-    let writer = std::thread::spawn(move || stdin.write_all(input.as_bytes()));
-    let out = child.wait_with_output().ok()?;
-    writer.join().ok()?.ok()?;
-    if !out.status.success() {
-        return None;
-    }
-    String::from_utf8(out.stdout).ok()
+        layout::unparse(file)
+    ))
 }
 
 /// The `@generated` line that starts every generated file.

@@ -2,8 +2,11 @@
 //! The provider's documented examples against the generated types.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 #![allow(dead_code, unused_imports)]
-use serde_json::value::RawValue;
+#![cfg_attr(rustfmt, rustfmt::skip)]
+
 use std::collections::BTreeMap;
+use serde_json::value::RawValue;
+
 /// JSON with numbers as written, for digit-exact comparison.
 #[derive(Debug, PartialEq)]
 enum Canon {
@@ -14,15 +17,18 @@ enum Canon {
     Array(Vec<Canon>),
     Object(BTreeMap<String, Canon>),
 }
+
 fn canon(text: &str) -> Canon {
     let raw: &RawValue = serde_json::from_str(text).expect("JSON");
     canon_raw(raw)
 }
+
 fn canon_raw(raw: &RawValue) -> Canon {
     let t = raw.get().trim();
     match t.as_bytes().first() {
         Some(b'{') => {
-            let m: BTreeMap<String, &RawValue> = serde_json::from_str(t).expect("object");
+            let m: BTreeMap<String, &RawValue> = serde_json::from_str(t)
+                .expect("object");
             Canon::Object(m.into_iter().map(|(k, v)| (k, canon_raw(v))).collect())
         }
         Some(b'[') => {
@@ -36,18 +42,19 @@ fn canon_raw(raw: &RawValue) -> Canon {
         _ => Canon::Number(t.to_string()),
     }
 }
+
 /// A member of a JSON object, as text.
 fn member(text: &str, key: &str) -> String {
     let m: BTreeMap<String, &RawValue> = serde_json::from_str(text).expect("object");
-    m.get(key)
-        .map(|v| v.get().to_string())
-        .unwrap_or_else(|| "null".into())
+    m.get(key).map(|v| v.get().to_string()).unwrap_or_else(|| "null".into())
 }
+
 #[test]
 fn dated_example_1_round_trips() {
     let body = "{\"day\": \"2024-01-31\", \"day_dotted\": \"31.01.2024\", \"day_slashed\": \"01/31/2024\", \"at\": \"2024-01-31 13:45:30\", \"at_again\": \"2024-01-31 13:45:30\", \"at_t\": \"2024-01-31T13:45\", \"at_utc\": \"2024-01-31T13:45:30Z\"}";
-    let value: date_pay::types::Dated = date_pay::error::decode(body.as_bytes()).expect("decodes");
+    let value: date_pay::types::Dated = date_pay::error::decode(body.as_bytes())
+        .expect("decodes");
     let expected = body.to_string();
     let again = serde_json::to_string(&value).expect("encodes");
-    assert_eq!(canon(&again), canon(&expected), "re-encoded: {again}");
+    assert_eq!(canon(& again), canon(& expected), "re-encoded: {again}");
 }
