@@ -156,7 +156,7 @@ const ORDER_T: TypeDef = TypeDef {
     ],
     ..TypeDef::DEFAULT
 };
-static SUMS: Kind = Kind::Decimal(Wire::Number);
+static SUMS: Kind = Kind::Decimal(Wire::String);
 const TOTALS_T: TypeDef = TypeDef {
     name: "Totals",
     fields: &[
@@ -651,6 +651,22 @@ static SPEC: Spec = Spec {
             id_start: None,
             id_prefix: "tok_",
             id_digits: 12,
+            states: Some(States {
+                field: "state",
+                initial: "\"fresh\"",
+                events: &[Event {
+                    name: "use",
+                    from: &[],
+                    to: "\"used\"",
+                    set: &[],
+                    webhook: None,
+                }],
+            }),
+            ..Resource::DEFAULT
+        },
+        Resource {
+            name: "note",
+            type_index: TOKEN,
             ..Resource::DEFAULT
         },
     ],
@@ -883,7 +899,7 @@ fn hex_ids_carry_the_prefix_and_differ_per_record() {
     assert_eq!(a.at("day"), "2024-02-29");
     assert_eq!(
         e.record("token", &tb).as_deref(),
-        Some(format!(r#"{{"token":"{tb}","day":"2024-03-01"}}"#).as_str())
+        Some(format!(r#"{{"token":"{tb}","state":"fresh","day":"2024-03-01"}}"#).as_str())
     );
     assert_eq!(e.record("token", "tok_nothing"), None);
     assert_eq!(e.record("nothing", &tb), None);
@@ -1121,7 +1137,10 @@ fn unique_fields_refuse_duplicates_naming_the_request_field() {
     assert_eq!(create(&e, r#"{"ref": "NEW1", "amount": 1}"#).status, 201);
     let again = create(&e, r#"{"ref": "NEW1", "amount": 2}"#);
     assert_field_error(&again, "ref", "NEW1 is already used");
-    assert_eq!(e.stats(), vec![("order", 2, 2), ("token", 0, 0)]);
+    assert_eq!(
+        e.stats(),
+        vec![("order", 2, 2), ("token", 0, 0), ("note", 0, 0)]
+    );
 }
 
 #[test]
@@ -1228,6 +1247,9 @@ fn updates_coerce_form_values_into_the_record_s_types() {
     assert_eq!(a.json.get("fee_text"), Some(&V::Str("7".into())));
     assert_eq!(a.json.get("label"), Some(&V::Str("vip".into())));
     assert_eq!(a.at("created"), before.at("created"));
+    // Only `updated_at` takes the time of the update.
+    assert_eq!(a.json.get("id"), Some(&V::Num("100".into())));
+    assert_eq!(a.at("updated_at").as_bytes()[10], b' ');
     let stored = e.record("order", "100").expect("stored");
     assert!(stored.contains(r#""paid":true"#), "{stored}");
     assert!(stored.contains(r#""fee":0.25"#), "{stored}");
@@ -1331,7 +1353,7 @@ fn fired_amounts_override_the_record_and_missing_urls_send_nothing() {
         Some("no order with id 555")
     );
     assert_eq!(
-        e.fire(1, "tok_1", "void", None).err().as_deref(),
+        e.fire(2, "tok_1", "void", None).err().as_deref(),
         Some("this resource has no states")
     );
     assert_eq!(
@@ -1356,7 +1378,7 @@ fn totals_sum_filter_subtract_and_group_in_the_declared_wire_forms() {
     // of paid records is 10.25 - 0.10.
     assert_eq!(
         t.json.to_json(),
-        r#"{"currency":"RUB","sum":"19.75","by_status":{"void":0,"new":9.00,"paid":10.25},"net":10.15}"#
+        r#"{"currency":"RUB","sum":"19.75","by_status":{"void":"0","new":"9.00","paid":"10.25"},"net":10.15}"#
     );
 }
 
@@ -1473,6 +1495,13 @@ fn faults_answer_cases_statuses_and_delays_then_run_out() {
     assert_eq!((slow.status, slow.delay_ms), (200, 20));
     let (fast, _) = e.handle("GET", "/ping", "", &|_| None, b"");
     assert_eq!(fast.delay_ms, 0);
+    // A fault with no calls left never fires.
+    e.add_fault(Fault {
+        times: 0,
+        status: Some(502),
+        ..Fault::default()
+    });
+    assert_eq!(call(&e, "GET", "/ping", &[], "").status, 200);
     // Cleared faults answer nothing more.
     e.add_fault(Fault {
         times: 5,
@@ -1528,7 +1557,10 @@ fn reset_forgets_records_but_keeps_seeds_and_the_webhook_url() {
     e.set_webhook_url(Some("http://hooks.test/x".into()));
     create(&e, r#"{"ref": "A1", "amount": 1}"#);
     e.reset();
-    assert_eq!(e.stats(), vec![("order", 1, 1), ("token", 0, 0)]);
+    assert_eq!(
+        e.stats(),
+        vec![("order", 1, 1), ("token", 0, 0), ("note", 0, 0)]
+    );
     assert_eq!(e.journal().len(), 0);
     // Ids start again after the seed, and the seed's reference is still taken.
     assert_eq!(create(&e, r#"{"ref": "A1", "amount": 1}"#).at("id"), "100");
@@ -1563,4 +1595,156 @@ fn the_store_drops_the_oldest_records_beyond_its_cap() {
     let newest = one_more.at("token");
     assert!(e.record("token", &newest).is_some());
     assert_eq!(e.record("token", &oldest), None, "the oldest is dropped");
+    // Records are still found by id once the front of the store has gone.
+    let (used, _) = e.fire(1, &newest, "use", None).expect("fires");
+    assert_eq!(used.get("token").map(V::text), Some(newest.clone()));
+    assert_eq!(used.get("state"), Some(&V::Str("used".into())));
+    assert_eq!(
+        e.fire(1, &oldest, "use", None).err(),
+        Some(format!("no token with id {oldest}"))
+    );
+}
+
+// ----- other error shapes, nonces -------------------------------------------------------
+
+const SIGNED: &[Field] = &[
+    body("shop", Kind::String),
+    body("nonce", Kind::Integer(Wire::Number)),
+];
+
+/// A provider with injected credentials and a nonce, and errors of a given shape.
+const fn plain(errors: Errors, envelope: Option<Envelope>) -> Spec {
+    Spec {
+        provider: "Plain",
+        credentials: &[Credential {
+            name: "shop",
+            default: "s1",
+            aliases: &[],
+            secret: false,
+        }],
+        schemes: &[Scheme {
+            name: "signed",
+            inject: &[
+                ("shop", Inject::Credential("shop")),
+                ("nonce", Inject::Nonce),
+            ],
+            ..Scheme::DEFAULT
+        }],
+        endpoints: &[Endpoint {
+            name: "ping",
+            path: "/ping",
+            scheme: Some(0),
+            fields: SIGNED,
+            body: Body::Json(Kind::Any),
+            enveloped: true,
+            op: Op {
+                action: "fixed",
+                respond: &[("ok", "true")],
+                ..Op::DEFAULT
+            },
+            ..Endpoint::DEFAULT
+        }],
+        types: &[],
+        resources: &[],
+        webhooks: &[],
+        envelope,
+        errors,
+    }
+}
+
+const ENVELOPE: Envelope = Envelope {
+    status_field: "status",
+    success: "success",
+    error: "error",
+    message_field: "message",
+    data_field: "data",
+};
+static BARE: Spec = plain(Errors::DEFAULT, None);
+static CODE_ONLY: Spec = plain(
+    Errors {
+        code: Some("code"),
+        ..Errors::DEFAULT
+    },
+    None,
+);
+static MESSAGE_ONLY: Spec = plain(
+    Errors {
+        message: Some("detail"),
+        ..Errors::DEFAULT
+    },
+    None,
+);
+static IN_ENVELOPE: Spec = plain(
+    Errors {
+        in_envelope: true,
+        code: Some("code"),
+        ..Errors::DEFAULT
+    },
+    Some(ENVELOPE),
+);
+
+fn plain_engine(spec: &'static Spec) -> Engine {
+    Engine::new(
+        spec,
+        Config {
+            credentials: BTreeMap::from([("shop".to_string(), "s1".to_string())]),
+            ..config()
+        },
+    )
+}
+
+fn ping(e: &Engine, nonce: u64) -> Answer {
+    call(
+        e,
+        "POST",
+        "/ping",
+        &[],
+        &format!(r#"{{"shop": "s1", "nonce": {nonce}}}"#),
+    )
+}
+
+#[test]
+fn errors_take_the_declared_shape_or_a_plain_error_member() {
+    let cases: [(&'static Spec, &str); 4] = [
+        (&BARE, r#"{"error":"bad request: nonce 5 was already used"}"#),
+        (&CODE_ONLY, r#"{"code":"replayed_nonce"}"#),
+        (&MESSAGE_ONLY, r#"{"detail":"bad request: nonce 5 was already used"}"#),
+        (
+            &IN_ENVELOPE,
+            r#"{"status":"error","message":"bad request: nonce 5 was already used"}"#,
+        ),
+    ];
+    for (spec, want) in cases {
+        let e = plain_engine(spec);
+        assert_eq!(ping(&e, 5).status, 200);
+        let again = ping(&e, 5);
+        assert_eq!((again.status, again.json.to_json().as_str()), (400, want));
+    }
+    let e = plain_engine(&IN_ENVELOPE);
+    assert_eq!(
+        ping(&e, 9).json.to_json(),
+        r#"{"status":"success","message":"","data":{"ok":true}}"#
+    );
+    let unknown = call(&e, "POST", "/ping", &[], r#"{"shop": "s2", "nonce": 10}"#);
+    assert_eq!(
+        (unknown.status, unknown.json.to_json().as_str()),
+        (401, r#"{"status":"error","message":"unauthorized"}"#)
+    );
+}
+
+#[test]
+fn nonces_are_accepted_once_until_forgotten() {
+    let e = plain_engine(&BARE);
+    assert_eq!(ping(&e, 1_000).status, 200);
+    assert_eq!(ping(&e, 1_001).status, 200);
+    assert_eq!(ping(&e, 1_000).status, 400, "a repeat");
+    e.forget_nonces();
+    assert_eq!(ping(&e, 1_000).status, 200, "forgotten");
+    let bad = call(&e, "POST", "/ping", &[], r#"{"shop": "s1", "nonce": "x"}"#);
+    assert_eq!(
+        (bad.status, bad.json.to_json().as_str()),
+        (400, r#"{"error":"nonce is invalid: not a whole number"}"#)
+    );
+    e.reset();
+    assert_eq!(ping(&e, 1_000).status, 200, "reset forgets nonces too");
 }

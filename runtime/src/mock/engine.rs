@@ -810,7 +810,7 @@ impl Engine {
                 groups.insert(g.to_string(), Decimal::from_str(v).unwrap_or_default());
                 order.push(g.to_string());
             }
-            for (sums, sign) in [(t.add, Decimal::ONE), (t.subtract, Decimal::NEGATIVE_ONE)] {
+            for (sums, subtract) in [(t.add, false), (t.subtract, true)] {
                 for s in sums {
                     let filters: Vec<(&str, String)> = s
                         .filter
@@ -844,7 +844,11 @@ impl Engine {
                             order.push(g.clone());
                         }
                         let slot = groups.entry(g).or_default();
-                        *slot += amount * sign;
+                        if subtract {
+                            *slot -= amount;
+                        } else {
+                            *slot += amount;
+                        }
                     }
                 }
             }
