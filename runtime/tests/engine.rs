@@ -577,6 +577,17 @@ static SPEC: Spec = Spec {
             ..Endpoint::DEFAULT
         },
         Endpoint {
+            name: "create_note",
+            path: "/notes",
+            body: Body::Json(Kind::Any),
+            op: Op {
+                action: "create",
+                resource: Some(2),
+                ..Op::DEFAULT
+            },
+            ..Endpoint::DEFAULT
+        },
+        Endpoint {
             name: "stamp",
             path: "/stamp",
             fields: &[
@@ -667,6 +678,7 @@ static SPEC: Spec = Spec {
         Resource {
             name: "note",
             type_index: TOKEN,
+            seed: &[r#"{"id": 5}"#, r#"{"id": 2}"#],
             ..Resource::DEFAULT
         },
     ],
@@ -896,6 +908,15 @@ fn hex_ids_carry_the_prefix_and_differ_per_record() {
     assert!(tb.starts_with("tok_") && tb.len() == 16, "{tb}");
     assert!(ta[4..].chars().all(|c| c.is_ascii_hexdigit()), "{ta}");
     assert_ne!(ta, tb);
+    // Sequences continue after the highest seeded id, whatever the seeds' order.
+    assert_eq!(
+        call(&e, "POST", "/notes", &[], "").json.to_json(),
+        r#"{"id":6}"#
+    );
+    assert_eq!(
+        call(&e, "POST", "/notes", &[], "").json.to_json(),
+        r#"{"id":7}"#
+    );
     assert_eq!(a.at("day"), "2024-02-29");
     assert_eq!(
         e.record("token", &tb).as_deref(),
@@ -1139,7 +1160,7 @@ fn unique_fields_refuse_duplicates_naming_the_request_field() {
     assert_field_error(&again, "ref", "NEW1 is already used");
     assert_eq!(
         e.stats(),
-        vec![("order", 2, 2), ("token", 0, 0), ("note", 0, 0)]
+        vec![("order", 2, 2), ("token", 0, 0), ("note", 2, 2)]
     );
 }
 
@@ -1559,7 +1580,7 @@ fn reset_forgets_records_but_keeps_seeds_and_the_webhook_url() {
     e.reset();
     assert_eq!(
         e.stats(),
-        vec![("order", 1, 1), ("token", 0, 0), ("note", 0, 0)]
+        vec![("order", 1, 1), ("token", 0, 0), ("note", 2, 2)]
     );
     assert_eq!(e.journal().len(), 0);
     // Ids start again after the seed, and the seed's reference is still taken.
@@ -1706,9 +1727,15 @@ fn ping(e: &Engine, nonce: u64) -> Answer {
 #[test]
 fn errors_take_the_declared_shape_or_a_plain_error_member() {
     let cases: [(&'static Spec, &str); 4] = [
-        (&BARE, r#"{"error":"bad request: nonce 5 was already used"}"#),
+        (
+            &BARE,
+            r#"{"error":"bad request: nonce 5 was already used"}"#,
+        ),
         (&CODE_ONLY, r#"{"code":"replayed_nonce"}"#),
-        (&MESSAGE_ONLY, r#"{"detail":"bad request: nonce 5 was already used"}"#),
+        (
+            &MESSAGE_ONLY,
+            r#"{"detail":"bad request: nonce 5 was already used"}"#,
+        ),
         (
             &IN_ENVELOPE,
             r#"{"status":"error","message":"bad request: nonce 5 was already used"}"#,
@@ -1747,4 +1774,25 @@ fn nonces_are_accepted_once_until_forgotten() {
     );
     e.reset();
     assert_eq!(ping(&e, 1_000).status, 200, "reset forgets nonces too");
+    // The engine's own answers where the spec declares none.
+    let nowhere = call(&e, "GET", "/nowhere", &[], "");
+    assert_eq!(
+        (nowhere.status, nowhere.json.to_json().as_str()),
+        (404, r#"{"error":"not found"}"#)
+    );
+    let nobody = call(&e, "POST", "/ping", &[], r#"{"nonce": 2000}"#);
+    assert_eq!(
+        (nobody.status, nobody.json.to_json().as_str()),
+        (400, r#"{"error":"shop is required"}"#)
+    );
+    e.add_fault(Fault {
+        times: 1,
+        case: Some("internal".into()),
+        ..Fault::default()
+    });
+    let internal = ping(&e, 2_001);
+    assert_eq!(
+        (internal.status, internal.json.to_json().as_str()),
+        (500, r#"{"error":"internal error"}"#)
+    );
 }
