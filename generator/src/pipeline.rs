@@ -40,7 +40,13 @@ pub fn run(root: &Path, specs: &[PathBuf]) -> Result<Output, Failure> {
     let apis: Vec<ir::Api> = loaded
         .iter()
         .map(|(path, l)| ir::build(l, &relative(root, path)))
-        .collect();
+        .collect::<Result<_, _>>()
+        .map_err(|e| {
+            Failure::Emit(EmitError {
+                file: e.spec_file.clone(),
+                message: e.to_string(),
+            })
+        })?;
     let crates = apis
         .iter()
         .map(|a| PathBuf::from("generated").join(&a.crate_name))

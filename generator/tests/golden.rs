@@ -27,7 +27,7 @@ fn generate() -> Vec<OutFile> {
     for (name, text) in FIXTURES {
         let loaded = load_bytes(&format!("fixtures/{name}"), text.as_bytes())
             .unwrap_or_else(|_| panic!("fixture {name} is valid"));
-        let api = ir::build(&loaded, &format!("tests/fixtures/{name}"));
+        let api = ir::build(&loaded, &format!("tests/fixtures/{name}")).expect("builds");
         out.extend(crate_files(&api).expect("emits"));
     }
     out

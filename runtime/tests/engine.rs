@@ -15,12 +15,20 @@ use payspec_runtime::signing::{self, Algorithm, Message, Part, Recipe};
 
 // ----- the provider -------------------------------------------------------------------
 
-const STATUS: usize = 0;
-const LEVEL: usize = 1;
-const ITEM: usize = 2;
-const ORDER: usize = 3;
-const TOTALS: usize = 4;
-const TOKEN: usize = 5;
+const STATUS: TypeId = TypeId(0);
+const LEVEL: TypeId = TypeId(1);
+const ITEM: TypeId = TypeId(2);
+const ORDER: TypeId = TypeId(3);
+const TOTALS: TypeId = TypeId(4);
+const TOKEN: TypeId = TypeId(5);
+
+const ORDERS: ResourceId = ResourceId(0);
+const TOKENS: ResourceId = ResourceId(1);
+const NOTES: ResourceId = ResourceId(2);
+
+const BY_TOKEN: SchemeId = SchemeId(0);
+const HOOK_SCHEME: SchemeId = SchemeId(1);
+const JSON_HOOK_SCHEME: SchemeId = SchemeId(2);
 
 const STATUS_T: TypeDef = TypeDef {
     name: "Status",
@@ -284,7 +292,7 @@ static SPEC: Spec = Spec {
         Endpoint {
             name: "create_order",
             path: "/orders",
-            scheme: Some(0),
+            scheme: Some(BY_TOKEN),
             fields: &[
                 Field {
                     name: "reference",
@@ -311,8 +319,7 @@ static SPEC: Spec = Spec {
             status: 201,
             body: Body::Json(Kind::Named(ORDER)),
             op: Op {
-                action: "create",
-                resource: Some(0),
+                action: Action::Create(ORDERS),
                 store: &[
                     ("reference", "ref"),
                     ("amount", "amount"),
@@ -331,14 +338,13 @@ static SPEC: Spec = Spec {
         },
         Endpoint {
             name: "get_order",
-            method: "GET",
+            method: Method::Get,
             path: "/orders/{id}",
             encoding: Encoding::Query,
             fields: BY_PATH_ID,
             body: Body::Json(Kind::Named(ORDER)),
             op: Op {
-                action: "read",
-                resource: Some(0),
+                action: Action::Read(ORDERS),
                 lookup: &[("id", "id")],
                 ..Op::DEFAULT
             },
@@ -346,7 +352,7 @@ static SPEC: Spec = Spec {
         },
         Endpoint {
             name: "find_order",
-            method: "GET",
+            method: Method::Get,
             path: "/find",
             encoding: Encoding::Query,
             fields: &[
@@ -356,8 +362,7 @@ static SPEC: Spec = Spec {
             one_of_required: &["id", "ref"],
             body: Body::Json(Kind::Named(ORDER)),
             op: Op {
-                action: "read",
-                resource: Some(0),
+                action: Action::Read(ORDERS),
                 lookup: &[("id", "id"), ("ref", "reference")],
                 ..Op::DEFAULT
             },
@@ -365,7 +370,7 @@ static SPEC: Spec = Spec {
         },
         Endpoint {
             name: "list_orders",
-            method: "GET",
+            method: Method::Get,
             path: "/orders",
             encoding: Encoding::Query,
             fields: &[optional(at(
@@ -374,8 +379,7 @@ static SPEC: Spec = Spec {
             ))],
             body: Body::Json(Kind::Array(&Kind::Named(ORDER))),
             op: Op {
-                action: "list",
-                resource: Some(0),
+                action: Action::List(ORDERS),
                 page: Some("page"),
                 page_size: 2,
                 ..Op::DEFAULT
@@ -384,13 +388,12 @@ static SPEC: Spec = Spec {
         },
         Endpoint {
             name: "raw_list",
-            method: "GET",
+            method: Method::Get,
             path: "/raw",
             encoding: Encoding::Query,
             body: Body::Json(Kind::Any),
             op: Op {
-                action: "list",
-                resource: Some(0),
+                action: Action::List(ORDERS),
                 ..Op::DEFAULT
             },
             ..Endpoint::DEFAULT
@@ -410,8 +413,7 @@ static SPEC: Spec = Spec {
             ],
             body: Body::Json(Kind::Named(ORDER)),
             op: Op {
-                action: "update",
-                resource: Some(0),
+                action: Action::Update(ORDERS),
                 lookup: &[("id", "id")],
                 store: &[
                     ("amount", "amount"),
@@ -431,8 +433,7 @@ static SPEC: Spec = Spec {
             fields: BY_PATH_ID,
             body: Body::Json(Kind::Named(ORDER)),
             op: Op {
-                action: "fire",
-                resource: Some(0),
+                action: Action::Fire(ORDERS),
                 lookup: &[("id", "id")],
                 event: Some("paid"),
                 ..Op::DEFAULT
@@ -448,8 +449,7 @@ static SPEC: Spec = Spec {
             ],
             body: Body::Json(Kind::Named(ORDER)),
             op: Op {
-                action: "fire",
-                resource: Some(0),
+                action: Action::Fire(ORDERS),
                 lookup: &[("id", "id")],
                 event: Some("{status}"),
                 respond: &[("id", "\"{id}\""), ("state", "\"{status}\"")],
@@ -459,18 +459,18 @@ static SPEC: Spec = Spec {
         },
         Endpoint {
             name: "totals",
-            method: "GET",
+            method: Method::Get,
             path: "/totals",
             encoding: Encoding::Query,
             body: Body::Json(Kind::Named(TOTALS)),
             op: Op {
-                action: "totals",
+                action: Action::Totals,
                 respond: &[("currency", "\"RUB\"")],
                 totals: &[
                     Total {
                         field: "sum",
                         add: &[Sum {
-                            resource: 0,
+                            resource: ORDERS,
                             field: "amount",
                             filter: &[],
                         }],
@@ -481,7 +481,7 @@ static SPEC: Spec = Spec {
                     Total {
                         field: "by_status",
                         add: &[Sum {
-                            resource: 0,
+                            resource: ORDERS,
                             field: "amount",
                             filter: &[],
                         }],
@@ -492,12 +492,12 @@ static SPEC: Spec = Spec {
                     Total {
                         field: "net",
                         add: &[Sum {
-                            resource: 0,
+                            resource: ORDERS,
                             field: "amount",
                             filter: &[("status", "\"paid\"")],
                         }],
                         subtract: &[Sum {
-                            resource: 0,
+                            resource: ORDERS,
                             field: "fee",
                             filter: &[("status", "\"paid\"")],
                         }],
@@ -511,13 +511,13 @@ static SPEC: Spec = Spec {
         },
         Endpoint {
             name: "ping",
-            method: "GET",
+            method: Method::Get,
             path: "/ping",
             encoding: Encoding::Query,
             body: Body::Json(Kind::Any),
             enveloped: true,
             op: Op {
-                action: "fixed",
+                action: Action::Fixed,
                 respond: &[
                     ("pong", "true"),
                     (
@@ -533,7 +533,7 @@ static SPEC: Spec = Spec {
         },
         Endpoint {
             name: "receipt",
-            method: "GET",
+            method: Method::Get,
             path: "/orders/{id}/receipt",
             encoding: Encoding::Query,
             fields: &[
@@ -542,8 +542,7 @@ static SPEC: Spec = Spec {
             ],
             body: Body::Binary(&["application/pdf", "image/jpeg"]),
             op: Op {
-                action: "read",
-                resource: Some(0),
+                action: Action::Read(ORDERS),
                 lookup: &[("id", "id")],
                 ..Op::DEFAULT
             },
@@ -551,7 +550,7 @@ static SPEC: Spec = Spec {
         },
         Endpoint {
             name: "forget",
-            method: "DELETE",
+            method: Method::Delete,
             path: "/orders/{id}",
             fields: BY_PATH_ID,
             status: 204,
@@ -569,8 +568,7 @@ static SPEC: Spec = Spec {
             fields: &[body("day", Kind::Date("rfc3339"))],
             body: Body::Json(Kind::Named(TOKEN)),
             op: Op {
-                action: "create",
-                resource: Some(1),
+                action: Action::Create(TOKENS),
                 store: &[("day", "day")],
                 ..Op::DEFAULT
             },
@@ -581,8 +579,7 @@ static SPEC: Spec = Spec {
             path: "/notes",
             body: Body::Json(Kind::Any),
             op: Op {
-                action: "create",
-                resource: Some(2),
+                action: Action::Create(NOTES),
                 ..Op::DEFAULT
             },
             ..Endpoint::DEFAULT
@@ -604,7 +601,7 @@ static SPEC: Spec = Spec {
     resources: &[
         Resource {
             name: "order",
-            type_index: ORDER,
+            type_id: ORDER,
             extra: &[Field {
                 name: "callback",
                 wire: "callback",
@@ -629,7 +626,7 @@ static SPEC: Spec = Spec {
                         to: "\"paid\"",
                         set: &[("paid", "\"1\""), ("amount", "\"{amount}\"")],
                         webhook: Some(WebhookSend {
-                            webhook: 0,
+                            webhook: WebhookId(0),
                             url_field: Some("callback"),
                             payload: &[
                                 ("id", "\"{id}\""),
@@ -645,7 +642,7 @@ static SPEC: Spec = Spec {
                         to: "\"void\"",
                         set: &[],
                         webhook: Some(WebhookSend {
-                            webhook: 1,
+                            webhook: WebhookId(1),
                             url_field: None,
                             payload: &[("id", "\"{id}\""), ("note", "null")],
                         }),
@@ -657,7 +654,7 @@ static SPEC: Spec = Spec {
         },
         Resource {
             name: "token",
-            type_index: TOKEN,
+            type_id: TOKEN,
             id_field: "token",
             id_start: None,
             id_prefix: "tok_",
@@ -677,7 +674,7 @@ static SPEC: Spec = Spec {
         },
         Resource {
             name: "note",
-            type_index: TOKEN,
+            type_id: TOKEN,
             seed: &[r#"{"id": 5}"#, r#"{"id": 2}"#],
             ..Resource::DEFAULT
         },
@@ -686,13 +683,13 @@ static SPEC: Spec = Spec {
         Webhook {
             name: "paid",
             encoding: Encoding::Form,
-            scheme: 1,
+            scheme: HOOK_SCHEME,
             fields: &[],
         },
         Webhook {
             name: "voided",
             encoding: Encoding::Json,
-            scheme: 2,
+            scheme: JSON_HOOK_SCHEME,
             fields: &[],
         },
     ],
@@ -710,8 +707,18 @@ static SPEC: Spec = Spec {
         validation_message: Some("error.reason"),
         field_errors: Some("errors"),
         cases: &[
-            ("unauthorized", 403, Some("E_AUTH"), "Access denied"),
-            ("not_found", 404, None, "Nothing at {field}"),
+            ErrorCase {
+                case: Case::Unauthorized,
+                status: 403,
+                code: Some("E_AUTH"),
+                message: "Access denied",
+            },
+            ErrorCase {
+                case: Case::NotFound,
+                status: 404,
+                code: None,
+                message: "Nothing at {field}",
+            },
         ],
         ..Errors::DEFAULT
     },
@@ -894,7 +901,10 @@ fn render_fills_what_a_record_lacks_in_the_type_s_wire_form() {
     assert_eq!(render(&SPEC, &scalar, &Kind::String), scalar);
     let enum_value = V::Str("paid".into());
     assert_eq!(render(&SPEC, &enum_value, &Kind::Named(STATUS)), enum_value);
-    assert_eq!(render(&SPEC, &enum_value, &Kind::Named(99)), enum_value);
+    assert_eq!(
+        render(&SPEC, &enum_value, &Kind::Named(TypeId(99))),
+        enum_value
+    );
 }
 
 #[test]
@@ -1361,28 +1371,28 @@ fn fired_amounts_override_the_record_and_missing_urls_send_nothing() {
     let e = engine();
     create(&e, r#"{"ref": "A1", "amount": 10}"#);
     let (rec, deliveries) = e
-        .fire(0, "100", "paid", Some("9.99".into()))
+        .fire(ORDERS, "100", "paid", Some("9.99".into()))
         .expect("fires");
     assert!(deliveries.is_empty(), "no URL anywhere: no webhook");
     assert_eq!(rec.get("amount"), Some(&V::Str("9.99".into())));
     assert_eq!(
-        e.fire(0, "100", "paid", None).err().as_deref(),
+        e.fire(ORDERS, "100", "paid", None).err().as_deref(),
         Some("event `paid` cannot fire from state \"paid\"")
     );
     assert_eq!(
-        e.fire(0, "555", "void", None).err().as_deref(),
+        e.fire(ORDERS, "555", "void", None).err().as_deref(),
         Some("no order with id 555")
     );
     assert_eq!(
-        e.fire(2, "tok_1", "void", None).err().as_deref(),
+        e.fire(NOTES, "tok_1", "void", None).err().as_deref(),
         Some("this resource has no states")
     );
     assert_eq!(
-        e.fire(9, "100", "void", None).err().as_deref(),
+        e.fire(ResourceId(9), "100", "void", None).err().as_deref(),
         Some("no such resource")
     );
     assert_eq!(
-        e.fire(0, "100", "refund", None).err().as_deref(),
+        e.fire(ORDERS, "100", "refund", None).err().as_deref(),
         Some("unknown event `refund`; known: paid, void")
     );
 }
@@ -1392,7 +1402,7 @@ fn totals_sum_filter_subtract_and_group_in_the_declared_wire_forms() {
     let e = engine();
     create(&e, r#"{"ref": "A1", "amount": "10.25"}"#);
     create(&e, r#"{"ref": "A2", "amount": 4}"#);
-    e.fire(0, "100", "paid", None).expect("paid");
+    e.fire(ORDERS, "100", "paid", None).expect("paid");
     let t = call(&e, "GET", "/totals", &[], "");
     assert_eq!(t.status, 200, "{}", t.json.to_json());
     // 0.50 opening + 5.00 (seed) + 10.25 + 4; by status, the opening group first; the net
@@ -1473,7 +1483,7 @@ fn faults_answer_cases_statuses_and_delays_then_run_out() {
         endpoint: "get_order".into(),
         times: 2,
         latency_ms: 30,
-        case: Some("unauthorized".into()),
+        case: Some(Case::Unauthorized),
         status: None,
     });
     let first = call(&e, "GET", "/orders/7", &[], "");
@@ -1497,10 +1507,10 @@ fn faults_answer_cases_statuses_and_delays_then_run_out() {
         (unavailable.status, unavailable.json.to_json()),
         (503, "{}".to_string())
     );
-    // An unknown case is an internal error; a latency-only fault delays a real answer.
+    // An internal error; a latency-only fault delays a real answer.
     e.add_fault(Fault {
         times: 1,
-        case: Some("meltdown".into()),
+        case: Some(Case::Internal),
         ..Fault::default()
     });
     let internal = call(&e, "GET", "/ping", &[], "");
@@ -1586,7 +1596,7 @@ fn reset_forgets_records_but_keeps_seeds_and_the_webhook_url() {
     // Ids start again after the seed, and the seed's reference is still taken.
     assert_eq!(create(&e, r#"{"ref": "A1", "amount": 1}"#).at("id"), "100");
     assert_eq!(create(&e, r#"{"ref": "SEED", "amount": 1}"#).status, 400);
-    let (_, d) = e.fire(0, "100", "paid", None).expect("fires");
+    let (_, d) = e.fire(ORDERS, "100", "paid", None).expect("fires");
     assert_eq!(d[0].url, "http://hooks.test/x");
     assert_eq!(
         e.config().webhook_url.as_deref(),
@@ -1617,11 +1627,11 @@ fn the_store_drops_the_oldest_records_beyond_its_cap() {
     assert!(e.record("token", &newest).is_some());
     assert_eq!(e.record("token", &oldest), None, "the oldest is dropped");
     // Records are still found by id once the front of the store has gone.
-    let (used, _) = e.fire(1, &newest, "use", None).expect("fires");
+    let (used, _) = e.fire(TOKENS, &newest, "use", None).expect("fires");
     assert_eq!(used.get("token").map(V::text), Some(newest.clone()));
     assert_eq!(used.get("state"), Some(&V::Str("used".into())));
     assert_eq!(
-        e.fire(1, &oldest, "use", None).err(),
+        e.fire(TOKENS, &oldest, "use", None).err(),
         Some(format!("no token with id {oldest}"))
     );
 }
@@ -1654,12 +1664,12 @@ const fn plain(errors: Errors, envelope: Option<Envelope>) -> Spec {
         endpoints: &[Endpoint {
             name: "ping",
             path: "/ping",
-            scheme: Some(0),
+            scheme: Some(BY_TOKEN),
             fields: SIGNED,
             body: Body::Json(Kind::Any),
             enveloped: true,
             op: Op {
-                action: "fixed",
+                action: Action::Fixed,
                 respond: &[("ok", "true")],
                 ..Op::DEFAULT
             },
@@ -1787,7 +1797,7 @@ fn nonces_are_accepted_once_until_forgotten() {
     );
     e.add_fault(Fault {
         times: 1,
-        case: Some("internal".into()),
+        case: Some(Case::Internal),
         ..Fault::default()
     });
     let internal = ping(&e, 2_001);

@@ -271,7 +271,7 @@ async fn faults_can_be_injected() {
         endpoint: "shops".into(),
         times: 1,
         latency_ms: 30,
-        case: Some("internal".into()),
+        case: Some(tegro_money::mock::tables::Case::Internal),
         status: Some(500),
     });
     let started = std::time::Instant::now();

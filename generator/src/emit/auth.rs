@@ -4,8 +4,8 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use super::rust_types::docs;
+use crate::ir::{Algorithm, DigestEncoding, PartFormat};
 use crate::ir::{Api, Part, Scheme, SignedMessage};
-use crate::spec::model::{Algorithm, DigestEncoding, PartFormat};
 
 /// `TEGRO_API`-style constant name of a scheme's recipe.
 pub fn recipe_ident(scheme: &str) -> syn::Ident {

@@ -7,7 +7,7 @@ use quote::{format_ident, quote};
 use super::auth::recipe_ident;
 use super::rust_types::{docs, ident, push_text, rust_type};
 use crate::ir::{Api, Endpoint, InjectSource, ResponseBody, Scheme};
-use crate::spec::model::{Encoding, Method, NonceStyle, ParamIn};
+use crate::ir::{Encoding, Method, NonceStyle, ParamIn, SchemeId};
 
 pub fn client_rs(api: &Api) -> TokenStream {
     let creds = credentials(api);
@@ -113,13 +113,13 @@ fn client(api: &Api) -> TokenStream {
         NonceStyle::UnixMillis => quote!(crate::wire::NonceStyle::UnixMillis),
         NonceStyle::UnixSeconds => quote!(crate::wire::NonceStyle::UnixSeconds),
     };
-    let used: Vec<usize> = {
-        let mut v: Vec<usize> = api.endpoints.iter().filter_map(|e| e.scheme).collect();
+    let used: Vec<SchemeId> = {
+        let mut v: Vec<SchemeId> = api.endpoints.iter().filter_map(|e| e.scheme).collect();
         v.sort_unstable();
         v.dedup();
         v
     };
-    let authorizers = used.iter().map(|i| authorizer(&api.schemes[*i]));
+    let authorizers = used.iter().filter_map(|i| api.scheme(*i)).map(authorizer);
     let (nonce_field, nonce_init) = if api.needs.nonce {
         (
             quote!(nonce: std::sync::Arc<crate::wire::Nonce>,),
@@ -290,11 +290,11 @@ fn endpoint_method(api: &Api, e: &Endpoint) -> TokenStream {
         quote!()
     };
     let method = match e.method {
-        Method::GET => quote!(reqwest::Method::GET),
-        Method::POST => quote!(reqwest::Method::POST),
-        Method::PUT => quote!(reqwest::Method::PUT),
-        Method::PATCH => quote!(reqwest::Method::PATCH),
-        Method::DELETE => quote!(reqwest::Method::DELETE),
+        Method::Get => quote!(reqwest::Method::GET),
+        Method::Post => quote!(reqwest::Method::POST),
+        Method::Put => quote!(reqwest::Method::PUT),
+        Method::Patch => quote!(reqwest::Method::PATCH),
+        Method::Delete => quote!(reqwest::Method::DELETE),
     };
     let path = path_expr(e);
     let located = |at: ParamIn, target: TokenStream| {
@@ -314,7 +314,7 @@ fn endpoint_method(api: &Api, e: &Endpoint) -> TokenStream {
         Encoding::Json if has_request && has_body_fields => {
             quote!(out.body = Body::Json(serde_json::to_string(request).map_err(|e| Error::InvalidRequest(e.to_string()))?);)
         }
-        Encoding::Json if !matches!(e.method, Method::GET | Method::DELETE) => {
+        Encoding::Json if !matches!(e.method, Method::Get | Method::Delete) => {
             quote!(out.body = Body::Json("{}".to_string());)
         }
         Encoding::Form => {
@@ -323,8 +323,8 @@ fn endpoint_method(api: &Api, e: &Endpoint) -> TokenStream {
         }
         _ => quote!(),
     };
-    let authorize = e.scheme.map(|i| {
-        let a = format_ident!("authorize_{}", api.schemes[i].name);
+    let authorize = e.scheme.and_then(|i| api.scheme(i)).map(|s| {
+        let a = format_ident!("authorize_{}", s.name);
         quote!(self.#a(&mut out)?;)
     });
     let (ret, decode) = match &e.response.body {

@@ -8,6 +8,7 @@ mod errors;
 mod layout;
 mod lib_rs;
 mod mock;
+mod mock_table;
 mod readme;
 mod requests;
 pub mod rust_types;

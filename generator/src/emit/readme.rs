@@ -2,8 +2,8 @@
 
 use serde::Serialize;
 
+use crate::ir::Algorithm;
 use crate::ir::{Api, Endpoint, Field, Ty};
-use crate::spec::model::Algorithm;
 
 #[derive(Serialize)]
 pub struct Row {
@@ -55,8 +55,7 @@ pub fn webhooks(api: &Api) -> Vec<HookRow> {
         .iter()
         .map(|w| {
             let creds = api
-                .schemes
-                .get(w.scheme)
+                .scheme(w.scheme)
                 .map(|s| s.credentials.join(", "))
                 .unwrap_or_default();
             HookRow {
@@ -71,8 +70,12 @@ pub fn webhooks(api: &Api) -> Vec<HookRow> {
 /// How requests are authenticated, in words.
 pub fn signing(api: &Api) -> String {
     let mut parts = Vec::new();
-    for i in api.endpoints.iter().filter_map(|e| e.scheme) {
-        let s = &api.schemes[i];
+    for s in api
+        .endpoints
+        .iter()
+        .filter_map(|e| e.scheme)
+        .filter_map(|i| api.scheme(i))
+    {
         let mut d = Vec::new();
         if !s.inject.is_empty() {
             let names: Vec<&str> = s.inject.iter().map(|x| x.wire.as_str()).collect();

@@ -5,8 +5,8 @@ use quote::quote;
 
 use super::rust_types::{docs, field_type, ident, serde_attrs};
 use super::types::constructor;
+use crate::ir::ParamIn;
 use crate::ir::{Api, Endpoint};
-use crate::spec::model::ParamIn;
 
 pub fn requests_rs(api: &Api) -> TokenStream {
     let structs = api

@@ -23,7 +23,7 @@ pub fn rust_type(api: &Api, ty: &Ty) -> TokenStream {
         Ty::Bool => quote!(bool),
         Ty::Decimal(_) => quote!(rust_decimal::Decimal),
         Ty::Date(_) => quote!(time::Date),
-        Ty::DateTime(i) => match api.date_formats.get(*i).map(|d| d.kind) {
+        Ty::DateTime(i) => match api.date_format(*i).map(|d| d.kind) {
             Some(DateKind::Primitive) => quote!(time::PrimitiveDateTime),
             _ => quote!(time::OffsetDateTime),
         },
@@ -69,7 +69,7 @@ fn codec(api: &Api, ty: &Ty) -> Option<String> {
             NumWire::StringOrNumber => "crate::wire::IntStringOrNumber".into(),
         },
         Ty::Date(i) | Ty::DateTime(i) => {
-            format!("crate::dates::{}", api.date_formats.get(*i)?.ident)
+            format!("crate::dates::{}", api.date_format(*i)?.ident)
         }
         _ => return None,
     })

@@ -7,8 +7,8 @@ use quote::quote;
 use super::auth::recipe_ident;
 use super::rust_types::{docs, ident, to_text};
 use super::types::object;
+use crate::ir::Encoding;
 use crate::ir::{Api, Field, Ty, TypeKind, Webhook};
-use crate::spec::model::Encoding;
 
 pub fn webhooks_rs(api: &Api) -> TokenStream {
     let hooks = api.webhooks.iter().map(|w| webhook(api, w));
@@ -55,7 +55,10 @@ pub fn webhooks_rs(api: &Api) -> TokenStream {
 fn webhook(api: &Api, w: &Webhook) -> TokenStream {
     let name = ident(&w.type_name);
     let decl = object(api, &w.type_name, &w.doc, &w.fields, true);
-    let scheme = &api.schemes[w.scheme];
+    let Some(scheme) = api.scheme(w.scheme) else {
+        let msg = format!("payspec: webhook `{}` has no auth scheme", w.name);
+        return quote!(compile_error!(#msg););
+    };
     let cred_params: Vec<TokenStream> = scheme
         .credentials
         .iter()
@@ -157,7 +160,7 @@ fn webhook(api: &Api, w: &Webhook) -> TokenStream {
         };
         let rsa_key = sig.key.clone().unwrap_or_default() + "_private";
         // RSA signs with a private key; digests run the recipe. Decided here, not at run time.
-        let compute = if sig.algorithm == crate::spec::model::Algorithm::RsaSha256 {
+        let compute = if sig.algorithm == crate::ir::Algorithm::RsaSha256 {
             quote! {
                 let pem = creds(#rsa_key).ok_or(WebhookError::Signature(SignError::MissingCredential(#rsa_key)))?;
                 let signature = crate::rsa_keys::sign(&pem, &body_now).map_err(WebhookError::Signature)?;
@@ -263,10 +266,13 @@ fn from_text(api: &Api, ty: &Ty, v: TokenStream, wire: &str) -> TokenStream {
         Ty::Integer(_) => quote!(#v.trim().parse::<i64>().map_err(#err)?),
         Ty::Decimal(_) => quote!(#v.trim().parse::<rust_decimal::Decimal>().map_err(#err)?),
         Ty::Bool => quote!(matches!(#v, "1" | "true")),
-        Ty::Date(i) | Ty::DateTime(i) => {
-            let c = ident(&api.date_formats[*i].ident);
-            quote!(crate::dates::#c::parse(#v).map_err(#err)?)
-        }
+        Ty::Date(i) | Ty::DateTime(i) => match api.date_format(*i) {
+            Some(d) => {
+                let c = ident(&d.ident);
+                quote!(crate::dates::#c::parse(#v).map_err(#err)?)
+            }
+            None => quote!(compile_error!("payspec: a date field has no format")),
+        },
         Ty::Named(n) => {
             let t = ident(n);
             match api.types.iter().find(|d| d.name == *n).map(|d| &d.kind) {

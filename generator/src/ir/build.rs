@@ -6,13 +6,40 @@ use heck::ToPascalCase;
 use super::naming::{field_ident, lib_name, type_ident};
 use super::*;
 use crate::spec::Loaded;
+use crate::spec::located::Sp;
 use crate::spec::model::{self as m, BodyKind, EnumRepr, Map, Message};
 use crate::spec::types::{self, Scalar, TypeExpr};
 use crate::spec::validate::{auth_of, encoding_of, method_of, param_in, wire_name};
 
+/// A reference the validator should have refused but did not: a bug of payspec, reported
+/// instead of guessed around.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BuildError {
+    /// The spec, relative to the repository root.
+    pub spec_file: String,
+    /// What could not be resolved.
+    pub message: String,
+}
+
+impl std::fmt::Display for BuildError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{}: {} (the validator accepted it: this is a payspec bug)",
+            self.spec_file, self.message
+        )
+    }
+}
+
+impl std::error::Error for BuildError {}
+
 /// Builds the IR of a spec that passed validation. `spec_file` is its path relative to the
 /// repository root, as it appears in `@generated` headers.
-pub fn build(loaded: &Loaded, spec_file: &str) -> Api {
+pub fn build(loaded: &Loaded, spec_file: &str) -> Result<Api, BuildError> {
+    let unresolved = |what: &str, name: &str| BuildError {
+        spec_file: spec_file.to_string(),
+        message: format!("{what} `{name}` does not exist"),
+    };
     let spec = &loaded.spec;
     let mut b = Builder {
         spec,
@@ -20,7 +47,7 @@ pub fn build(loaded: &Loaded, spec_file: &str) -> Api {
     };
     let p = &spec.provider;
     let schemes: Vec<Scheme> = spec.auth.iter().map(|(n, s)| scheme(n, s)).collect();
-    let scheme_index = |name: &str| schemes.iter().position(|s| s.name == name);
+    let scheme_index = |name: &str| schemes.iter().position(|s| s.name == name).map(SchemeId);
 
     let mut types = Vec::new();
     for (name, def) in &spec.types {
@@ -38,8 +65,9 @@ pub fn build(loaded: &Loaded, spec_file: &str) -> Api {
             type_name: type_ident(name),
             summary: w.summary.value.clone(),
             doc: doc_of(Some(&w.summary), w.description.as_ref(), w.note.as_ref()),
-            encoding: w.encoding.value,
-            scheme: scheme_index(&w.auth.value).unwrap_or(0),
+            encoding: w.encoding.value.into(),
+            scheme: scheme_index(&w.auth.value)
+                .ok_or_else(|| unresolved("auth scheme", &w.auth.value))?,
             fields: b.fields(&w.fields, None),
             examples: w.examples.iter().map(|x| example(x)).collect(),
         });
@@ -47,7 +75,7 @@ pub fn build(loaded: &Loaded, spec_file: &str) -> Api {
     let used: Vec<&Scheme> = endpoints
         .iter()
         .filter_map(|e| e.scheme)
-        .map(|i| &schemes[i])
+        .filter_map(|i| schemes.get(i.0))
         .collect();
     let credentials = spec
         .credentials
@@ -62,10 +90,13 @@ pub fn build(loaded: &Loaded, spec_file: &str) -> Api {
             for_client: used.iter().any(|s| s.credentials.contains(n)),
         })
         .collect();
-    let mock = spec
-        .mock
-        .as_ref()
-        .map(|mk| b.mock(mk, &endpoints, &webhooks));
+    let mock = match &spec.mock {
+        Some(mk) => Some(
+            b.mock(mk, &endpoints, &webhooks)
+                .map_err(|(what, name)| unresolved(what, &name))?,
+        ),
+        None => None,
+    };
     let mut api = Api {
         spec_file: spec_file.to_string(),
         name: p.name.value.clone(),
@@ -104,7 +135,7 @@ pub fn build(loaded: &Loaded, spec_file: &str) -> Api {
         needs: Needs::default(),
     };
     api.needs = needs(&api);
-    api
+    Ok(api)
 }
 
 struct Builder<'s> {
@@ -157,7 +188,8 @@ impl Builder<'_> {
                 let location = match endpoint {
                     Some(e) => param_in(self.spec, e, f),
                     None => m::ParamIn::Body,
-                };
+                }
+                .into();
                 Field {
                     name: name.clone(),
                     ident: field_ident(name),
@@ -220,13 +252,13 @@ impl Builder<'_> {
         }
     }
 
-    fn date_format(&mut self, format: &str, kind: DateKind) -> usize {
+    fn date_format(&mut self, format: &str, kind: DateKind) -> DateFormatId {
         if let Some(i) = self
             .dates
             .iter()
             .position(|d| d.format == format && d.kind == kind)
         {
-            return i;
+            return DateFormatId(i);
         }
         let ident = match (format, kind) {
             ("rfc3339", _) => "Rfc3339Format".to_string(),
@@ -238,11 +270,11 @@ impl Builder<'_> {
             format: format.to_string(),
             kind,
         });
-        self.dates.len() - 1
+        DateFormatId(self.dates.len() - 1)
     }
 
-    fn endpoint(&mut self, name: &str, e: &m::Endpoint, scheme: Option<usize>) -> Endpoint {
-        let method = method_of(self.spec, e);
+    fn endpoint(&mut self, name: &str, e: &m::Endpoint, scheme: Option<SchemeId>) -> Endpoint {
+        let method: Method = method_of(self.spec, e).into();
         let empty = Map::default();
         let fields = e.request.as_ref().map(|r| &r.fields).unwrap_or(&empty);
         let r = &e.response;
@@ -267,11 +299,11 @@ impl Builder<'_> {
             summary: e.summary.value.clone(),
             doc: doc_of(Some(&e.summary), e.description.as_ref(), e.note.as_ref()),
             method,
-            method_name: format!("{method:?}"),
+            method_name: method.as_str().to_string(),
             path: e.path.value.clone(),
             request: Request {
                 name: format!("{}Request", name.to_pascal_case()),
-                encoding: encoding_of(self.spec, e),
+                encoding: encoding_of(self.spec, e).into(),
                 fields: self.fields(fields, Some(e)),
                 one_of_required: e
                     .request
@@ -290,132 +322,162 @@ impl Builder<'_> {
         }
     }
 
-    fn mock(&mut self, mk: &m::Mock, endpoints: &[Endpoint], webhooks: &[Webhook]) -> Mock {
+    /// The mock's resources and operations; an unresolved name is `Err((what, name))`.
+    fn mock(
+        &mut self,
+        mk: &m::Mock,
+        endpoints: &[Endpoint],
+        webhooks: &[Webhook],
+    ) -> Result<Mock, (&'static str, String)> {
         let res_names: Vec<&String> = mk.resources.keys().collect();
-        let resources = mk
-            .resources
-            .iter()
-            .map(|(name, r)| {
-                let mut fields = self
-                    .spec
-                    .types
-                    .get(&r.ty.value)
-                    .and_then(|d| d.fields.as_ref())
-                    .map(|f| self.fields(f, None))
-                    .unwrap_or_default();
-                fields.extend(self.fields(&r.extra, None));
-                Resource {
-                    name: name.clone(),
-                    type_name: type_ident(&r.ty.value),
-                    fields,
-                    id_field: r.id.field.value.clone(),
-                    id_style: r.id.style.value,
-                    id_start: r.id.start.as_ref().map(|s| s.value).unwrap_or(1),
-                    id_prefix: r
-                        .id
-                        .prefix
-                        .as_ref()
-                        .map(|s| s.value.clone())
-                        .unwrap_or_default(),
-                    id_digits: r.id.digits.as_ref().map(|s| s.value).unwrap_or(16),
-                    unique: r.unique.iter().map(|u| u.value.clone()).collect(),
-                    initial: pairs(&r.initial),
-                    seed: r
-                        .seed
-                        .iter()
-                        .map(|rec| {
-                            serde_json::Value::Object(
-                                rec.iter()
-                                    .map(|(k, v)| (k.clone(), v.value.clone()))
-                                    .collect(),
-                            )
-                        })
-                        .collect(),
-                    states: r.states.as_ref().map(|s| States {
+        let resource_id = |name: &str| {
+            res_names
+                .iter()
+                .position(|n| *n == name)
+                .map(ResourceId)
+                .ok_or(("mock resource", name.to_string()))
+        };
+        let webhook_id = |name: &str| {
+            webhooks
+                .iter()
+                .position(|h| h.name == name)
+                .map(WebhookId)
+                .ok_or(("webhook", name.to_string()))
+        };
+        let mut resources = Vec::new();
+        for (name, r) in &mk.resources {
+            let mut fields = self
+                .spec
+                .types
+                .get(&r.ty.value)
+                .and_then(|d| d.fields.as_ref())
+                .map(|f| self.fields(f, None))
+                .unwrap_or_default();
+            fields.extend(self.fields(&r.extra, None));
+            let states = match &r.states {
+                Some(s) => {
+                    let mut events = Vec::new();
+                    for (en, ev) in &s.events {
+                        let webhook = match &ev.webhook {
+                            Some(w) => Some(WebhookSend {
+                                webhook: webhook_id(&w.name.value)?,
+                                url_field: w.url_field.as_ref().map(|u| u.value.clone()),
+                                payload: pairs(&w.payload),
+                            }),
+                            None => None,
+                        };
+                        events.push(Event {
+                            name: en.clone(),
+                            from: ev.from.iter().map(|v| v.value.clone()).collect(),
+                            to: ev.to.value.clone(),
+                            set: pairs(&ev.set),
+                            webhook,
+                        });
+                    }
+                    Some(States {
                         field: s.field.value.clone(),
                         initial: s.initial.value.clone(),
-                        events: s
-                            .events
-                            .iter()
-                            .map(|(en, ev)| Event {
-                                name: en.clone(),
-                                from: ev.from.iter().map(|v| v.value.clone()).collect(),
-                                to: ev.to.value.clone(),
-                                set: pairs(&ev.set),
-                                webhook: ev.webhook.as_ref().map(|w| WebhookSend {
-                                    webhook: webhooks
-                                        .iter()
-                                        .position(|h| h.name == w.name.value)
-                                        .unwrap_or(0),
-                                    url_field: w.url_field.as_ref().map(|u| u.value.clone()),
-                                    payload: pairs(&w.payload),
-                                }),
-                            })
-                            .collect(),
-                    }),
+                        events,
+                    })
                 }
-            })
-            .collect();
-        let operations = mk
-            .operations
-            .iter()
-            .filter_map(|(name, op)| {
-                let endpoint = endpoints.iter().position(|e| e.name == *name)?;
-                Some(Operation {
-                    endpoint,
-                    action: format!("{:?}", op.action.value).to_lowercase(),
-                    resource: op
-                        .resource
-                        .as_ref()
-                        .and_then(|r| res_names.iter().position(|n| **n == r.value)),
-                    store: op
-                        .store
-                        .iter()
-                        .map(|(k, v)| (k.clone(), v.value.clone()))
-                        .collect(),
-                    lookup: op
-                        .lookup
-                        .iter()
-                        .map(|(k, v)| (k.clone(), v.value.clone()))
-                        .collect(),
-                    page: op.page.as_ref().map(|p| p.value.clone()),
-                    page_size: op.page_size.as_ref().map(|p| p.value).unwrap_or(50),
-                    event: op.event.as_ref().map(|e| e.value.clone()),
-                    respond: pairs(&op.respond),
-                    totals: op
-                        .totals
-                        .iter()
-                        .map(|(f, t)| Total {
-                            field: f.clone(),
-                            add: t.add.iter().map(|s| sum(s, &res_names)).collect(),
-                            subtract: t.subtract.iter().map(|s| sum(s, &res_names)).collect(),
-                            group_by: t.group_by.as_ref().map(|g| g.value.clone()),
-                            opening: t
-                                .opening
-                                .iter()
+                None => None,
+            };
+            resources.push(Resource {
+                name: name.clone(),
+                type_name: type_ident(&r.ty.value),
+                fields,
+                id_field: r.id.field.value.clone(),
+                id_style: r.id.style.value.into(),
+                id_start: r.id.start.as_ref().map(|s| s.value).unwrap_or(1),
+                id_prefix: r
+                    .id
+                    .prefix
+                    .as_ref()
+                    .map(|s| s.value.clone())
+                    .unwrap_or_default(),
+                id_digits: r.id.digits.as_ref().map(|s| s.value).unwrap_or(16),
+                unique: r.unique.iter().map(|u| u.value.clone()).collect(),
+                initial: pairs(&r.initial),
+                seed: r
+                    .seed
+                    .iter()
+                    .map(|rec| {
+                        serde_json::Value::Object(
+                            rec.iter()
                                 .map(|(k, v)| (k.clone(), v.value.clone()))
                                 .collect(),
-                        })
-                        .collect(),
-                })
+                        )
+                    })
+                    .collect(),
+                states,
+            });
+        }
+        let sum = |s: &Sp<m::Sum>| -> Result<Sum, (&'static str, String)> {
+            Ok(Sum {
+                resource: resource_id(&s.resource.value)?,
+                field: s.field.value.clone(),
+                filter: pairs(&s.filter),
             })
-            .collect();
-        Mock {
+        };
+        let mut operations = Vec::new();
+        for (name, op) in &mk.operations {
+            let endpoint = endpoints
+                .iter()
+                .position(|e| e.name == *name)
+                .map(EndpointId)
+                .ok_or(("endpoint", name.clone()))?;
+            let resource = || match &op.resource {
+                Some(r) => resource_id(&r.value),
+                None => Err(("resource of the operation", name.clone())),
+            };
+            let action = match op.action.value {
+                m::Action::Create => Action::Create(resource()?),
+                m::Action::Read => Action::Read(resource()?),
+                m::Action::List => Action::List(resource()?),
+                m::Action::Update => Action::Update(resource()?),
+                m::Action::Fire => Action::Fire(resource()?),
+                m::Action::Totals => Action::Totals,
+                m::Action::Fixed => Action::Fixed,
+            };
+            let mut totals = Vec::new();
+            for (f, t) in &op.totals {
+                totals.push(Total {
+                    field: f.clone(),
+                    add: t.add.iter().map(sum).collect::<Result<_, _>>()?,
+                    subtract: t.subtract.iter().map(sum).collect::<Result<_, _>>()?,
+                    group_by: t.group_by.as_ref().map(|g| g.value.clone()),
+                    opening: t
+                        .opening
+                        .iter()
+                        .map(|(k, v)| (k.clone(), v.value.clone()))
+                        .collect(),
+                });
+            }
+            operations.push(Operation {
+                endpoint,
+                action,
+                store: op
+                    .store
+                    .iter()
+                    .map(|(k, v)| (k.clone(), v.value.clone()))
+                    .collect(),
+                lookup: op
+                    .lookup
+                    .iter()
+                    .map(|(k, v)| (k.clone(), v.value.clone()))
+                    .collect(),
+                page: op.page.as_ref().map(|p| p.value.clone()),
+                page_size: op.page_size.as_ref().map(|p| p.value).unwrap_or(50),
+                event: op.event.as_ref().map(|e| e.value.clone()),
+                respond: pairs(&op.respond),
+                totals,
+            });
+        }
+        Ok(Mock {
             private_key: mk.private_key.as_ref().map(|k| k.value.clone()),
             resources,
             operations,
-        }
-    }
-}
-
-fn sum(s: &m::Sum, res_names: &[&String]) -> Sum {
-    Sum {
-        resource: res_names
-            .iter()
-            .position(|n| **n == s.resource.value)
-            .unwrap_or(0),
-        field: s.field.value.clone(),
-        filter: pairs(&s.filter),
+        })
     }
 }
 
@@ -447,7 +509,7 @@ fn scheme(name: &str, s: &m::AuthScheme) -> Scheme {
         if let Some(f) = &p.field {
             Part::Field {
                 wire: f.value.clone(),
-                format: p.format.as_ref().map(|x| x.value),
+                format: p.format.as_ref().map(|x| x.value.into()),
             }
         } else if let Some(c) = &p.credential {
             Part::Credential(c.value.clone())
@@ -467,7 +529,7 @@ fn scheme(name: &str, s: &m::AuthScheme) -> Scheme {
             wire: wire.clone(),
             source: match &src.value {
                 m::Injected::Credential(c) => InjectSource::Credential(c.value.clone()),
-                m::Injected::Nonce(n) => InjectSource::Nonce(n.value),
+                m::Injected::Nonce(n) => InjectSource::Nonce(n.value.into()),
             },
         })
         .collect();
@@ -501,10 +563,10 @@ fn scheme(name: &str, s: &m::AuthScheme) -> Scheme {
             },
         };
         Signature {
-            algorithm: sig.algorithm.value,
+            algorithm: sig.algorithm.value.into(),
             key: sig.key.as_ref().map(|k| k.value.clone()),
             message,
-            encoding: sig.encoding.value,
+            encoding: sig.encoding.value.into(),
             header: sig.header.as_ref().map(|h| h.value.clone()),
             template: sig
                 .template
@@ -564,7 +626,7 @@ fn errors(e: &m::ErrorModel) -> Errors {
             .cases
             .iter()
             .map(|(case, r)| ErrorCase {
-                case: format!("{case:?}"),
+                case: (*case).into(),
                 status: r.status.as_ref().map(|s| s.value).unwrap_or(default_status),
                 code: r.code.as_ref().map(|c| c.value.clone()),
                 message: r.message.value.clone(),
@@ -578,7 +640,7 @@ fn needs(api: &Api) -> Needs {
         rsa: api.schemes.iter().any(|s| {
             s.signature
                 .as_ref()
-                .is_some_and(|sig| sig.algorithm == m::Algorithm::RsaSha256)
+                .is_some_and(|sig| sig.algorithm == Algorithm::RsaSha256)
         }),
         nonce: api
             .schemes

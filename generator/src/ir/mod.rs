@@ -3,15 +3,16 @@
 //! and templates only read precomputed values.
 
 mod build;
+mod kinds;
 pub mod naming;
 
-pub use build::build;
+pub use build::{BuildError, build};
+pub use kinds::{
+    Action, Algorithm, Case, DateFormatId, DigestEncoding, Encoding, EndpointId, IdStyle, Method,
+    NonceStyle, ParamIn, PartFormat, ResourceId, SchemeId, TypeId, WebhookId,
+};
 
 use serde::Serialize;
-
-use crate::spec::model::{
-    Algorithm, DigestEncoding, Encoding, IdStyle, Method, NonceStyle, ParamIn, PartFormat,
-};
 
 /// One provider's API, ready to emit.
 #[derive(Debug, Serialize)]
@@ -38,6 +39,28 @@ pub struct Api {
     pub mock: Option<Mock>,
     /// What the crate needs beyond the common runtime (drives dependencies and fields).
     pub needs: Needs,
+}
+
+impl Api {
+    /// An auth scheme by id.
+    pub fn scheme(&self, id: SchemeId) -> Option<&Scheme> {
+        self.schemes.get(id.0)
+    }
+
+    /// A date format by id.
+    pub fn date_format(&self, id: DateFormatId) -> Option<&DateFormat> {
+        self.date_formats.get(id.0)
+    }
+
+    /// A webhook by id.
+    pub fn webhook(&self, id: WebhookId) -> Option<&Webhook> {
+        self.webhooks.get(id.0)
+    }
+
+    /// A named type by id.
+    pub fn type_id(&self, name: &str) -> Option<TypeId> {
+        self.types.iter().position(|t| t.name == name).map(TypeId)
+    }
 }
 
 #[derive(Debug, Default, Serialize)]
@@ -194,9 +217,8 @@ pub enum Ty {
     Integer(NumWire),
     Bool,
     Decimal(NumWire),
-    /// Index into `Api::date_formats`.
-    Date(usize),
-    DateTime(usize),
+    Date(DateFormatId),
+    DateTime(DateFormatId),
     Any,
     Named(String),
     Array(Box<Ty>),
@@ -240,8 +262,7 @@ pub struct Endpoint {
     pub path: String,
     pub request: Request,
     pub response: Response,
-    /// Index into `Api::schemes`.
-    pub scheme: Option<usize>,
+    pub scheme: Option<SchemeId>,
     pub examples: Vec<Example>,
 }
 
@@ -286,7 +307,7 @@ pub struct Webhook {
     pub doc: String,
     #[serde(skip)]
     pub encoding: Encoding,
-    pub scheme: usize,
+    pub scheme: SchemeId,
     pub fields: Vec<Field>,
     pub examples: Vec<Example>,
 }
@@ -317,8 +338,7 @@ pub struct Errors {
 
 #[derive(Debug, Clone, Serialize)]
 pub struct ErrorCase {
-    /// `unauthorized`, `not_found`, ...
-    pub case: String,
+    pub case: Case,
     pub status: u16,
     pub code: Option<String>,
     pub message: String,
@@ -369,18 +389,15 @@ pub struct Event {
 
 #[derive(Debug, Serialize)]
 pub struct WebhookSend {
-    /// Index into `Api::webhooks`.
-    pub webhook: usize,
+    pub webhook: WebhookId,
     pub url_field: Option<String>,
     pub payload: Vec<(String, serde_json::Value)>,
 }
 
 #[derive(Debug, Serialize)]
 pub struct Operation {
-    /// Index into `Api::endpoints`.
-    pub endpoint: usize,
-    pub action: String,
-    pub resource: Option<usize>,
+    pub endpoint: EndpointId,
+    pub action: Action,
     pub store: Vec<(String, String)>,
     pub lookup: Vec<(String, String)>,
     pub page: Option<String>,
@@ -401,7 +418,7 @@ pub struct Total {
 
 #[derive(Debug, Serialize)]
 pub struct Sum {
-    pub resource: usize,
+    pub resource: ResourceId,
     pub field: String,
     pub filter: Vec<(String, serde_json::Value)>,
 }

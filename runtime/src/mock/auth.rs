@@ -4,7 +4,7 @@
 use std::collections::{HashSet, VecDeque};
 
 use super::engine::{Config, Failure, GROW_AT, fail};
-use super::tables::{Credential, Inject, Scheme};
+use super::tables::{Case, Credential, Inject, Scheme};
 use super::value::V;
 use crate::signing::{self, Source};
 
@@ -97,14 +97,14 @@ pub(super) fn authenticate(
             Some(g) if accepts(t.credential, &g) => {}
             Some(_) => {
                 return Err(fail(
-                    "unauthorized",
+                    Case::Unauthorized,
                     t.query.or(t.header).unwrap_or(""),
                     "wrong token",
                 ));
             }
             None => {
                 return Err(fail(
-                    "unauthorized",
+                    Case::Unauthorized,
                     t.query.or(t.header).unwrap_or(""),
                     "no token",
                 ));
@@ -119,7 +119,7 @@ pub(super) fn authenticate(
         );
         if !ok {
             return Err(fail(
-                "unauthorized",
+                Case::Unauthorized,
                 "",
                 "wrong or missing Basic credentials",
             ));
@@ -128,11 +128,11 @@ pub(super) fn authenticate(
     let mut nonce_key = String::from("-");
     for (wire, src) in s.inject {
         let Some(v) = msg.get(wire) else {
-            return Err(fail("missing_field", *wire, "required"));
+            return Err(fail(Case::MissingField, *wire, "required"));
         };
         if let Inject::Credential(c) = src {
             if !accepts(c, &v.text()) {
-                return Err(fail("unauthorized", *wire, "unknown merchant"));
+                return Err(fail(Case::Unauthorized, *wire, "unknown merchant"));
             }
             nonce_key = v.text();
         }
@@ -151,7 +151,7 @@ pub(super) fn authenticate(
         let got = signing::received(recipe, got_header.as_deref(), got_field.as_deref());
         signing::verify(recipe, &cred, &src, got).map_err(|e| {
             fail(
-                "unauthorized",
+                Case::Unauthorized,
                 recipe.header.or(recipe.field).unwrap_or(""),
                 e.to_string(),
             )
@@ -161,9 +161,9 @@ pub(super) fn authenticate(
         if let Inject::Nonce = src {
             let n = msg.get(wire).map(V::text).unwrap_or_default();
             let Ok(n) = n.trim().parse::<u64>() else {
-                return Err(fail("invalid_field", *wire, "not a whole number"));
+                return Err(fail(Case::InvalidField, *wire, "not a whole number"));
             };
-            accept_nonce(&nonce_key, n).map_err(|m| fail("replayed_nonce", *wire, m))?;
+            accept_nonce(&nonce_key, n).map_err(|m| fail(Case::ReplayedNonce, *wire, m))?;
         }
     }
     Ok(())
@@ -262,7 +262,7 @@ mod tests {
         (verdict, seen)
     }
 
-    fn refused(case: &'static str, field: &str, detail: &str) -> Result<(), Failure> {
+    fn refused(case: Case, field: &str, detail: &str) -> Result<(), Failure> {
         Err((case, field.to_string(), detail.to_string()))
     }
 
@@ -280,11 +280,11 @@ mod tests {
         assert_eq!(run(&q, r#"{"token":"T2"}"#, &[]).0, Ok(()), "an alias");
         assert_eq!(
             run(&q, r#"{"token":"X"}"#, &[]).0,
-            refused("unauthorized", "token", "wrong token")
+            refused(Case::Unauthorized, "token", "wrong token")
         );
         assert_eq!(
             run(&q, r#"{}"#, &[("token", "T")]).0,
-            refused("unauthorized", "token", "no token")
+            refused(Case::Unauthorized, "token", "no token")
         );
         let h = scheme(
             Some(Token {
@@ -297,11 +297,11 @@ mod tests {
         assert_eq!(run(&h, "{}", &[("x-token", "T")]).0, Ok(()));
         assert_eq!(
             run(&h, "{}", &[("x-token", "t")]).0,
-            refused("unauthorized", "x-token", "wrong token")
+            refused(Case::Unauthorized, "x-token", "wrong token")
         );
         assert_eq!(
             run(&h, r#"{"x-token":"T"}"#, &[]).0,
-            refused("unauthorized", "x-token", "no token")
+            refused(Case::Unauthorized, "x-token", "no token")
         );
         let nowhere = scheme(
             Some(Token {
@@ -313,7 +313,7 @@ mod tests {
         );
         assert_eq!(
             run(&nowhere, r#"{"token":"T"}"#, &[]).0,
-            refused("unauthorized", "", "no token")
+            refused(Case::Unauthorized, "", "no token")
         );
     }
 
@@ -325,7 +325,7 @@ mod tests {
             run(&b, "{}", &[("authorization", "Basic UzE6Sw==")]).0,
             Ok(())
         );
-        let refusal = refused("unauthorized", "", "wrong or missing Basic credentials");
+        let refusal = refused(Case::Unauthorized, "", "wrong or missing Basic credentials");
         assert_eq!(
             run(&b, "{}", &[("authorization", "Basic UzE6TA==")]).0,
             refusal
@@ -377,13 +377,13 @@ mod tests {
         assert_eq!(
             run(&SIGNED, other, &[("Authorization", &auth)]),
             (
-                refused("unauthorized", "shop_id", "unknown merchant"),
+                refused(Case::Unauthorized, "shop_id", "unknown merchant"),
                 vec![]
             )
         );
         assert_eq!(
             run(&SIGNED, r#"{"nonce":5}"#, &[]),
-            (refused("missing_field", "shop_id", "required"), vec![])
+            (refused(Case::MissingField, "shop_id", "required"), vec![])
         );
         assert_eq!(
             run(
@@ -393,7 +393,7 @@ mod tests {
             ),
             (
                 refused(
-                    "unauthorized",
+                    Case::Unauthorized,
                     "Authorization",
                     "the signature does not match"
                 ),
@@ -403,7 +403,11 @@ mod tests {
         assert_eq!(
             run(&SIGNED, body, &[("Authorization", &good)]),
             (
-                refused("unauthorized", "Authorization", "the signature is missing"),
+                refused(
+                    Case::Unauthorized,
+                    "Authorization",
+                    "the signature is missing"
+                ),
                 vec![]
             ),
             "the template's prefix is required"
@@ -411,7 +415,11 @@ mod tests {
         assert_eq!(
             run(&SIGNED, body, &[]),
             (
-                refused("unauthorized", "Authorization", "the signature is missing"),
+                refused(
+                    Case::Unauthorized,
+                    "Authorization",
+                    "the signature is missing"
+                ),
                 vec![]
             )
         );
@@ -423,7 +431,7 @@ mod tests {
         );
         assert_eq!(
             run(&SIGNED, no_nonce, &[("Authorization", &auth)]).0,
-            refused("missing_field", "nonce", "required")
+            refused(Case::MissingField, "nonce", "required")
         );
         let text = r#"{"shop_id":"S1","nonce":"5x"}"#;
         let auth = format!(
@@ -433,7 +441,7 @@ mod tests {
         assert_eq!(
             run(&SIGNED, text, &[("Authorization", &auth)]),
             (
-                refused("invalid_field", "nonce", "not a whole number"),
+                refused(Case::InvalidField, "nonce", "not a whole number"),
                 vec![]
             )
         );
@@ -444,7 +452,7 @@ mod tests {
         );
         assert_eq!(
             run(&SIGNED, replay, &[("Authorization", &auth)]).0,
-            refused("replayed_nonce", "nonce", "nonce 13 was already used")
+            refused(Case::ReplayedNonce, "nonce", "nonce 13 was already used")
         );
     }
 
@@ -532,11 +540,11 @@ mod tests {
         assert_eq!(verdict(&good), Ok(()));
         assert_eq!(
             verdict(&form("0")),
-            refused("unauthorized", "sign", "the signature does not match")
+            refused(Case::Unauthorized, "sign", "the signature does not match")
         );
         assert_eq!(
             verdict(&good[..1]),
-            refused("unauthorized", "sign", "the signature is missing")
+            refused(Case::Unauthorized, "sign", "the signature is missing")
         );
     }
 }

@@ -96,8 +96,8 @@ pub struct Fault {
     pub times: u32,
     /// Added latency.
     pub latency_ms: u64,
-    /// Answer with this error case (`internal`, `unauthorized`, ...).
-    pub case: Option<String>,
+    /// Answer with this error case.
+    pub case: Option<Case>,
     /// Or with this bare status.
     pub status: Option<u16>,
 }
@@ -130,13 +130,9 @@ pub struct Engine {
 }
 
 /// Why a request is refused: error case, field, detail.
-pub(super) type Failure = (&'static str, String, String);
+pub(super) type Failure = (Case, String, String);
 
-pub(super) fn fail(
-    case: &'static str,
-    field: impl Into<String>,
-    detail: impl Into<String>,
-) -> Failure {
+pub(super) fn fail(case: Case, field: impl Into<String>, detail: impl Into<String>) -> Failure {
     (case, field.into(), detail.into())
 }
 
@@ -273,14 +269,14 @@ impl Engine {
     ) -> (Reply, Vec<Delivery>) {
         let _now = Instant::freeze();
         let found = self.spec.endpoints.iter().enumerate().find_map(|(i, e)| {
-            if !e.method.eq_ignore_ascii_case(method) {
+            if !e.method.as_str().eq_ignore_ascii_case(method) {
                 return None;
             }
             match_path(e.path, path).map(|params| (i, params))
         });
         let Some((ei, params)) = found else {
             let reply = self.error(&fail(
-                "not_found",
+                Case::NotFound,
                 "",
                 format!("no endpoint {method} {path}"),
             ));
@@ -291,14 +287,7 @@ impl Engine {
         let (reply, deliveries) = match self.take_fault(e.name) {
             Some(f) if f.case.is_some() || f.status.is_some() => {
                 let mut r = match (&f.case, f.status) {
-                    (Some(c), _) => {
-                        let case = CASES
-                            .iter()
-                            .find(|k| **k == c.as_str())
-                            .copied()
-                            .unwrap_or("internal");
-                        self.error(&fail(case, "", "injected fault"))
-                    }
+                    (Some(c), _) => self.error(&fail(*c, "", "injected fault")),
                     (None, Some(s)) => Reply::json(s, "{}".into()),
                     _ => Reply::json(500, "{}".into()),
                 };
@@ -369,7 +358,7 @@ impl Engine {
                         msg.set(k, v);
                     }
                 }
-                _ => return Err(fail("malformed", "", "the body is not a JSON object")),
+                _ => return Err(fail(Case::Malformed, "", "the body is not a JSON object")),
             },
             Encoding::Form => {
                 form = crate::http::form_decode(&String::from_utf8_lossy(body));
@@ -384,7 +373,11 @@ impl Engine {
                 msg.set(f.wire, V::Str(h));
             }
         }
-        if let Some(si) = e.scheme {
+        if let Some(id) = e.scheme {
+            let scheme = self
+                .spec
+                .scheme(id)
+                .ok_or_else(|| fail(Case::Internal, "", "no such auth scheme"))?;
             let request = Request {
                 msg: &msg,
                 headers,
@@ -393,7 +386,7 @@ impl Engine {
             };
             authenticate(
                 self.spec.credentials,
-                &self.spec.schemes[si],
+                scheme,
                 &config,
                 &request,
                 &mut |key, n| {
@@ -415,7 +408,7 @@ impl Engine {
                 .any(|n| field_value(e, &msg, n).is_some())
         {
             return Err(fail(
-                "missing_field",
+                Case::MissingField,
                 e.one_of_required.join(" or "),
                 "give at least one",
             ));
@@ -432,23 +425,20 @@ impl Engine {
         let op = &e.op;
         let mut deliveries = Vec::new();
         let payload: Option<V> = match op.action {
-            "create" => {
-                let r = op.resource.unwrap_or(0);
+            Action::Create(r) => {
                 let rec = self.create(r, e, msg, config)?;
                 Some(self.respond_or_render(e, &rec, config))
             }
-            "read" => {
-                let r = op.resource.unwrap_or(0);
+            Action::Read(r) => {
                 let st = self.lock();
-                let rec = lookup(&st.stores[r], e, msg)?.clone();
+                let rec = lookup(&st.stores[r.0], e, msg)?.clone();
                 drop(st);
                 if let Body::Binary(types) = e.body {
                     return Ok((binary(types, msg, &rec), deliveries));
                 }
                 Some(self.respond_or_render(e, &rec, config))
             }
-            "list" => {
-                let r = op.resource.unwrap_or(0);
+            Action::List(r) => {
                 let page = op
                     .page
                     .and_then(|p| msg.get(p))
@@ -458,7 +448,7 @@ impl Engine {
                     .max(1);
                 let size = op.page_size.max(1);
                 let st = self.lock();
-                let items: Vec<V> = st.stores[r]
+                let items: Vec<V> = st.stores[r.0]
                     .items
                     .iter()
                     .rev()
@@ -481,13 +471,12 @@ impl Engine {
                         .collect(),
                 ))
             }
-            "update" => {
-                let r = op.resource.unwrap_or(0);
+            Action::Update(r) => {
                 let rec = {
                     let mut st = self.lock();
-                    let pos = lookup_pos(&st.stores[r], e, msg)?;
+                    let pos = lookup_pos(&st.stores[r.0], e, msg)?;
                     let fields = record_fields(self.spec, r);
-                    let store = &mut st.stores[r];
+                    let store = &mut st.stores[r.0];
                     let rec = &mut store.items[pos];
                     for (rf, req) in op.store {
                         if let (Some(v), Some(f)) =
@@ -503,8 +492,7 @@ impl Engine {
                 };
                 Some(self.respond_or_render(e, &rec, config))
             }
-            "fire" => {
-                let r = op.resource.unwrap_or(0);
+            Action::Fire(r) => {
                 let event = op.event.unwrap_or("");
                 let event = match event.strip_prefix('{').and_then(|x| x.strip_suffix('}')) {
                     Some(field) => msg.get(field).map(V::text).unwrap_or_default(),
@@ -512,20 +500,19 @@ impl Engine {
                 };
                 let id = {
                     let st = self.lock();
-                    let rec = lookup(&st.stores[r], e, msg)?;
-                    rec.get(self.spec.resources[r].id_field)
-                        .map(V::text)
-                        .unwrap_or_default()
+                    let rec = lookup(&st.stores[r.0], e, msg)?;
+                    let id_field = self.spec.resource(r).map_or("", |x| x.id_field);
+                    rec.get(id_field).map(V::text).unwrap_or_default()
                 };
                 let (rec, d) = self
                     .fire(r, &id, &event, None)
-                    .map_err(|m| fail("invalid_field", "status", m))?;
+                    .map_err(|m| fail(Case::InvalidField, "status", m))?;
                 deliveries.extend(d);
                 Some(self.respond_or_render(e, &rec, config))
             }
-            "totals" => Some(self.totals(e, config)),
-            "fixed" => Some(build(op.respond, &V::Obj(Vec::new()), config, None)),
-            _ => None,
+            Action::Totals => Some(self.totals(e, config)),
+            Action::Fixed => Some(build(op.respond, &V::Obj(Vec::new()), config, None)),
+            Action::None => None,
         };
         let reply = match (e.body, payload) {
             (Body::Empty, _) => Reply {
@@ -561,13 +548,16 @@ impl Engine {
         }
     }
 
-    fn create(&self, r: usize, e: &Endpoint, msg: &V, config: &Config) -> Result<V, Failure> {
-        let res = &self.spec.resources[r];
+    fn create(&self, r: ResourceId, e: &Endpoint, msg: &V, config: &Config) -> Result<V, Failure> {
+        let res = self
+            .spec
+            .resource(r)
+            .ok_or_else(|| fail(Case::Internal, "", "no such resource"))?;
         let fields = record_fields(self.spec, r);
         let mut st = self.lock();
         st.counter += 1;
         let counter = st.counter;
-        let store = &mut st.stores[r];
+        let store = &mut st.stores[r.0];
         let id = match res.id_start {
             Some(_) => {
                 let n = store.next;
@@ -615,7 +605,7 @@ impl Engine {
                         .map(|(_, q)| *q)
                         .unwrap_or(u);
                 return Err(fail(
-                    "duplicate",
+                    Case::Duplicate,
                     field,
                     format!("{} is already used", v.text()),
                 ));
@@ -657,13 +647,13 @@ impl Engine {
     /// `{amount}` placeholder (a customer paying a different sum).
     pub fn fire(
         &self,
-        r: usize,
+        r: ResourceId,
         id: &str,
         event: &str,
         amount: Option<String>,
     ) -> Result<(V, Vec<Delivery>), String> {
         let _now = Instant::freeze();
-        let res = self.spec.resources.get(r).ok_or("no such resource")?;
+        let res = self.spec.resource(r).ok_or("no such resource")?;
         let states = res.states.as_ref().ok_or("this resource has no states")?;
         let ev = states
             .events
@@ -677,7 +667,7 @@ impl Engine {
         let fields = record_fields(self.spec, r);
         let mut st = self.lock();
         let default_url = st.webhook_url.clone();
-        let store = &mut st.stores[r];
+        let store = &mut st.stores[r.0];
         let pos = store
             .by_id
             .get(id)
@@ -732,9 +722,15 @@ impl Engine {
         amount: Option<&V>,
         url: String,
     ) -> Result<Delivery, signing::SignError> {
-        let hook = &self.spec.webhooks[w.webhook];
+        let hook = self
+            .spec
+            .webhook(w.webhook)
+            .ok_or(signing::SignError::MissingCredential("webhook"))?;
         let payload = build(w.payload, rec, config, amount);
-        let scheme = &self.spec.schemes[hook.scheme];
+        let scheme = self
+            .spec
+            .scheme(hook.scheme)
+            .ok_or(signing::SignError::MissingCredential("webhook auth scheme"))?;
         let cred = |c: &str| config.credentials.get(c).cloned();
         let mut headers = Vec::new();
         let mut pairs: Vec<(String, String)> = match &payload {
@@ -819,7 +815,7 @@ impl Engine {
                         .collect();
                     for rec in st
                         .stores
-                        .get(s.resource)
+                        .get(s.resource.0)
                         .map(|x| &x.items)
                         .into_iter()
                         .flatten()
@@ -883,9 +879,9 @@ impl Engine {
         let (status, code, message) = errors
             .cases
             .iter()
-            .find(|(c, ..)| c == case)
-            .map(|(_, s, c, m)| (*s, c.map(str::to_string), m.to_string()))
-            .unwrap_or_else(|| default_case(case));
+            .find(|c| c.case == *case)
+            .map(|c| (c.status, c.code.map(str::to_string), c.message.to_string()))
+            .unwrap_or_else(|| default_case(*case));
         let message = message
             .replace("{field}", field)
             .replace("{detail}", detail);
@@ -903,14 +899,16 @@ impl Engine {
             set_path(
                 &mut body,
                 p,
-                V::Str(code.unwrap_or_else(|| case.to_string())),
+                V::Str(code.unwrap_or_else(|| case.name().to_string())),
             );
         }
         if let Some(p) = errors.message {
             set_path(&mut body, p, V::Str(message.clone()));
         }
-        let is_field_error =
-            matches!(*case, "missing_field" | "invalid_field" | "duplicate") && !field.is_empty();
+        let is_field_error = matches!(
+            case,
+            Case::MissingField | Case::InvalidField | Case::Duplicate
+        ) && !field.is_empty();
         if is_field_error {
             if let (Some(pp), Some(mp)) = (errors.validation_path, errors.validation_message) {
                 set_path(&mut body, pp, V::Str(field.clone()));
@@ -967,27 +965,18 @@ fn seeded(r: &Resource) -> Store {
     store
 }
 
-const CASES: &[&str] = &[
-    "unauthorized",
-    "replayed_nonce",
-    "missing_field",
-    "invalid_field",
-    "malformed",
-    "not_found",
-    "duplicate",
-    "insufficient_funds",
-    "internal",
-];
-
-fn default_case(case: &str) -> (u16, Option<String>, String) {
+/// The engine's own answer where the spec declares none.
+fn default_case(case: Case) -> (u16, Option<String>, String) {
     let (status, msg) = match case {
-        "unauthorized" => (401, "unauthorized"),
-        "not_found" => (404, "not found"),
-        "internal" => (500, "internal error"),
-        "missing_field" => (400, "{field} is required"),
-        "invalid_field" => (400, "{field} is invalid: {detail}"),
-        "duplicate" => (400, "{field} is already used"),
-        _ => (400, "bad request: {detail}"),
+        Case::Unauthorized => (401, "unauthorized"),
+        Case::NotFound => (404, "not found"),
+        Case::Internal => (500, "internal error"),
+        Case::MissingField => (400, "{field} is required"),
+        Case::InvalidField => (400, "{field} is invalid: {detail}"),
+        Case::Duplicate => (400, "{field} is already used"),
+        Case::ReplayedNonce | Case::Malformed | Case::InsufficientFunds => {
+            (400, "bad request: {detail}")
+        }
     };
     (status, None, msg.to_string())
 }
@@ -1037,13 +1026,14 @@ fn field_value<'m>(e: &Endpoint, msg: &'m V, name: &str) -> Option<&'m V> {
 }
 
 /// Fields of a resource's records: its type's and the extra ones.
-fn record_fields(spec: &Spec, r: usize) -> Vec<&'static Field> {
-    let res = &spec.resources[r];
+fn record_fields(spec: &'static Spec, r: ResourceId) -> Vec<&'static Field> {
     let mut v: Vec<&'static Field> = Vec::new();
-    if let Some(t) = spec.types.get(res.type_index) {
-        v.extend(t.fields.iter());
+    if let Some(res) = spec.resource(r) {
+        if let Some(t) = spec.type_def(res.type_id) {
+            v.extend(t.fields.iter());
+        }
+        v.extend(res.extra.iter());
     }
-    v.extend(res.extra.iter());
     v
 }
 
@@ -1060,7 +1050,7 @@ fn lookup_pos(store: &Store, e: &Endpoint, msg: &V) -> Result<usize, Failure> {
             .collect();
     if wanted.is_empty() {
         let names: Vec<&str> = e.op.lookup.iter().map(|(q, _)| *q).collect();
-        return Err(fail("missing_field", names.join(" or "), "give the id"));
+        return Err(fail(Case::MissingField, names.join(" or "), "give the id"));
     }
     // Any of the given keys identifies the record ("order_id or payment_id").
     store
@@ -1073,7 +1063,7 @@ fn lookup_pos(store: &Store, e: &Endpoint, msg: &V) -> Result<usize, Failure> {
         })
         .ok_or_else(|| {
             fail(
-                "not_found",
+                Case::NotFound,
                 wanted.first().map(|w| w.0).unwrap_or(""),
                 "no such record",
             )
@@ -1085,7 +1075,7 @@ fn lookup<'s>(store: &'s Store, e: &Endpoint, msg: &V) -> Result<&'s V, Failure>
     store
         .items
         .get(pos)
-        .ok_or_else(|| fail("not_found", "", "no such record"))
+        .ok_or_else(|| fail(Case::NotFound, "", "no such record"))
 }
 
 /// A JSON value written in the spec tables, parsed once.
@@ -1265,8 +1255,7 @@ fn response_field_kind(spec: &Spec, e: &Endpoint, field: &str) -> Option<Kind> {
     let Body::Json(Kind::Named(t)) = e.body else {
         return None;
     };
-    spec.types
-        .get(t)?
+    spec.type_def(t)?
         .fields
         .iter()
         .find(|f| f.name == field)
@@ -1277,7 +1266,7 @@ fn response_field_kind(spec: &Spec, e: &Endpoint, field: &str) -> Option<Kind> {
 pub fn render(spec: &Spec, rec: &V, kind: &Kind) -> V {
     match kind {
         Kind::Named(t) => {
-            let Some(def) = spec.types.get(*t) else {
+            let Some(def) = spec.type_def(*t) else {
                 return rec.clone();
             };
             if def.fields.is_empty() {
@@ -1316,7 +1305,7 @@ fn zero(spec: &Spec, kind: &Kind) -> V {
         Kind::Bool => V::Bool(false),
         Kind::Array(_) => V::Arr(Vec::new()),
         Kind::Map(_) | Kind::Any => V::Obj(Vec::new()),
-        Kind::Named(t) => match spec.types.get(*t) {
+        Kind::Named(t) => match spec.type_def(*t) {
             Some(d) if d.integer => V::Num(d.values.first().copied().unwrap_or("0").into()),
             Some(d) if !d.values.is_empty() => V::Str(d.values[0].into()),
             _ => V::Obj(Vec::new()),
@@ -1365,9 +1354,9 @@ fn hex_id(counter: u64, digits: u32) -> String {
 fn check_field(spec: &Spec, f: &Field, v: Option<&V>, path: &str) -> Result<(), Failure> {
     let v = match v {
         None if f.optional => return Ok(()),
-        None => return Err(fail("missing_field", path, "required")),
+        None => return Err(fail(Case::MissingField, path, "required")),
         Some(V::Null) if f.nullable || f.optional => return Ok(()),
-        Some(V::Null) => return Err(fail("invalid_field", path, "must not be null")),
+        Some(V::Null) => return Err(fail(Case::InvalidField, path, "must not be null")),
         Some(v) => v,
     };
     check_kind(spec, &f.kind, v, path)?;
@@ -1375,7 +1364,7 @@ fn check_field(spec: &Spec, f: &Field, v: Option<&V>, path: &str) -> Result<(), 
         let len = s.chars().count() as u32;
         if f.min_length.is_some_and(|m| len < m) || f.max_length.is_some_and(|m| len > m) {
             return Err(fail(
-                "invalid_field",
+                Case::InvalidField,
                 path,
                 format!(
                     "length must be between {} and {}",
@@ -1389,20 +1378,20 @@ fn check_field(spec: &Spec, f: &Field, v: Option<&V>, path: &str) -> Result<(), 
         if let Some(p) = f.pattern
             && !super::pattern::full_match(p, s)
         {
-            return Err(fail("invalid_field", path, format!("must match {p}")));
+            return Err(fail(Case::InvalidField, path, format!("must match {p}")));
         }
     }
     if (f.minimum.is_some() || f.maximum.is_some())
         && let Ok(n) = v.text().trim().parse::<i64>()
         && (f.minimum.is_some_and(|m| n < m) || f.maximum.is_some_and(|m| n > m))
     {
-        return Err(fail("invalid_field", path, "out of range"));
+        return Err(fail(Case::InvalidField, path, "out of range"));
     }
     Ok(())
 }
 
 fn check_kind(spec: &Spec, kind: &Kind, v: &V, path: &str) -> Result<(), Failure> {
-    let bad = |what: &str| Err(fail("invalid_field", path, format!("must be {what}")));
+    let bad = |what: &str| Err(fail(Case::InvalidField, path, format!("must be {what}")));
     match (kind, v) {
         (Kind::Any, _) => Ok(()),
         (Kind::String, V::Str(_)) | (Kind::StringOrNumber, V::Str(_) | V::Num(_)) => Ok(()),
@@ -1438,7 +1427,7 @@ fn check_kind(spec: &Spec, kind: &Kind, v: &V, path: &str) -> Result<(), Failure
             Ok(())
         }
         (Kind::Named(t), v) => {
-            let Some(def) = spec.types.get(*t) else {
+            let Some(def) = spec.type_def(*t) else {
                 return Ok(());
             };
             if !def.values.is_empty() {

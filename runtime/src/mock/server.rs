@@ -10,7 +10,7 @@ use axum::http::{HeaderMap, Method, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 
 use super::engine::{Config, Delivery, Engine, Entry, Fault};
-use super::tables::Spec;
+use super::tables::{Case, Spec};
 use super::value::V;
 
 /// What a generated crate hands the server: its provider's tables and sample merchant.
@@ -175,9 +175,7 @@ async fn fire(
 ) -> Result<String, String> {
     let r = engine
         .spec()
-        .resources
-        .iter()
-        .position(|x| x.name == resource)
+        .resource_id(resource)
         .ok_or_else(|| format!("unknown resource `{resource}`"))?;
     let (rec, deliveries) = engine.fire(r, id, event, amount)?;
     for d in &deliveries {
@@ -312,11 +310,25 @@ async fn control(app: &App, method: &Method, rest: &str, body: &[u8]) -> Respons
             json(StatusCode::OK, "{\"ok\":true}".into())
         }
         ("POST", ["faults"]) => {
+            let case = match text("case") {
+                None => None,
+                Some(name) => match Case::from_name(&name) {
+                    Some(c) => Some(c),
+                    None => {
+                        let known: Vec<&str> = Case::ALL.iter().map(|c| c.name()).collect();
+                        let error = format!("unknown case `{name}`; known: {}", known.join(", "));
+                        return json(
+                            StatusCode::BAD_REQUEST,
+                            V::Obj(vec![("error".into(), V::Str(error))]).to_json(),
+                        );
+                    }
+                },
+            };
             let fault = Fault {
                 endpoint: text("endpoint").unwrap_or_default(),
                 times: text("times").and_then(|t| t.parse().ok()).unwrap_or(1),
                 latency_ms: text("latency_ms").and_then(|t| t.parse().ok()).unwrap_or(0),
-                case: text("case"),
+                case,
                 status: text("status").and_then(|t| t.parse().ok()),
             };
             app.engine.add_fault(fault);

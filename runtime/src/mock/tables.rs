@@ -1,5 +1,25 @@
 //! The provider's behaviour as data: the generator writes one [`Spec`] constant per crate
 //! (in `mock/spec.rs`) from the same IR as the client; the engine interprets it.
+//!
+//! Tables refer to each other by typed ids ([`TypeId`], [`ResourceId`], [`SchemeId`],
+//! [`WebhookId`]: positions in the lists of [`Spec`]), and every struct has a `DEFAULT` to
+//! start from, so a table names only what differs.
+
+/// A named type: its position in [`Spec::types`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct TypeId(pub usize);
+
+/// A stored resource: its position in [`Spec::resources`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct ResourceId(pub usize);
+
+/// An auth scheme: its position in [`Spec::schemes`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct SchemeId(pub usize);
+
+/// A webhook: its position in [`Spec::webhooks`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct WebhookId(pub usize);
 
 /// Everything the mock knows about the provider.
 pub struct Spec {
@@ -21,6 +41,36 @@ pub struct Spec {
     pub envelope: Option<Envelope>,
     /// How errors are answered.
     pub errors: Errors,
+}
+
+impl Spec {
+    /// A named type.
+    pub fn type_def(&self, id: TypeId) -> Option<&TypeDef> {
+        self.types.get(id.0)
+    }
+
+    /// A stored resource.
+    pub fn resource(&self, id: ResourceId) -> Option<&Resource> {
+        self.resources.get(id.0)
+    }
+
+    /// An auth scheme.
+    pub fn scheme(&self, id: SchemeId) -> Option<&Scheme> {
+        self.schemes.get(id.0)
+    }
+
+    /// A webhook.
+    pub fn webhook(&self, id: WebhookId) -> Option<&Webhook> {
+        self.webhooks.get(id.0)
+    }
+
+    /// A resource's id by name.
+    pub fn resource_id(&self, name: &str) -> Option<ResourceId> {
+        self.resources
+            .iter()
+            .position(|r| r.name == name)
+            .map(ResourceId)
+    }
 }
 
 /// A credential and its sample value.
@@ -100,8 +150,8 @@ pub enum Kind {
     DateTime(&'static str),
     /// Any JSON.
     Any,
-    /// A named type (index into `Spec::types`).
-    Named(usize),
+    /// A named type.
+    Named(TypeId),
     /// Array of.
     Array(&'static Kind),
     /// Map (string keys) of.
@@ -186,13 +236,13 @@ pub struct Endpoint {
     /// Operation name.
     pub name: &'static str,
     /// HTTP method.
-    pub method: &'static str,
+    pub method: Method,
     /// Path template with `{param}`s.
     pub path: &'static str,
     /// Where non-path fields travel.
     pub encoding: Encoding,
-    /// Auth scheme (index into `Spec::schemes`).
-    pub scheme: Option<usize>,
+    /// Auth scheme.
+    pub scheme: Option<SchemeId>,
     /// Request fields.
     pub fields: &'static [Field],
     /// At least one of these.
@@ -207,12 +257,117 @@ pub struct Endpoint {
     pub op: Op,
 }
 
+/// An HTTP method.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Method {
+    /// `GET`
+    Get,
+    /// `POST`
+    Post,
+    /// `PUT`
+    Put,
+    /// `PATCH`
+    Patch,
+    /// `DELETE`
+    Delete,
+}
+
+impl Method {
+    /// The method as written on the wire.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Method::Get => "GET",
+            Method::Post => "POST",
+            Method::Put => "PUT",
+            Method::Patch => "PATCH",
+            Method::Delete => "DELETE",
+        }
+    }
+}
+
+/// What the mock does with a request that passed authentication and validation.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Action {
+    /// Nothing: the success body, empty.
+    None,
+    /// Stores a new record.
+    Create(ResourceId),
+    /// Answers a record found by the lookup fields (or its file, for binary bodies).
+    Read(ResourceId),
+    /// Answers a page of records, newest first.
+    List(ResourceId),
+    /// Changes fields of a record found by the lookup fields.
+    Update(ResourceId),
+    /// Fires a state event on a record found by the lookup fields.
+    Fire(ResourceId),
+    /// Answers sums over records.
+    Totals,
+    /// Answers the `respond` fields.
+    Fixed,
+}
+
+/// A situation the mock answers with the provider's error shape.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Case {
+    /// Missing or wrong credentials or signature.
+    Unauthorized,
+    /// A nonce seen before.
+    ReplayedNonce,
+    /// A required field is absent.
+    MissingField,
+    /// A field has the wrong type, value or length.
+    InvalidField,
+    /// The body cannot be read.
+    Malformed,
+    /// No such record (or route).
+    NotFound,
+    /// A unique value used again.
+    Duplicate,
+    /// Not enough money.
+    InsufficientFunds,
+    /// The provider failed.
+    Internal,
+}
+
+impl Case {
+    /// Every case.
+    pub const ALL: [Case; 9] = [
+        Case::Unauthorized,
+        Case::ReplayedNonce,
+        Case::MissingField,
+        Case::InvalidField,
+        Case::Malformed,
+        Case::NotFound,
+        Case::Duplicate,
+        Case::InsufficientFunds,
+        Case::Internal,
+    ];
+
+    /// The spec's name of the case (`not_found`).
+    pub fn name(self) -> &'static str {
+        match self {
+            Case::Unauthorized => "unauthorized",
+            Case::ReplayedNonce => "replayed_nonce",
+            Case::MissingField => "missing_field",
+            Case::InvalidField => "invalid_field",
+            Case::Malformed => "malformed",
+            Case::NotFound => "not_found",
+            Case::Duplicate => "duplicate",
+            Case::InsufficientFunds => "insufficient_funds",
+            Case::Internal => "internal",
+        }
+    }
+
+    /// The case of a spec name.
+    pub fn from_name(name: &str) -> Option<Case> {
+        Case::ALL.into_iter().find(|c| c.name() == name)
+    }
+}
+
 /// What the mock does for an endpoint.
 pub struct Op {
-    /// `create`, `read`, `list`, `update`, `fire`, `totals`, `fixed`, or `none`.
-    pub action: &'static str,
-    /// Resource (index into `Spec::resources`).
-    pub resource: Option<usize>,
+    /// The action, with its resource.
+    pub action: Action,
     /// Record field ← request field path.
     pub store: &'static [(&'static str, &'static str)],
     /// Request field → record field.
@@ -245,8 +400,8 @@ pub struct Total {
 
 /// One summed field.
 pub struct Sum {
-    /// Resource index.
-    pub resource: usize,
+    /// Resource summed.
+    pub resource: ResourceId,
     /// Record field.
     pub field: &'static str,
     /// Only records with these values (JSON text).
@@ -257,8 +412,8 @@ pub struct Sum {
 pub struct Resource {
     /// Name.
     pub name: &'static str,
-    /// Record type (index into `Spec::types`).
-    pub type_index: usize,
+    /// Record type.
+    pub type_id: TypeId,
     /// Record fields the type does not show.
     pub extra: &'static [Field],
     /// Field holding the id.
@@ -307,8 +462,8 @@ pub struct Event {
 
 /// A webhook sent by an event.
 pub struct WebhookSend {
-    /// Webhook index.
-    pub webhook: usize,
+    /// The webhook.
+    pub webhook: WebhookId,
     /// Record field with the URL.
     pub url_field: Option<&'static str>,
     /// Payload fields (JSON text with placeholders).
@@ -321,8 +476,8 @@ pub struct Webhook {
     pub name: &'static str,
     /// Body encoding.
     pub encoding: Encoding,
-    /// Auth scheme index.
-    pub scheme: usize,
+    /// Auth scheme.
+    pub scheme: SchemeId,
     /// Fields.
     pub fields: &'static [Field],
 }
@@ -356,8 +511,20 @@ pub struct Errors {
     pub validation_message: Option<&'static str>,
     /// Field → messages map path.
     pub field_errors: Option<&'static str>,
-    /// Answers per situation: (case, status, code, message with `{field}`/`{detail}`).
-    pub cases: &'static [(&'static str, u16, Option<&'static str>, &'static str)],
+    /// The provider's answer per situation; the engine's own for the others.
+    pub cases: &'static [ErrorCase],
+}
+
+/// The provider's answer in one situation.
+pub struct ErrorCase {
+    /// The situation.
+    pub case: Case,
+    /// HTTP status.
+    pub status: u16,
+    /// Error code, if the provider sends one (else the case's name).
+    pub code: Option<&'static str>,
+    /// Message, with `{field}` and `{detail}` placeholders.
+    pub message: &'static str,
 }
 
 impl Field {
@@ -380,8 +547,7 @@ impl Field {
 impl Op {
     /// Does nothing: answers the endpoint's success body empty.
     pub const DEFAULT: Op = Op {
-        action: "none",
-        resource: None,
+        action: Action::None,
         store: &[],
         lookup: &[],
         page: None,
@@ -396,7 +562,7 @@ impl Endpoint {
     /// `POST /`, JSON, unauthenticated, no fields, `200` with no body, no action.
     pub const DEFAULT: Endpoint = Endpoint {
         name: "",
-        method: "POST",
+        method: Method::Post,
         path: "/",
         encoding: Encoding::Json,
         scheme: None,
@@ -431,10 +597,11 @@ impl TypeDef {
 }
 
 impl Resource {
-    /// Records of type 0 with sequential ids from 1 in field `id`, no states, no seed.
+    /// Records of the first type with sequential ids from 1 in field `id`, no states, no
+    /// seed.
     pub const DEFAULT: Resource = Resource {
         name: "",
-        type_index: 0,
+        type_id: TypeId(0),
         extra: &[],
         id_field: "id",
         id_start: Some(1),

@@ -4,6 +4,348 @@
 
 use super::tables::*;
 
+/// Named types, by position in `SPEC.types`.
+pub mod types {
+    use super::TypeId;
+
+    /// `TransactionType`
+    pub const TRANSACTION_TYPE: TypeId = TypeId(0);
+
+    /// `VisibleField`
+    pub const VISIBLE_FIELD: TypeId = TypeId(1);
+
+    /// `Product`
+    pub const PRODUCT: TypeId = TypeId(2);
+
+    /// `ErrorBody`
+    pub const ERROR_BODY: TypeId = TypeId(3);
+
+    /// `NotificationTransaction`
+    pub const NOTIFICATION_TRANSACTION: TypeId = TypeId(4);
+}
+
+/// Auth schemes, by position in `SPEC.schemes`.
+pub mod schemes {
+    use super::SchemeId;
+
+    /// `basic`
+    pub const BASIC: SchemeId = SchemeId(0);
+
+    /// `notification`
+    pub const NOTIFICATION: SchemeId = SchemeId(1);
+}
+
+/// Stored resources, by position in `SPEC.resources`.
+pub mod resources {
+    use super::ResourceId;
+
+    /// `product`
+    pub const PRODUCT: ResourceId = ResourceId(0);
+}
+
+/// Webhooks, by position in `SPEC.webhooks`.
+pub mod webhooks {
+    use super::WebhookId;
+
+    /// `notification`
+    pub const NOTIFICATION: WebhookId = WebhookId(0);
+}
+
+/// `POST /products`: Create a product and get its payment links.
+const CREATE_PRODUCT: Endpoint = Endpoint {
+    name: "create_product",
+    path: "/products",
+    scheme: Some(schemes::BASIC),
+    fields: &[
+        Field {
+            name: "name",
+            wire: "name",
+            ..Field::DEFAULT
+        },
+        Field {
+            name: "description",
+            wire: "description",
+            ..Field::DEFAULT
+        },
+        Field {
+            name: "currency",
+            wire: "currency",
+            pattern: Some("^[A-Z]{3}$"),
+            ..Field::DEFAULT
+        },
+        Field {
+            name: "amount",
+            wire: "amount",
+            kind: Kind::Integer(Wire::NumberOrString),
+            ..Field::DEFAULT
+        },
+        Field {
+            name: "quantity",
+            wire: "quantity",
+            kind: Kind::Integer(Wire::StringOrNumber),
+            optional: true,
+            ..Field::DEFAULT
+        },
+        Field {
+            name: "infinite",
+            wire: "infinite",
+            kind: Kind::Bool,
+            optional: true,
+            ..Field::DEFAULT
+        },
+        Field {
+            name: "visible_fields",
+            wire: "visible_fields",
+            kind: Kind::Array(&Kind::Named(types::VISIBLE_FIELD)),
+            optional: true,
+            ..Field::DEFAULT
+        },
+        Field {
+            name: "test",
+            wire: "test",
+            kind: Kind::Bool,
+            optional: true,
+            ..Field::DEFAULT
+        },
+        Field {
+            name: "immortal",
+            wire: "immortal",
+            kind: Kind::Bool,
+            optional: true,
+            ..Field::DEFAULT
+        },
+        Field {
+            name: "expired_at",
+            wire: "expired_at",
+            optional: true,
+            pattern: Some(
+                "[0-9]{4}-[0-9]{2}-[0-9]{2}(T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]+)?(Z|[+-][0-9]{2}:[0-9]{2}))?",
+            ),
+            ..Field::DEFAULT
+        },
+        Field {
+            name: "return_url",
+            wire: "return_url",
+            optional: true,
+            ..Field::DEFAULT
+        },
+        Field {
+            name: "shop_id",
+            wire: "shop_id",
+            kind: Kind::StringOrNumber,
+            optional: true,
+            ..Field::DEFAULT
+        },
+        Field {
+            name: "language",
+            wire: "language",
+            ..Field::DEFAULT
+        },
+        Field {
+            name: "transaction_type",
+            wire: "transaction_type",
+            kind: Kind::Named(types::TRANSACTION_TYPE),
+            optional: true,
+            ..Field::DEFAULT
+        },
+    ],
+    status: 201u16,
+    body: Body::Json(Kind::Named(types::PRODUCT)),
+    op: Op {
+        action: Action::Create(resources::PRODUCT),
+        store: &[
+            ("name", "name"),
+            ("description", "description"),
+            ("currency", "currency"),
+            ("amount", "amount"),
+            ("quantity", "quantity"),
+            ("infinite", "infinite"),
+            ("visible_fields", "visible_fields"),
+            ("test", "test"),
+            ("immortal", "immortal"),
+            ("expired_at", "expired_at"),
+            ("return_url", "return_url"),
+            ("language", "language"),
+            ("transaction_type", "transaction_type"),
+        ],
+        ..Op::DEFAULT
+    },
+    ..Endpoint::DEFAULT
+};
+
+/// `GET /products/{id}`: Read one product and its payment links.
+const GET_PRODUCT: Endpoint = Endpoint {
+    name: "get_product",
+    path: "/products/{id}",
+    method: Method::Get,
+    encoding: Encoding::Query,
+    scheme: Some(schemes::BASIC),
+    fields: &[
+        Field {
+            name: "id",
+            wire: "id",
+            loc: Loc::Path,
+            ..Field::DEFAULT
+        },
+    ],
+    body: Body::Json(Kind::Named(types::PRODUCT)),
+    op: Op {
+        action: Action::Read(resources::PRODUCT),
+        lookup: &[("id", "id")],
+        ..Op::DEFAULT
+    },
+    ..Endpoint::DEFAULT
+};
+
+/// `GET /products`: List all products of the shop.
+const LIST_PRODUCTS: Endpoint = Endpoint {
+    name: "list_products",
+    path: "/products",
+    method: Method::Get,
+    encoding: Encoding::Query,
+    scheme: Some(schemes::BASIC),
+    body: Body::Json(Kind::Array(&Kind::Named(types::PRODUCT))),
+    op: Op {
+        action: Action::List(resources::PRODUCT),
+        ..Op::DEFAULT
+    },
+    ..Endpoint::DEFAULT
+};
+
+/// `PUT /products/{id}`: Change some parameters of a product.
+const UPDATE_PRODUCT: Endpoint = Endpoint {
+    name: "update_product",
+    path: "/products/{id}",
+    method: Method::Put,
+    scheme: Some(schemes::BASIC),
+    fields: &[
+        Field {
+            name: "id",
+            wire: "id",
+            loc: Loc::Path,
+            ..Field::DEFAULT
+        },
+        Field {
+            name: "name",
+            wire: "name",
+            optional: true,
+            ..Field::DEFAULT
+        },
+        Field {
+            name: "description",
+            wire: "description",
+            optional: true,
+            ..Field::DEFAULT
+        },
+        Field {
+            name: "currency",
+            wire: "currency",
+            optional: true,
+            pattern: Some("^[A-Z]{3}$"),
+            ..Field::DEFAULT
+        },
+        Field {
+            name: "amount",
+            wire: "amount",
+            kind: Kind::Integer(Wire::NumberOrString),
+            optional: true,
+            ..Field::DEFAULT
+        },
+        Field {
+            name: "quantity",
+            wire: "quantity",
+            kind: Kind::Integer(Wire::StringOrNumber),
+            optional: true,
+            ..Field::DEFAULT
+        },
+        Field {
+            name: "infinite",
+            wire: "infinite",
+            kind: Kind::Bool,
+            optional: true,
+            ..Field::DEFAULT
+        },
+        Field {
+            name: "visible_fields",
+            wire: "visible_fields",
+            kind: Kind::Array(&Kind::Named(types::VISIBLE_FIELD)),
+            optional: true,
+            ..Field::DEFAULT
+        },
+        Field {
+            name: "test",
+            wire: "test",
+            kind: Kind::Bool,
+            optional: true,
+            ..Field::DEFAULT
+        },
+        Field {
+            name: "immortal",
+            wire: "immortal",
+            kind: Kind::Bool,
+            optional: true,
+            ..Field::DEFAULT
+        },
+        Field {
+            name: "expired_at",
+            wire: "expired_at",
+            optional: true,
+            pattern: Some(
+                "[0-9]{4}-[0-9]{2}-[0-9]{2}(T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]+)?(Z|[+-][0-9]{2}:[0-9]{2}))?",
+            ),
+            ..Field::DEFAULT
+        },
+        Field {
+            name: "return_url",
+            wire: "return_url",
+            optional: true,
+            ..Field::DEFAULT
+        },
+        Field {
+            name: "shop_id",
+            wire: "shop_id",
+            kind: Kind::StringOrNumber,
+            optional: true,
+            ..Field::DEFAULT
+        },
+        Field {
+            name: "language",
+            wire: "language",
+            optional: true,
+            ..Field::DEFAULT
+        },
+        Field {
+            name: "transaction_type",
+            wire: "transaction_type",
+            kind: Kind::Named(types::TRANSACTION_TYPE),
+            optional: true,
+            ..Field::DEFAULT
+        },
+    ],
+    status: 204u16,
+    op: Op {
+        action: Action::Update(resources::PRODUCT),
+        store: &[
+            ("name", "name"),
+            ("description", "description"),
+            ("currency", "currency"),
+            ("amount", "amount"),
+            ("quantity", "quantity"),
+            ("infinite", "infinite"),
+            ("visible_fields", "visible_fields"),
+            ("test", "test"),
+            ("immortal", "immortal"),
+            ("expired_at", "expired_at"),
+            ("return_url", "return_url"),
+            ("language", "language"),
+            ("transaction_type", "transaction_type"),
+        ],
+        lookup: &[("id", "id")],
+        ..Op::DEFAULT
+    },
+    ..Endpoint::DEFAULT
+};
+
 /// What the mock knows about the provider.
 pub static SPEC: Spec = Spec {
     provider: "beGateway",
@@ -30,548 +372,25 @@ pub static SPEC: Spec = Spec {
     schemes: &[
         Scheme {
             name: "basic",
-            inject: &[],
-            token: None,
             basic: Some(("shop_id", "secret_key")),
-            recipe: None,
+            ..Scheme::DEFAULT
         },
         Scheme {
             name: "notification",
-            inject: &[],
-            token: None,
             basic: Some(("shop_id", "secret_key")),
             recipe: Some(&crate::auth::NOTIFICATION),
+            ..Scheme::DEFAULT
         },
     ],
-    endpoints: &[
-        Endpoint {
-            name: "create_product",
-            method: "POST",
-            path: "/products",
-            encoding: Encoding::Json,
-            scheme: Some(0usize),
-            fields: &[
-                Field {
-                    name: "name",
-                    wire: "name",
-                    kind: Kind::String,
-                    optional: false,
-                    nullable: false,
-                    loc: Loc::Body,
-                    min_length: None,
-                    max_length: None,
-                    pattern: None,
-                    minimum: None,
-                    maximum: None,
-                },
-                Field {
-                    name: "description",
-                    wire: "description",
-                    kind: Kind::String,
-                    optional: false,
-                    nullable: false,
-                    loc: Loc::Body,
-                    min_length: None,
-                    max_length: None,
-                    pattern: None,
-                    minimum: None,
-                    maximum: None,
-                },
-                Field {
-                    name: "currency",
-                    wire: "currency",
-                    kind: Kind::String,
-                    optional: false,
-                    nullable: false,
-                    loc: Loc::Body,
-                    min_length: None,
-                    max_length: None,
-                    pattern: Some("^[A-Z]{3}$"),
-                    minimum: None,
-                    maximum: None,
-                },
-                Field {
-                    name: "amount",
-                    wire: "amount",
-                    kind: Kind::Integer(Wire::NumberOrString),
-                    optional: false,
-                    nullable: false,
-                    loc: Loc::Body,
-                    min_length: None,
-                    max_length: None,
-                    pattern: None,
-                    minimum: None,
-                    maximum: None,
-                },
-                Field {
-                    name: "quantity",
-                    wire: "quantity",
-                    kind: Kind::Integer(Wire::StringOrNumber),
-                    optional: true,
-                    nullable: false,
-                    loc: Loc::Body,
-                    min_length: None,
-                    max_length: None,
-                    pattern: None,
-                    minimum: None,
-                    maximum: None,
-                },
-                Field {
-                    name: "infinite",
-                    wire: "infinite",
-                    kind: Kind::Bool,
-                    optional: true,
-                    nullable: false,
-                    loc: Loc::Body,
-                    min_length: None,
-                    max_length: None,
-                    pattern: None,
-                    minimum: None,
-                    maximum: None,
-                },
-                Field {
-                    name: "visible_fields",
-                    wire: "visible_fields",
-                    kind: Kind::Array(&Kind::Named(1usize)),
-                    optional: true,
-                    nullable: false,
-                    loc: Loc::Body,
-                    min_length: None,
-                    max_length: None,
-                    pattern: None,
-                    minimum: None,
-                    maximum: None,
-                },
-                Field {
-                    name: "test",
-                    wire: "test",
-                    kind: Kind::Bool,
-                    optional: true,
-                    nullable: false,
-                    loc: Loc::Body,
-                    min_length: None,
-                    max_length: None,
-                    pattern: None,
-                    minimum: None,
-                    maximum: None,
-                },
-                Field {
-                    name: "immortal",
-                    wire: "immortal",
-                    kind: Kind::Bool,
-                    optional: true,
-                    nullable: false,
-                    loc: Loc::Body,
-                    min_length: None,
-                    max_length: None,
-                    pattern: None,
-                    minimum: None,
-                    maximum: None,
-                },
-                Field {
-                    name: "expired_at",
-                    wire: "expired_at",
-                    kind: Kind::String,
-                    optional: true,
-                    nullable: false,
-                    loc: Loc::Body,
-                    min_length: None,
-                    max_length: None,
-                    pattern: Some(
-                        "[0-9]{4}-[0-9]{2}-[0-9]{2}(T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]+)?(Z|[+-][0-9]{2}:[0-9]{2}))?",
-                    ),
-                    minimum: None,
-                    maximum: None,
-                },
-                Field {
-                    name: "return_url",
-                    wire: "return_url",
-                    kind: Kind::String,
-                    optional: true,
-                    nullable: false,
-                    loc: Loc::Body,
-                    min_length: None,
-                    max_length: None,
-                    pattern: None,
-                    minimum: None,
-                    maximum: None,
-                },
-                Field {
-                    name: "shop_id",
-                    wire: "shop_id",
-                    kind: Kind::StringOrNumber,
-                    optional: true,
-                    nullable: false,
-                    loc: Loc::Body,
-                    min_length: None,
-                    max_length: None,
-                    pattern: None,
-                    minimum: None,
-                    maximum: None,
-                },
-                Field {
-                    name: "language",
-                    wire: "language",
-                    kind: Kind::String,
-                    optional: false,
-                    nullable: false,
-                    loc: Loc::Body,
-                    min_length: None,
-                    max_length: None,
-                    pattern: None,
-                    minimum: None,
-                    maximum: None,
-                },
-                Field {
-                    name: "transaction_type",
-                    wire: "transaction_type",
-                    kind: Kind::Named(0usize),
-                    optional: true,
-                    nullable: false,
-                    loc: Loc::Body,
-                    min_length: None,
-                    max_length: None,
-                    pattern: None,
-                    minimum: None,
-                    maximum: None,
-                },
-            ],
-            one_of_required: &[],
-            status: 201u16,
-            body: Body::Json(Kind::Named(2usize)),
-            enveloped: false,
-            op: Op {
-                action: "create",
-                resource: Some(0usize),
-                store: &[
-                    ("name", "name"),
-                    ("description", "description"),
-                    ("currency", "currency"),
-                    ("amount", "amount"),
-                    ("quantity", "quantity"),
-                    ("infinite", "infinite"),
-                    ("visible_fields", "visible_fields"),
-                    ("test", "test"),
-                    ("immortal", "immortal"),
-                    ("expired_at", "expired_at"),
-                    ("return_url", "return_url"),
-                    ("language", "language"),
-                    ("transaction_type", "transaction_type"),
-                ],
-                lookup: &[],
-                page: None,
-                page_size: 50usize,
-                event: None,
-                respond: &[],
-                totals: &[],
-            },
-        },
-        Endpoint {
-            name: "get_product",
-            method: "GET",
-            path: "/products/{id}",
-            encoding: Encoding::Query,
-            scheme: Some(0usize),
-            fields: &[
-                Field {
-                    name: "id",
-                    wire: "id",
-                    kind: Kind::String,
-                    optional: false,
-                    nullable: false,
-                    loc: Loc::Path,
-                    min_length: None,
-                    max_length: None,
-                    pattern: None,
-                    minimum: None,
-                    maximum: None,
-                },
-            ],
-            one_of_required: &[],
-            status: 200u16,
-            body: Body::Json(Kind::Named(2usize)),
-            enveloped: false,
-            op: Op {
-                action: "read",
-                resource: Some(0usize),
-                store: &[],
-                lookup: &[("id", "id")],
-                page: None,
-                page_size: 50usize,
-                event: None,
-                respond: &[],
-                totals: &[],
-            },
-        },
-        Endpoint {
-            name: "list_products",
-            method: "GET",
-            path: "/products",
-            encoding: Encoding::Query,
-            scheme: Some(0usize),
-            fields: &[],
-            one_of_required: &[],
-            status: 200u16,
-            body: Body::Json(Kind::Array(&Kind::Named(2usize))),
-            enveloped: false,
-            op: Op {
-                action: "list",
-                resource: Some(0usize),
-                store: &[],
-                lookup: &[],
-                page: None,
-                page_size: 50usize,
-                event: None,
-                respond: &[],
-                totals: &[],
-            },
-        },
-        Endpoint {
-            name: "update_product",
-            method: "PUT",
-            path: "/products/{id}",
-            encoding: Encoding::Json,
-            scheme: Some(0usize),
-            fields: &[
-                Field {
-                    name: "id",
-                    wire: "id",
-                    kind: Kind::String,
-                    optional: false,
-                    nullable: false,
-                    loc: Loc::Path,
-                    min_length: None,
-                    max_length: None,
-                    pattern: None,
-                    minimum: None,
-                    maximum: None,
-                },
-                Field {
-                    name: "name",
-                    wire: "name",
-                    kind: Kind::String,
-                    optional: true,
-                    nullable: false,
-                    loc: Loc::Body,
-                    min_length: None,
-                    max_length: None,
-                    pattern: None,
-                    minimum: None,
-                    maximum: None,
-                },
-                Field {
-                    name: "description",
-                    wire: "description",
-                    kind: Kind::String,
-                    optional: true,
-                    nullable: false,
-                    loc: Loc::Body,
-                    min_length: None,
-                    max_length: None,
-                    pattern: None,
-                    minimum: None,
-                    maximum: None,
-                },
-                Field {
-                    name: "currency",
-                    wire: "currency",
-                    kind: Kind::String,
-                    optional: true,
-                    nullable: false,
-                    loc: Loc::Body,
-                    min_length: None,
-                    max_length: None,
-                    pattern: Some("^[A-Z]{3}$"),
-                    minimum: None,
-                    maximum: None,
-                },
-                Field {
-                    name: "amount",
-                    wire: "amount",
-                    kind: Kind::Integer(Wire::NumberOrString),
-                    optional: true,
-                    nullable: false,
-                    loc: Loc::Body,
-                    min_length: None,
-                    max_length: None,
-                    pattern: None,
-                    minimum: None,
-                    maximum: None,
-                },
-                Field {
-                    name: "quantity",
-                    wire: "quantity",
-                    kind: Kind::Integer(Wire::StringOrNumber),
-                    optional: true,
-                    nullable: false,
-                    loc: Loc::Body,
-                    min_length: None,
-                    max_length: None,
-                    pattern: None,
-                    minimum: None,
-                    maximum: None,
-                },
-                Field {
-                    name: "infinite",
-                    wire: "infinite",
-                    kind: Kind::Bool,
-                    optional: true,
-                    nullable: false,
-                    loc: Loc::Body,
-                    min_length: None,
-                    max_length: None,
-                    pattern: None,
-                    minimum: None,
-                    maximum: None,
-                },
-                Field {
-                    name: "visible_fields",
-                    wire: "visible_fields",
-                    kind: Kind::Array(&Kind::Named(1usize)),
-                    optional: true,
-                    nullable: false,
-                    loc: Loc::Body,
-                    min_length: None,
-                    max_length: None,
-                    pattern: None,
-                    minimum: None,
-                    maximum: None,
-                },
-                Field {
-                    name: "test",
-                    wire: "test",
-                    kind: Kind::Bool,
-                    optional: true,
-                    nullable: false,
-                    loc: Loc::Body,
-                    min_length: None,
-                    max_length: None,
-                    pattern: None,
-                    minimum: None,
-                    maximum: None,
-                },
-                Field {
-                    name: "immortal",
-                    wire: "immortal",
-                    kind: Kind::Bool,
-                    optional: true,
-                    nullable: false,
-                    loc: Loc::Body,
-                    min_length: None,
-                    max_length: None,
-                    pattern: None,
-                    minimum: None,
-                    maximum: None,
-                },
-                Field {
-                    name: "expired_at",
-                    wire: "expired_at",
-                    kind: Kind::String,
-                    optional: true,
-                    nullable: false,
-                    loc: Loc::Body,
-                    min_length: None,
-                    max_length: None,
-                    pattern: Some(
-                        "[0-9]{4}-[0-9]{2}-[0-9]{2}(T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]+)?(Z|[+-][0-9]{2}:[0-9]{2}))?",
-                    ),
-                    minimum: None,
-                    maximum: None,
-                },
-                Field {
-                    name: "return_url",
-                    wire: "return_url",
-                    kind: Kind::String,
-                    optional: true,
-                    nullable: false,
-                    loc: Loc::Body,
-                    min_length: None,
-                    max_length: None,
-                    pattern: None,
-                    minimum: None,
-                    maximum: None,
-                },
-                Field {
-                    name: "shop_id",
-                    wire: "shop_id",
-                    kind: Kind::StringOrNumber,
-                    optional: true,
-                    nullable: false,
-                    loc: Loc::Body,
-                    min_length: None,
-                    max_length: None,
-                    pattern: None,
-                    minimum: None,
-                    maximum: None,
-                },
-                Field {
-                    name: "language",
-                    wire: "language",
-                    kind: Kind::String,
-                    optional: true,
-                    nullable: false,
-                    loc: Loc::Body,
-                    min_length: None,
-                    max_length: None,
-                    pattern: None,
-                    minimum: None,
-                    maximum: None,
-                },
-                Field {
-                    name: "transaction_type",
-                    wire: "transaction_type",
-                    kind: Kind::Named(0usize),
-                    optional: true,
-                    nullable: false,
-                    loc: Loc::Body,
-                    min_length: None,
-                    max_length: None,
-                    pattern: None,
-                    minimum: None,
-                    maximum: None,
-                },
-            ],
-            one_of_required: &[],
-            status: 204u16,
-            body: Body::Empty,
-            enveloped: false,
-            op: Op {
-                action: "update",
-                resource: Some(0usize),
-                store: &[
-                    ("name", "name"),
-                    ("description", "description"),
-                    ("currency", "currency"),
-                    ("amount", "amount"),
-                    ("quantity", "quantity"),
-                    ("infinite", "infinite"),
-                    ("visible_fields", "visible_fields"),
-                    ("test", "test"),
-                    ("immortal", "immortal"),
-                    ("expired_at", "expired_at"),
-                    ("return_url", "return_url"),
-                    ("language", "language"),
-                    ("transaction_type", "transaction_type"),
-                ],
-                lookup: &[("id", "id")],
-                page: None,
-                page_size: 50usize,
-                event: None,
-                respond: &[],
-                totals: &[],
-            },
-        },
-    ],
+    endpoints: &[CREATE_PRODUCT, GET_PRODUCT, LIST_PRODUCTS, UPDATE_PRODUCT],
     types: &[
         TypeDef {
             name: "TransactionType",
-            fields: &[],
             values: &["payment", "authorization"],
-            integer: false,
+            ..TypeDef::DEFAULT
         },
         TypeDef {
             name: "VisibleField",
-            fields: &[],
             values: &[
                 "first_name",
                 "last_name",
@@ -585,7 +404,7 @@ pub static SPEC: Spec = Spec {
                 "email",
                 "taxpayer_id",
             ],
-            integer: false,
+            ..TypeDef::DEFAULT
         },
         TypeDef {
             name: "Product",
@@ -593,119 +412,52 @@ pub static SPEC: Spec = Spec {
                 Field {
                     name: "id",
                     wire: "id",
-                    kind: Kind::String,
-                    optional: false,
-                    nullable: false,
-                    loc: Loc::Body,
-                    min_length: None,
-                    max_length: None,
-                    pattern: None,
-                    minimum: None,
-                    maximum: None,
+                    ..Field::DEFAULT
                 },
                 Field {
                     name: "name",
                     wire: "name",
-                    kind: Kind::String,
-                    optional: false,
-                    nullable: false,
-                    loc: Loc::Body,
-                    min_length: None,
-                    max_length: None,
-                    pattern: None,
-                    minimum: None,
-                    maximum: None,
+                    ..Field::DEFAULT
                 },
                 Field {
                     name: "description",
                     wire: "description",
-                    kind: Kind::String,
-                    optional: false,
-                    nullable: false,
-                    loc: Loc::Body,
-                    min_length: None,
-                    max_length: None,
-                    pattern: None,
-                    minimum: None,
-                    maximum: None,
+                    ..Field::DEFAULT
                 },
                 Field {
                     name: "currency",
                     wire: "currency",
-                    kind: Kind::String,
-                    optional: false,
-                    nullable: false,
-                    loc: Loc::Body,
-                    min_length: None,
-                    max_length: None,
-                    pattern: None,
-                    minimum: None,
-                    maximum: None,
+                    ..Field::DEFAULT
                 },
                 Field {
                     name: "amount",
                     wire: "amount",
                     kind: Kind::Integer(Wire::Number),
-                    optional: false,
-                    nullable: false,
-                    loc: Loc::Body,
-                    min_length: None,
-                    max_length: None,
-                    pattern: None,
-                    minimum: None,
-                    maximum: None,
+                    ..Field::DEFAULT
                 },
                 Field {
                     name: "quantity",
                     wire: "quantity",
                     kind: Kind::Integer(Wire::Number),
-                    optional: false,
                     nullable: true,
-                    loc: Loc::Body,
-                    min_length: None,
-                    max_length: None,
-                    pattern: None,
-                    minimum: None,
-                    maximum: None,
+                    ..Field::DEFAULT
                 },
                 Field {
                     name: "infinite",
                     wire: "infinite",
                     kind: Kind::Bool,
-                    optional: false,
-                    nullable: false,
-                    loc: Loc::Body,
-                    min_length: None,
-                    max_length: None,
-                    pattern: None,
-                    minimum: None,
-                    maximum: None,
+                    ..Field::DEFAULT
                 },
                 Field {
                     name: "language",
                     wire: "language",
-                    kind: Kind::String,
-                    optional: false,
-                    nullable: false,
-                    loc: Loc::Body,
-                    min_length: None,
-                    max_length: None,
-                    pattern: None,
-                    minimum: None,
-                    maximum: None,
+                    ..Field::DEFAULT
                 },
                 Field {
                     name: "transaction_type",
                     wire: "transaction_type",
-                    kind: Kind::Named(0usize),
-                    optional: false,
-                    nullable: false,
-                    loc: Loc::Body,
-                    min_length: None,
-                    max_length: None,
-                    pattern: None,
-                    minimum: None,
-                    maximum: None,
+                    kind: Kind::Named(types::TRANSACTION_TYPE),
+                    ..Field::DEFAULT
                 },
                 Field {
                     name: "created_at",
@@ -713,14 +465,7 @@ pub static SPEC: Spec = Spec {
                     kind: Kind::DateTime(
                         "[year]-[month]-[day]T[hour]:[minute]:[second].[subsecond digits:3]Z",
                     ),
-                    optional: false,
-                    nullable: false,
-                    loc: Loc::Body,
-                    min_length: None,
-                    max_length: None,
-                    pattern: None,
-                    minimum: None,
-                    maximum: None,
+                    ..Field::DEFAULT
                 },
                 Field {
                     name: "updated_at",
@@ -728,118 +473,56 @@ pub static SPEC: Spec = Spec {
                     kind: Kind::DateTime(
                         "[year]-[month]-[day]T[hour]:[minute]:[second].[subsecond digits:3]Z",
                     ),
-                    optional: false,
-                    nullable: false,
-                    loc: Loc::Body,
-                    min_length: None,
-                    max_length: None,
-                    pattern: None,
-                    minimum: None,
-                    maximum: None,
+                    ..Field::DEFAULT
                 },
                 Field {
                     name: "test",
                     wire: "test",
                     kind: Kind::Bool,
-                    optional: false,
-                    nullable: false,
-                    loc: Loc::Body,
-                    min_length: None,
-                    max_length: None,
-                    pattern: None,
-                    minimum: None,
-                    maximum: None,
+                    ..Field::DEFAULT
                 },
                 Field {
                     name: "additional_data",
                     wire: "additional_data",
                     kind: Kind::Map(&Kind::Any),
-                    optional: false,
-                    nullable: false,
-                    loc: Loc::Body,
-                    min_length: None,
-                    max_length: None,
-                    pattern: None,
-                    minimum: None,
-                    maximum: None,
+                    ..Field::DEFAULT
                 },
                 Field {
                     name: "pay_url",
                     wire: "pay_url",
-                    kind: Kind::String,
-                    optional: false,
-                    nullable: false,
-                    loc: Loc::Body,
-                    min_length: None,
-                    max_length: None,
-                    pattern: None,
-                    minimum: None,
-                    maximum: None,
+                    ..Field::DEFAULT
                 },
                 Field {
                     name: "payment_url",
                     wire: "payment_url",
-                    kind: Kind::String,
-                    optional: false,
-                    nullable: false,
-                    loc: Loc::Body,
-                    min_length: None,
-                    max_length: None,
-                    pattern: None,
-                    minimum: None,
-                    maximum: None,
+                    ..Field::DEFAULT
                 },
                 Field {
                     name: "confirm_url",
                     wire: "confirm_url",
-                    kind: Kind::String,
-                    optional: false,
-                    nullable: false,
-                    loc: Loc::Body,
-                    min_length: None,
-                    max_length: None,
-                    pattern: None,
-                    minimum: None,
-                    maximum: None,
+                    ..Field::DEFAULT
                 },
                 Field {
                     name: "expired_at",
                     wire: "expired_at",
-                    kind: Kind::String,
                     optional: true,
                     nullable: true,
-                    loc: Loc::Body,
-                    min_length: None,
-                    max_length: None,
-                    pattern: None,
-                    minimum: None,
-                    maximum: None,
+                    ..Field::DEFAULT
                 },
                 Field {
                     name: "return_url",
                     wire: "return_url",
-                    kind: Kind::String,
                     optional: true,
                     nullable: true,
-                    loc: Loc::Body,
-                    min_length: None,
-                    max_length: None,
-                    pattern: None,
-                    minimum: None,
-                    maximum: None,
+                    ..Field::DEFAULT
                 },
                 Field {
                     name: "visible_fields",
                     wire: "visible_fields",
-                    kind: Kind::Array(&Kind::Named(1usize)),
+                    kind: Kind::Array(&Kind::Named(types::VISIBLE_FIELD)),
                     optional: true,
                     nullable: true,
-                    loc: Loc::Body,
-                    min_length: None,
-                    max_length: None,
-                    pattern: None,
-                    minimum: None,
-                    maximum: None,
+                    ..Field::DEFAULT
                 },
                 Field {
                     name: "immortal",
@@ -847,16 +530,10 @@ pub static SPEC: Spec = Spec {
                     kind: Kind::Bool,
                     optional: true,
                     nullable: true,
-                    loc: Loc::Body,
-                    min_length: None,
-                    max_length: None,
-                    pattern: None,
-                    minimum: None,
-                    maximum: None,
+                    ..Field::DEFAULT
                 },
             ],
-            values: &[],
-            integer: false,
+            ..TypeDef::DEFAULT
         },
         TypeDef {
             name: "ErrorBody",
@@ -864,32 +541,17 @@ pub static SPEC: Spec = Spec {
                 Field {
                     name: "message",
                     wire: "message",
-                    kind: Kind::String,
-                    optional: false,
-                    nullable: false,
-                    loc: Loc::Body,
-                    min_length: None,
-                    max_length: None,
-                    pattern: None,
-                    minimum: None,
-                    maximum: None,
+                    ..Field::DEFAULT
                 },
                 Field {
                     name: "errors",
                     wire: "errors",
                     kind: Kind::Map(&Kind::Any),
                     optional: true,
-                    nullable: false,
-                    loc: Loc::Body,
-                    min_length: None,
-                    max_length: None,
-                    pattern: None,
-                    minimum: None,
-                    maximum: None,
+                    ..Field::DEFAULT
                 },
             ],
-            values: &[],
-            integer: false,
+            ..TypeDef::DEFAULT
         },
         TypeDef {
             name: "NotificationTransaction",
@@ -897,162 +559,85 @@ pub static SPEC: Spec = Spec {
                 Field {
                     name: "uid",
                     wire: "uid",
-                    kind: Kind::String,
                     optional: true,
-                    nullable: false,
-                    loc: Loc::Body,
-                    min_length: None,
-                    max_length: None,
-                    pattern: None,
-                    minimum: None,
-                    maximum: None,
+                    ..Field::DEFAULT
                 },
                 Field {
                     name: "status",
                     wire: "status",
-                    kind: Kind::String,
                     optional: true,
-                    nullable: false,
-                    loc: Loc::Body,
-                    min_length: None,
-                    max_length: None,
-                    pattern: None,
-                    minimum: None,
-                    maximum: None,
+                    ..Field::DEFAULT
                 },
                 Field {
                     name: "type",
                     wire: "type",
-                    kind: Kind::Named(0usize),
+                    kind: Kind::Named(types::TRANSACTION_TYPE),
                     optional: true,
-                    nullable: false,
-                    loc: Loc::Body,
-                    min_length: None,
-                    max_length: None,
-                    pattern: None,
-                    minimum: None,
-                    maximum: None,
+                    ..Field::DEFAULT
                 },
                 Field {
                     name: "amount",
                     wire: "amount",
                     kind: Kind::Integer(Wire::NumberOrString),
                     optional: true,
-                    nullable: false,
-                    loc: Loc::Body,
-                    min_length: None,
-                    max_length: None,
-                    pattern: None,
-                    minimum: None,
-                    maximum: None,
+                    ..Field::DEFAULT
                 },
                 Field {
                     name: "currency",
                     wire: "currency",
-                    kind: Kind::String,
                     optional: true,
-                    nullable: false,
-                    loc: Loc::Body,
-                    min_length: None,
-                    max_length: None,
-                    pattern: None,
-                    minimum: None,
-                    maximum: None,
+                    ..Field::DEFAULT
                 },
                 Field {
                     name: "description",
                     wire: "description",
-                    kind: Kind::String,
                     optional: true,
-                    nullable: false,
-                    loc: Loc::Body,
-                    min_length: None,
-                    max_length: None,
-                    pattern: None,
-                    minimum: None,
-                    maximum: None,
+                    ..Field::DEFAULT
                 },
                 Field {
                     name: "tracking_id",
                     wire: "tracking_id",
-                    kind: Kind::String,
                     optional: true,
-                    nullable: false,
-                    loc: Loc::Body,
-                    min_length: None,
-                    max_length: None,
-                    pattern: None,
-                    minimum: None,
-                    maximum: None,
+                    ..Field::DEFAULT
                 },
                 Field {
                     name: "message",
                     wire: "message",
-                    kind: Kind::String,
                     optional: true,
-                    nullable: false,
-                    loc: Loc::Body,
-                    min_length: None,
-                    max_length: None,
-                    pattern: None,
-                    minimum: None,
-                    maximum: None,
+                    ..Field::DEFAULT
                 },
                 Field {
                     name: "test",
                     wire: "test",
                     kind: Kind::Bool,
                     optional: true,
-                    nullable: false,
-                    loc: Loc::Body,
-                    min_length: None,
-                    max_length: None,
-                    pattern: None,
-                    minimum: None,
-                    maximum: None,
+                    ..Field::DEFAULT
                 },
                 Field {
                     name: "created_at",
                     wire: "created_at",
                     kind: Kind::DateTime("rfc3339"),
                     optional: true,
-                    nullable: false,
-                    loc: Loc::Body,
-                    min_length: None,
-                    max_length: None,
-                    pattern: None,
-                    minimum: None,
-                    maximum: None,
+                    ..Field::DEFAULT
                 },
             ],
-            values: &[],
-            integer: false,
+            ..TypeDef::DEFAULT
         },
     ],
     resources: &[
         Resource {
             name: "product",
-            type_index: 2usize,
+            type_id: types::PRODUCT,
             extra: &[
                 Field {
                     name: "payment_status",
                     wire: "payment_status",
-                    kind: Kind::String,
-                    optional: false,
-                    nullable: false,
-                    loc: Loc::Body,
-                    min_length: None,
-                    max_length: None,
-                    pattern: None,
-                    minimum: None,
-                    maximum: None,
+                    ..Field::DEFAULT
                 },
             ],
-            id_field: "id",
             id_start: None,
             id_prefix: "prd_",
             id_digits: 16u32,
-            unique: &[],
             initial: &[
                 ("quantity", "null"),
                 ("infinite", "false"),
@@ -1078,7 +663,7 @@ pub static SPEC: Spec = Spec {
                         to: "\"paid\"",
                         set: &[],
                         webhook: Some(WebhookSend {
-                            webhook: 0usize,
+                            webhook: webhooks::NOTIFICATION,
                             url_field: None,
                             payload: &[
                                 (
@@ -1094,7 +679,7 @@ pub static SPEC: Spec = Spec {
                         to: "\"failed\"",
                         set: &[],
                         webhook: Some(WebhookSend {
-                            webhook: 0usize,
+                            webhook: webhooks::NOTIFICATION,
                             url_field: None,
                             payload: &[
                                 (
@@ -1110,47 +695,67 @@ pub static SPEC: Spec = Spec {
                 "{\"id\":\"prd_ed27b047d3ccd1a6\",\"name\":\"product\",\"description\":\"description of product\",\"currency\":\"USD\",\"amount\":990,\"quantity\":10,\"infinite\":false,\"language\":\"en\",\"transaction_type\":\"payment\",\"created_at\":\"2022-12-20T18:54:42.033Z\",\"updated_at\":\"2022-12-20T18:54:42.033Z\",\"test\":false,\"additional_data\":{},\"pay_url\":\"https://api.begateway.com/products/prd_ed27b047d3ccd1a6/pay\",\"payment_url\":\"https://api.begateway.com/products/prd_ed27b047d3ccd1a6/pay\",\"confirm_url\":\"https://checkout.begateway.com/v2/confirm_order/prd_ed27b047d3ccd1a6/1\",\"payment_status\":\"unpaid\"}",
                 "{\"id\":\"prd_1567bece456ac4aa\",\"name\":\"product 2\",\"description\":\"description of product 2\",\"currency\":\"EUR\",\"amount\":990,\"quantity\":7,\"infinite\":false,\"language\":\"it\",\"transaction_type\":\"payment\",\"created_at\":\"2023-02-15T11:54:59.579Z\",\"updated_at\":\"2023-02-15T11:54:59.579Z\",\"test\":false,\"additional_data\":{},\"pay_url\":\"https://api.begateway.com/products/prd_1567bece456ac4aa/pay\",\"payment_url\":\"https://api.begateway.com/products/prd_1567bece456ac4aa/pay\",\"confirm_url\":\"https://checkout.begateway.com/v2/confirm_order/prd_1567bece456ac4aa/1\",\"payment_status\":\"unpaid\"}",
             ],
-            id_given: false,
+            ..Resource::DEFAULT
         },
     ],
     webhooks: &[
         Webhook {
             name: "notification",
             encoding: Encoding::Json,
-            scheme: 1usize,
+            scheme: schemes::NOTIFICATION,
             fields: &[
                 Field {
                     name: "transaction",
                     wire: "transaction",
-                    kind: Kind::Named(4usize),
-                    optional: false,
-                    nullable: false,
-                    loc: Loc::Body,
-                    min_length: None,
-                    max_length: None,
-                    pattern: None,
-                    minimum: None,
-                    maximum: None,
+                    kind: Kind::Named(types::NOTIFICATION_TRANSACTION),
+                    ..Field::DEFAULT
                 },
             ],
         },
     ],
     envelope: None,
     errors: Errors {
-        in_envelope: false,
-        code: None,
         message: Some("message"),
-        validation_path: None,
-        validation_message: None,
         field_errors: Some("errors"),
         cases: &[
-            ("unauthorized", 401u16, None, "Unauthorized"),
-            ("missing_field", 422u16, None, "{field} can't be blank"),
-            ("invalid_field", 422u16, None, "{field} {detail}"),
-            ("malformed", 422u16, None, "Request body is not valid JSON"),
-            ("not_found", 404u16, None, "Product not found"),
-            ("internal", 500u16, None, "Internal server error"),
+            ErrorCase {
+                case: Case::Unauthorized,
+                status: 401u16,
+                code: None,
+                message: "Unauthorized",
+            },
+            ErrorCase {
+                case: Case::MissingField,
+                status: 422u16,
+                code: None,
+                message: "{field} can't be blank",
+            },
+            ErrorCase {
+                case: Case::InvalidField,
+                status: 422u16,
+                code: None,
+                message: "{field} {detail}",
+            },
+            ErrorCase {
+                case: Case::Malformed,
+                status: 422u16,
+                code: None,
+                message: "Request body is not valid JSON",
+            },
+            ErrorCase {
+                case: Case::NotFound,
+                status: 404u16,
+                code: None,
+                message: "Product not found",
+            },
+            ErrorCase {
+                case: Case::Internal,
+                status: 500u16,
+                code: None,
+                message: "Internal server error",
+            },
         ],
+        ..Errors::DEFAULT
     },
 };
 

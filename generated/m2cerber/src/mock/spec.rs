@@ -4,6 +4,271 @@
 
 use super::tables::*;
 
+/// Named types, by position in `SPEC.types`.
+pub mod types {
+    use super::TypeId;
+
+    /// `PaymentStatus`
+    pub const PAYMENT_STATUS: TypeId = TypeId(0);
+
+    /// `Wallet`
+    pub const WALLET: TypeId = TypeId(1);
+
+    /// `StatusUpdate`
+    pub const STATUS_UPDATE: TypeId = TypeId(2);
+
+    /// `PaymentState`
+    pub const PAYMENT_STATE: TypeId = TypeId(3);
+
+    /// `Balance`
+    pub const BALANCE: TypeId = TypeId(4);
+
+    /// `Error`
+    pub const ERROR: TypeId = TypeId(5);
+}
+
+/// Auth schemes, by position in `SPEC.schemes`.
+pub mod schemes {
+    use super::SchemeId;
+
+    /// `wallet`
+    pub const WALLET: SchemeId = SchemeId(0);
+
+    /// `status_update`
+    pub const STATUS_UPDATE: SchemeId = SchemeId(1);
+
+    /// `status_check`
+    pub const STATUS_CHECK: SchemeId = SchemeId(2);
+
+    /// `balance`
+    pub const BALANCE: SchemeId = SchemeId(3);
+
+    /// `payment_webhook`
+    pub const PAYMENT_WEBHOOK: SchemeId = SchemeId(4);
+
+    /// `change_sum_webhook`
+    pub const CHANGE_SUM_WEBHOOK: SchemeId = SchemeId(5);
+}
+
+/// Stored resources, by position in `SPEC.resources`.
+pub mod resources {
+    use super::ResourceId;
+
+    /// `payment`
+    pub const PAYMENT: ResourceId = ResourceId(0);
+}
+
+/// Webhooks, by position in `SPEC.webhooks`.
+pub mod webhooks {
+    use super::WebhookId;
+
+    /// `accept_payment`
+    pub const ACCEPT_PAYMENT: WebhookId = WebhookId(0);
+
+    /// `cancel_payment`
+    pub const CANCEL_PAYMENT: WebhookId = WebhookId(1);
+
+    /// `change_sum`
+    pub const CHANGE_SUM: WebhookId = WebhookId(2);
+}
+
+/// `POST /get_wallet/`: Open a payment and get the wallet the customer pays to.
+const GET_WALLET: Endpoint = Endpoint {
+    name: "get_wallet",
+    path: "/get_wallet/",
+    scheme: Some(schemes::WALLET),
+    fields: &[
+        Field {
+            name: "payment_id",
+            wire: "payment_id",
+            ..Field::DEFAULT
+        },
+        Field {
+            name: "user_wallet",
+            wire: "user_wallet",
+            ..Field::DEFAULT
+        },
+        Field {
+            name: "sum",
+            wire: "sum",
+            kind: Kind::Decimal(Wire::String),
+            ..Field::DEFAULT
+        },
+        Field {
+            name: "status",
+            wire: "status",
+            kind: Kind::Named(types::PAYMENT_STATUS),
+            ..Field::DEFAULT
+        },
+        Field {
+            name: "callback_url",
+            wire: "callback_url",
+            ..Field::DEFAULT
+        },
+        Field {
+            name: "create_time",
+            wire: "create_time",
+            ..Field::DEFAULT
+        },
+    ],
+    body: Body::Json(Kind::Named(types::WALLET)),
+    op: Op {
+        action: Action::Create(resources::PAYMENT),
+        store: &[
+            ("payment_id", "payment_id"),
+            ("sum", "sum"),
+            ("amount", "sum"),
+            ("callback_url", "callback_url"),
+            ("user_wallet", "user_wallet"),
+            ("create_time", "create_time"),
+        ],
+        respond: &[
+            ("payment_id", "\"{payment_id}\""),
+            ("wallet_link", "\"{base_url}/pay/{payment_id}\""),
+            ("image", "\"mock-wallet-qr-{payment_id}\""),
+            ("wallet_number", "\"9378238289\""),
+        ],
+        ..Op::DEFAULT
+    },
+    ..Endpoint::DEFAULT
+};
+
+/// `POST /update_status/`: Report whether the customer sent the money.
+const UPDATE_STATUS: Endpoint = Endpoint {
+    name: "update_status",
+    path: "/update_status/",
+    scheme: Some(schemes::STATUS_UPDATE),
+    fields: &[
+        Field {
+            name: "payment_id",
+            wire: "payment_id",
+            ..Field::DEFAULT
+        },
+        Field {
+            name: "status",
+            wire: "status",
+            kind: Kind::Named(types::PAYMENT_STATUS),
+            ..Field::DEFAULT
+        },
+    ],
+    body: Body::Json(Kind::Named(types::STATUS_UPDATE)),
+    op: Op {
+        action: Action::Fire(resources::PAYMENT),
+        lookup: &[("payment_id", "payment_id")],
+        event: Some("{status}"),
+        ..Op::DEFAULT
+    },
+    ..Endpoint::DEFAULT
+};
+
+/// `GET /get_status/`: Look up a payment's status.
+const GET_STATUS: Endpoint = Endpoint {
+    name: "get_status",
+    path: "/get_status/",
+    method: Method::Get,
+    encoding: Encoding::Query,
+    scheme: Some(schemes::STATUS_CHECK),
+    fields: &[
+        Field {
+            name: "payment_id",
+            wire: "payment_id",
+            loc: Loc::Query,
+            ..Field::DEFAULT
+        },
+    ],
+    body: Body::Json(Kind::Named(types::PAYMENT_STATE)),
+    op: Op {
+        action: Action::Read(resources::PAYMENT),
+        lookup: &[("payment_id", "payment_id")],
+        ..Op::DEFAULT
+    },
+    ..Endpoint::DEFAULT
+};
+
+/// `GET /get_balance/`: Sums of cancelled, confirmed and pending payments.
+const GET_BALANCE: Endpoint = Endpoint {
+    name: "get_balance",
+    path: "/get_balance/",
+    method: Method::Get,
+    encoding: Encoding::Query,
+    scheme: Some(schemes::BALANCE),
+    fields: &[
+        Field {
+            name: "start_date",
+            wire: "start_date",
+            optional: true,
+            loc: Loc::Query,
+            ..Field::DEFAULT
+        },
+        Field {
+            name: "end_date",
+            wire: "end_date",
+            optional: true,
+            loc: Loc::Query,
+            ..Field::DEFAULT
+        },
+        Field {
+            name: "callback_url",
+            wire: "callback_url",
+            optional: true,
+            loc: Loc::Query,
+            ..Field::DEFAULT
+        },
+    ],
+    body: Body::Json(Kind::Named(types::BALANCE)),
+    op: Op {
+        action: Action::Totals,
+        totals: &[
+            Total {
+                field: "canceled_sum",
+                add: &[
+                    Sum {
+                        resource: resources::PAYMENT,
+                        field: "sum",
+                        filter: &[("status", "\"cancel\"")],
+                    },
+                ],
+                subtract: &[],
+                group_by: None,
+                opening: &[],
+            },
+            Total {
+                field: "confirm_sum",
+                add: &[
+                    Sum {
+                        resource: resources::PAYMENT,
+                        field: "confirm_sum",
+                        filter: &[("status", "\"confirm\"")],
+                    },
+                ],
+                subtract: &[],
+                group_by: None,
+                opening: &[],
+            },
+            Total {
+                field: "pending_sum",
+                add: &[
+                    Sum {
+                        resource: resources::PAYMENT,
+                        field: "sum",
+                        filter: &[("status", "\"pending\"")],
+                    },
+                    Sum {
+                        resource: resources::PAYMENT,
+                        field: "sum",
+                        filter: &[("status", "\"confirming\"")],
+                    },
+                ],
+                subtract: &[],
+                group_by: None,
+                opening: &[],
+            },
+        ],
+        ..Op::DEFAULT
+    },
+    ..Endpoint::DEFAULT
+};
+
 /// What the mock knows about the provider.
 pub static SPEC: Spec = Spec {
     provider: "m2cerber",
@@ -25,363 +290,42 @@ pub static SPEC: Spec = Spec {
         Scheme {
             name: "wallet",
             inject: &[("merch_id", Inject::Credential("merch_id"))],
-            token: None,
-            basic: None,
             recipe: Some(&crate::auth::WALLET),
+            ..Scheme::DEFAULT
         },
         Scheme {
             name: "status_update",
-            inject: &[],
-            token: None,
-            basic: None,
             recipe: Some(&crate::auth::STATUS_UPDATE),
+            ..Scheme::DEFAULT
         },
         Scheme {
             name: "status_check",
-            inject: &[],
-            token: None,
-            basic: None,
             recipe: Some(&crate::auth::STATUS_CHECK),
+            ..Scheme::DEFAULT
         },
         Scheme {
             name: "balance",
             inject: &[("merch_id", Inject::Credential("merch_id"))],
-            token: None,
-            basic: None,
             recipe: Some(&crate::auth::BALANCE),
+            ..Scheme::DEFAULT
         },
         Scheme {
             name: "payment_webhook",
-            inject: &[],
-            token: None,
-            basic: None,
             recipe: Some(&crate::auth::PAYMENT_WEBHOOK),
+            ..Scheme::DEFAULT
         },
         Scheme {
             name: "change_sum_webhook",
-            inject: &[],
-            token: None,
-            basic: None,
             recipe: Some(&crate::auth::CHANGE_SUM_WEBHOOK),
+            ..Scheme::DEFAULT
         },
     ],
-    endpoints: &[
-        Endpoint {
-            name: "get_wallet",
-            method: "POST",
-            path: "/get_wallet/",
-            encoding: Encoding::Json,
-            scheme: Some(0usize),
-            fields: &[
-                Field {
-                    name: "payment_id",
-                    wire: "payment_id",
-                    kind: Kind::String,
-                    optional: false,
-                    nullable: false,
-                    loc: Loc::Body,
-                    min_length: None,
-                    max_length: None,
-                    pattern: None,
-                    minimum: None,
-                    maximum: None,
-                },
-                Field {
-                    name: "user_wallet",
-                    wire: "user_wallet",
-                    kind: Kind::String,
-                    optional: false,
-                    nullable: false,
-                    loc: Loc::Body,
-                    min_length: None,
-                    max_length: None,
-                    pattern: None,
-                    minimum: None,
-                    maximum: None,
-                },
-                Field {
-                    name: "sum",
-                    wire: "sum",
-                    kind: Kind::Decimal(Wire::String),
-                    optional: false,
-                    nullable: false,
-                    loc: Loc::Body,
-                    min_length: None,
-                    max_length: None,
-                    pattern: None,
-                    minimum: None,
-                    maximum: None,
-                },
-                Field {
-                    name: "status",
-                    wire: "status",
-                    kind: Kind::Named(0usize),
-                    optional: false,
-                    nullable: false,
-                    loc: Loc::Body,
-                    min_length: None,
-                    max_length: None,
-                    pattern: None,
-                    minimum: None,
-                    maximum: None,
-                },
-                Field {
-                    name: "callback_url",
-                    wire: "callback_url",
-                    kind: Kind::String,
-                    optional: false,
-                    nullable: false,
-                    loc: Loc::Body,
-                    min_length: None,
-                    max_length: None,
-                    pattern: None,
-                    minimum: None,
-                    maximum: None,
-                },
-                Field {
-                    name: "create_time",
-                    wire: "create_time",
-                    kind: Kind::String,
-                    optional: false,
-                    nullable: false,
-                    loc: Loc::Body,
-                    min_length: None,
-                    max_length: None,
-                    pattern: None,
-                    minimum: None,
-                    maximum: None,
-                },
-            ],
-            one_of_required: &[],
-            status: 200u16,
-            body: Body::Json(Kind::Named(1usize)),
-            enveloped: false,
-            op: Op {
-                action: "create",
-                resource: Some(0usize),
-                store: &[
-                    ("payment_id", "payment_id"),
-                    ("sum", "sum"),
-                    ("amount", "sum"),
-                    ("callback_url", "callback_url"),
-                    ("user_wallet", "user_wallet"),
-                    ("create_time", "create_time"),
-                ],
-                lookup: &[],
-                page: None,
-                page_size: 50usize,
-                event: None,
-                respond: &[
-                    ("payment_id", "\"{payment_id}\""),
-                    ("wallet_link", "\"{base_url}/pay/{payment_id}\""),
-                    ("image", "\"mock-wallet-qr-{payment_id}\""),
-                    ("wallet_number", "\"9378238289\""),
-                ],
-                totals: &[],
-            },
-        },
-        Endpoint {
-            name: "update_status",
-            method: "POST",
-            path: "/update_status/",
-            encoding: Encoding::Json,
-            scheme: Some(1usize),
-            fields: &[
-                Field {
-                    name: "payment_id",
-                    wire: "payment_id",
-                    kind: Kind::String,
-                    optional: false,
-                    nullable: false,
-                    loc: Loc::Body,
-                    min_length: None,
-                    max_length: None,
-                    pattern: None,
-                    minimum: None,
-                    maximum: None,
-                },
-                Field {
-                    name: "status",
-                    wire: "status",
-                    kind: Kind::Named(0usize),
-                    optional: false,
-                    nullable: false,
-                    loc: Loc::Body,
-                    min_length: None,
-                    max_length: None,
-                    pattern: None,
-                    minimum: None,
-                    maximum: None,
-                },
-            ],
-            one_of_required: &[],
-            status: 200u16,
-            body: Body::Json(Kind::Named(2usize)),
-            enveloped: false,
-            op: Op {
-                action: "fire",
-                resource: Some(0usize),
-                store: &[],
-                lookup: &[("payment_id", "payment_id")],
-                page: None,
-                page_size: 50usize,
-                event: Some("{status}"),
-                respond: &[],
-                totals: &[],
-            },
-        },
-        Endpoint {
-            name: "get_status",
-            method: "GET",
-            path: "/get_status/",
-            encoding: Encoding::Query,
-            scheme: Some(2usize),
-            fields: &[
-                Field {
-                    name: "payment_id",
-                    wire: "payment_id",
-                    kind: Kind::String,
-                    optional: false,
-                    nullable: false,
-                    loc: Loc::Query,
-                    min_length: None,
-                    max_length: None,
-                    pattern: None,
-                    minimum: None,
-                    maximum: None,
-                },
-            ],
-            one_of_required: &[],
-            status: 200u16,
-            body: Body::Json(Kind::Named(3usize)),
-            enveloped: false,
-            op: Op {
-                action: "read",
-                resource: Some(0usize),
-                store: &[],
-                lookup: &[("payment_id", "payment_id")],
-                page: None,
-                page_size: 50usize,
-                event: None,
-                respond: &[],
-                totals: &[],
-            },
-        },
-        Endpoint {
-            name: "get_balance",
-            method: "GET",
-            path: "/get_balance/",
-            encoding: Encoding::Query,
-            scheme: Some(3usize),
-            fields: &[
-                Field {
-                    name: "start_date",
-                    wire: "start_date",
-                    kind: Kind::String,
-                    optional: true,
-                    nullable: false,
-                    loc: Loc::Query,
-                    min_length: None,
-                    max_length: None,
-                    pattern: None,
-                    minimum: None,
-                    maximum: None,
-                },
-                Field {
-                    name: "end_date",
-                    wire: "end_date",
-                    kind: Kind::String,
-                    optional: true,
-                    nullable: false,
-                    loc: Loc::Query,
-                    min_length: None,
-                    max_length: None,
-                    pattern: None,
-                    minimum: None,
-                    maximum: None,
-                },
-                Field {
-                    name: "callback_url",
-                    wire: "callback_url",
-                    kind: Kind::String,
-                    optional: true,
-                    nullable: false,
-                    loc: Loc::Query,
-                    min_length: None,
-                    max_length: None,
-                    pattern: None,
-                    minimum: None,
-                    maximum: None,
-                },
-            ],
-            one_of_required: &[],
-            status: 200u16,
-            body: Body::Json(Kind::Named(4usize)),
-            enveloped: false,
-            op: Op {
-                action: "totals",
-                resource: None,
-                store: &[],
-                lookup: &[],
-                page: None,
-                page_size: 50usize,
-                event: None,
-                respond: &[],
-                totals: &[
-                    Total {
-                        field: "canceled_sum",
-                        add: &[
-                            Sum {
-                                resource: 0usize,
-                                field: "sum",
-                                filter: &[("status", "\"cancel\"")],
-                            },
-                        ],
-                        subtract: &[],
-                        group_by: None,
-                        opening: &[],
-                    },
-                    Total {
-                        field: "confirm_sum",
-                        add: &[
-                            Sum {
-                                resource: 0usize,
-                                field: "confirm_sum",
-                                filter: &[("status", "\"confirm\"")],
-                            },
-                        ],
-                        subtract: &[],
-                        group_by: None,
-                        opening: &[],
-                    },
-                    Total {
-                        field: "pending_sum",
-                        add: &[
-                            Sum {
-                                resource: 0usize,
-                                field: "sum",
-                                filter: &[("status", "\"pending\"")],
-                            },
-                            Sum {
-                                resource: 0usize,
-                                field: "sum",
-                                filter: &[("status", "\"confirming\"")],
-                            },
-                        ],
-                        subtract: &[],
-                        group_by: None,
-                        opening: &[],
-                    },
-                ],
-            },
-        },
-    ],
+    endpoints: &[GET_WALLET, UPDATE_STATUS, GET_STATUS, GET_BALANCE],
     types: &[
         TypeDef {
             name: "PaymentStatus",
-            fields: &[],
             values: &["pending", "confirming", "accept", "confirm", "cancel"],
-            integer: false,
+            ..TypeDef::DEFAULT
         },
         TypeDef {
             name: "Wallet",
@@ -390,57 +334,25 @@ pub static SPEC: Spec = Spec {
                     name: "payment_id",
                     wire: "payment_id",
                     kind: Kind::StringOrNumber,
-                    optional: false,
-                    nullable: false,
-                    loc: Loc::Body,
-                    min_length: None,
-                    max_length: None,
-                    pattern: None,
-                    minimum: None,
-                    maximum: None,
+                    ..Field::DEFAULT
                 },
                 Field {
                     name: "wallet_link",
                     wire: "wallet_link",
-                    kind: Kind::String,
-                    optional: false,
-                    nullable: false,
-                    loc: Loc::Body,
-                    min_length: None,
-                    max_length: None,
-                    pattern: None,
-                    minimum: None,
-                    maximum: None,
+                    ..Field::DEFAULT
                 },
                 Field {
                     name: "image",
                     wire: "image",
-                    kind: Kind::String,
-                    optional: false,
-                    nullable: false,
-                    loc: Loc::Body,
-                    min_length: None,
-                    max_length: None,
-                    pattern: None,
-                    minimum: None,
-                    maximum: None,
+                    ..Field::DEFAULT
                 },
                 Field {
                     name: "wallet_number",
                     wire: "wallet_number",
-                    kind: Kind::String,
-                    optional: false,
-                    nullable: false,
-                    loc: Loc::Body,
-                    min_length: None,
-                    max_length: None,
-                    pattern: None,
-                    minimum: None,
-                    maximum: None,
+                    ..Field::DEFAULT
                 },
             ],
-            values: &[],
-            integer: false,
+            ..TypeDef::DEFAULT
         },
         TypeDef {
             name: "StatusUpdate",
@@ -449,31 +361,16 @@ pub static SPEC: Spec = Spec {
                     name: "payment_id",
                     wire: "paymnet_id",
                     kind: Kind::StringOrNumber,
-                    optional: false,
-                    nullable: false,
-                    loc: Loc::Body,
-                    min_length: None,
-                    max_length: None,
-                    pattern: None,
-                    minimum: None,
-                    maximum: None,
+                    ..Field::DEFAULT
                 },
                 Field {
                     name: "status",
                     wire: "status",
-                    kind: Kind::Named(0usize),
-                    optional: false,
-                    nullable: false,
-                    loc: Loc::Body,
-                    min_length: None,
-                    max_length: None,
-                    pattern: None,
-                    minimum: None,
-                    maximum: None,
+                    kind: Kind::Named(types::PAYMENT_STATUS),
+                    ..Field::DEFAULT
                 },
             ],
-            values: &[],
-            integer: false,
+            ..TypeDef::DEFAULT
         },
         TypeDef {
             name: "PaymentState",
@@ -482,31 +379,16 @@ pub static SPEC: Spec = Spec {
                     name: "payment_id",
                     wire: "payment_id",
                     kind: Kind::StringOrNumber,
-                    optional: false,
-                    nullable: false,
-                    loc: Loc::Body,
-                    min_length: None,
-                    max_length: None,
-                    pattern: None,
-                    minimum: None,
-                    maximum: None,
+                    ..Field::DEFAULT
                 },
                 Field {
                     name: "status",
                     wire: "status",
-                    kind: Kind::Named(0usize),
-                    optional: false,
-                    nullable: false,
-                    loc: Loc::Body,
-                    min_length: None,
-                    max_length: None,
-                    pattern: None,
-                    minimum: None,
-                    maximum: None,
+                    kind: Kind::Named(types::PAYMENT_STATUS),
+                    ..Field::DEFAULT
                 },
             ],
-            values: &[],
-            integer: false,
+            ..TypeDef::DEFAULT
         },
         TypeDef {
             name: "Balance",
@@ -515,44 +397,22 @@ pub static SPEC: Spec = Spec {
                     name: "canceled_sum",
                     wire: "canceled_sum",
                     kind: Kind::Decimal(Wire::Number),
-                    optional: false,
-                    nullable: false,
-                    loc: Loc::Body,
-                    min_length: None,
-                    max_length: None,
-                    pattern: None,
-                    minimum: None,
-                    maximum: None,
+                    ..Field::DEFAULT
                 },
                 Field {
                     name: "confirm_sum",
                     wire: "confirm_sum",
                     kind: Kind::Decimal(Wire::Number),
-                    optional: false,
-                    nullable: false,
-                    loc: Loc::Body,
-                    min_length: None,
-                    max_length: None,
-                    pattern: None,
-                    minimum: None,
-                    maximum: None,
+                    ..Field::DEFAULT
                 },
                 Field {
                     name: "pending_sum",
                     wire: "pending_sum",
                     kind: Kind::Decimal(Wire::Number),
-                    optional: false,
-                    nullable: false,
-                    loc: Loc::Body,
-                    min_length: None,
-                    max_length: None,
-                    pattern: None,
-                    minimum: None,
-                    maximum: None,
+                    ..Field::DEFAULT
                 },
             ],
-            values: &[],
-            integer: false,
+            ..TypeDef::DEFAULT
         },
         TypeDef {
             name: "Error",
@@ -560,122 +420,61 @@ pub static SPEC: Spec = Spec {
                 Field {
                     name: "error",
                     wire: "error",
-                    kind: Kind::String,
                     optional: true,
-                    nullable: false,
-                    loc: Loc::Body,
-                    min_length: None,
-                    max_length: None,
-                    pattern: None,
-                    minimum: None,
-                    maximum: None,
+                    ..Field::DEFAULT
                 },
                 Field {
                     name: "message",
                     wire: "message",
-                    kind: Kind::String,
                     optional: true,
-                    nullable: false,
-                    loc: Loc::Body,
-                    min_length: None,
-                    max_length: None,
-                    pattern: None,
-                    minimum: None,
-                    maximum: None,
+                    ..Field::DEFAULT
                 },
             ],
-            values: &[],
-            integer: false,
+            ..TypeDef::DEFAULT
         },
     ],
     resources: &[
         Resource {
             name: "payment",
-            type_index: 3usize,
+            type_id: types::PAYMENT_STATE,
             extra: &[
                 Field {
                     name: "sum",
                     wire: "sum",
                     kind: Kind::Decimal(Wire::String),
-                    optional: false,
-                    nullable: false,
-                    loc: Loc::Body,
-                    min_length: None,
-                    max_length: None,
-                    pattern: None,
-                    minimum: None,
-                    maximum: None,
+                    ..Field::DEFAULT
                 },
                 Field {
                     name: "amount",
                     wire: "amount",
                     kind: Kind::Decimal(Wire::String),
-                    optional: false,
-                    nullable: false,
-                    loc: Loc::Body,
-                    min_length: None,
-                    max_length: None,
-                    pattern: None,
-                    minimum: None,
-                    maximum: None,
+                    ..Field::DEFAULT
                 },
                 Field {
                     name: "confirm_sum",
                     wire: "confirm_sum",
                     kind: Kind::Decimal(Wire::String),
-                    optional: false,
-                    nullable: false,
-                    loc: Loc::Body,
-                    min_length: None,
-                    max_length: None,
-                    pattern: None,
-                    minimum: None,
-                    maximum: None,
+                    ..Field::DEFAULT
                 },
                 Field {
                     name: "callback_url",
                     wire: "callback_url",
-                    kind: Kind::String,
-                    optional: false,
-                    nullable: false,
-                    loc: Loc::Body,
-                    min_length: None,
-                    max_length: None,
-                    pattern: None,
-                    minimum: None,
-                    maximum: None,
+                    ..Field::DEFAULT
                 },
                 Field {
                     name: "user_wallet",
                     wire: "user_wallet",
-                    kind: Kind::String,
-                    optional: false,
-                    nullable: false,
-                    loc: Loc::Body,
-                    min_length: None,
-                    max_length: None,
-                    pattern: None,
-                    minimum: None,
-                    maximum: None,
+                    ..Field::DEFAULT
                 },
                 Field {
                     name: "create_time",
                     wire: "create_time",
-                    kind: Kind::String,
-                    optional: false,
-                    nullable: false,
-                    loc: Loc::Body,
-                    min_length: None,
-                    max_length: None,
-                    pattern: None,
-                    minimum: None,
-                    maximum: None,
+                    ..Field::DEFAULT
                 },
             ],
             id_field: "payment_id",
             id_start: None,
-            id_prefix: "",
-            id_digits: 16u32,
+            id_given: true,
             unique: &["payment_id"],
             initial: &[("confirm_sum", "\"0\"")],
             states: Some(States {
@@ -702,7 +501,7 @@ pub static SPEC: Spec = Spec {
                         to: "\"confirm\"",
                         set: &[("confirm_sum", "\"{amount}\"")],
                         webhook: Some(WebhookSend {
-                            webhook: 0usize,
+                            webhook: webhooks::ACCEPT_PAYMENT,
                             url_field: Some("callback_url"),
                             payload: &[
                                 ("status", "\"confirm\""),
@@ -717,7 +516,7 @@ pub static SPEC: Spec = Spec {
                         to: "\"cancel\"",
                         set: &[("confirm_sum", "\"0\"")],
                         webhook: Some(WebhookSend {
-                            webhook: 1usize,
+                            webhook: webhooks::CANCEL_PAYMENT,
                             url_field: Some("callback_url"),
                             payload: &[
                                 ("status", "\"cancel\""),
@@ -735,7 +534,7 @@ pub static SPEC: Spec = Spec {
                             ("amount", "\"{amount}\""),
                         ],
                         webhook: Some(WebhookSend {
-                            webhook: 2usize,
+                            webhook: webhooks::CHANGE_SUM,
                             url_field: Some("callback_url"),
                             payload: &[
                                 ("payment_id", "\"{payment_id}\""),
@@ -746,167 +545,134 @@ pub static SPEC: Spec = Spec {
                     },
                 ],
             }),
-            seed: &[],
-            id_given: true,
+            ..Resource::DEFAULT
         },
     ],
     webhooks: &[
         Webhook {
             name: "accept_payment",
             encoding: Encoding::Json,
-            scheme: 4usize,
+            scheme: schemes::PAYMENT_WEBHOOK,
             fields: &[
                 Field {
                     name: "status",
                     wire: "status",
-                    kind: Kind::Named(0usize),
-                    optional: false,
-                    nullable: false,
-                    loc: Loc::Body,
-                    min_length: None,
-                    max_length: None,
-                    pattern: None,
-                    minimum: None,
-                    maximum: None,
+                    kind: Kind::Named(types::PAYMENT_STATUS),
+                    ..Field::DEFAULT
                 },
                 Field {
                     name: "payment_id",
                     wire: "payment_id",
                     kind: Kind::StringOrNumber,
-                    optional: false,
-                    nullable: false,
-                    loc: Loc::Body,
-                    min_length: None,
-                    max_length: None,
-                    pattern: None,
-                    minimum: None,
-                    maximum: None,
+                    ..Field::DEFAULT
                 },
                 Field {
                     name: "confirm_sum",
                     wire: "confirm_sum",
                     kind: Kind::Decimal(Wire::String),
-                    optional: false,
-                    nullable: false,
-                    loc: Loc::Body,
-                    min_length: None,
-                    max_length: None,
-                    pattern: None,
-                    minimum: None,
-                    maximum: None,
+                    ..Field::DEFAULT
                 },
             ],
         },
         Webhook {
             name: "cancel_payment",
             encoding: Encoding::Json,
-            scheme: 4usize,
+            scheme: schemes::PAYMENT_WEBHOOK,
             fields: &[
                 Field {
                     name: "status",
                     wire: "status",
-                    kind: Kind::Named(0usize),
-                    optional: false,
-                    nullable: false,
-                    loc: Loc::Body,
-                    min_length: None,
-                    max_length: None,
-                    pattern: None,
-                    minimum: None,
-                    maximum: None,
+                    kind: Kind::Named(types::PAYMENT_STATUS),
+                    ..Field::DEFAULT
                 },
                 Field {
                     name: "payment_id",
                     wire: "payment_id",
                     kind: Kind::StringOrNumber,
-                    optional: false,
-                    nullable: false,
-                    loc: Loc::Body,
-                    min_length: None,
-                    max_length: None,
-                    pattern: None,
-                    minimum: None,
-                    maximum: None,
+                    ..Field::DEFAULT
                 },
                 Field {
                     name: "confirm_sum",
                     wire: "confirm_sum",
                     kind: Kind::Decimal(Wire::String),
-                    optional: false,
-                    nullable: false,
-                    loc: Loc::Body,
-                    min_length: None,
-                    max_length: None,
-                    pattern: None,
-                    minimum: None,
-                    maximum: None,
+                    ..Field::DEFAULT
                 },
             ],
         },
         Webhook {
             name: "change_sum",
             encoding: Encoding::Json,
-            scheme: 5usize,
+            scheme: schemes::CHANGE_SUM_WEBHOOK,
             fields: &[
                 Field {
                     name: "payment_id",
                     wire: "payment_id",
                     kind: Kind::StringOrNumber,
-                    optional: false,
-                    nullable: false,
-                    loc: Loc::Body,
-                    min_length: None,
-                    max_length: None,
-                    pattern: None,
-                    minimum: None,
-                    maximum: None,
+                    ..Field::DEFAULT
                 },
                 Field {
                     name: "confirm_sum",
                     wire: "confirm_sum",
                     kind: Kind::Decimal(Wire::String),
-                    optional: false,
-                    nullable: false,
-                    loc: Loc::Body,
-                    min_length: None,
-                    max_length: None,
-                    pattern: None,
-                    minimum: None,
-                    maximum: None,
+                    ..Field::DEFAULT
                 },
                 Field {
                     name: "payment_sum",
                     wire: "payment_sum",
                     kind: Kind::Decimal(Wire::String),
-                    optional: false,
-                    nullable: false,
-                    loc: Loc::Body,
-                    min_length: None,
-                    max_length: None,
-                    pattern: None,
-                    minimum: None,
-                    maximum: None,
+                    ..Field::DEFAULT
                 },
             ],
         },
     ],
     envelope: None,
     errors: Errors {
-        in_envelope: false,
-        code: None,
         message: Some("error"),
-        validation_path: None,
-        validation_message: None,
-        field_errors: None,
         cases: &[
-            ("unauthorized", 401u16, None, "Signature error"),
-            ("missing_field", 400u16, None, "Bad data: {field} is required"),
-            ("invalid_field", 400u16, None, "Bad data: {field} is invalid"),
-            ("malformed", 400u16, None, "Bad data: the body is not JSON"),
-            ("not_found", 404u16, None, "Payment not found"),
-            ("duplicate", 400u16, None, "Bad data: {field} is already used"),
-            ("internal", 500u16, None, "Internal server error"),
+            ErrorCase {
+                case: Case::Unauthorized,
+                status: 401u16,
+                code: None,
+                message: "Signature error",
+            },
+            ErrorCase {
+                case: Case::MissingField,
+                status: 400u16,
+                code: None,
+                message: "Bad data: {field} is required",
+            },
+            ErrorCase {
+                case: Case::InvalidField,
+                status: 400u16,
+                code: None,
+                message: "Bad data: {field} is invalid",
+            },
+            ErrorCase {
+                case: Case::Malformed,
+                status: 400u16,
+                code: None,
+                message: "Bad data: the body is not JSON",
+            },
+            ErrorCase {
+                case: Case::NotFound,
+                status: 404u16,
+                code: None,
+                message: "Payment not found",
+            },
+            ErrorCase {
+                case: Case::Duplicate,
+                status: 400u16,
+                code: None,
+                message: "Bad data: {field} is already used",
+            },
+            ErrorCase {
+                case: Case::Internal,
+                status: 500u16,
+                code: None,
+                message: "Internal server error",
+            },
         ],
+        ..Errors::DEFAULT
     },
 };
 

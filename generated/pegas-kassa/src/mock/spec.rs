@@ -4,6 +4,308 @@
 
 use super::tables::*;
 
+/// Named types, by position in `SPEC.types`.
+pub mod types {
+    use super::TypeId;
+
+    /// `DepositType`
+    pub const DEPOSIT_TYPE: TypeId = TypeId(0);
+
+    /// `WithdrawalMethod`
+    pub const WITHDRAWAL_METHOD: TypeId = TypeId(1);
+
+    /// `ReceiptFormat`
+    pub const RECEIPT_FORMAT: TypeId = TypeId(2);
+
+    /// `Deposit`
+    pub const DEPOSIT: TypeId = TypeId(3);
+
+    /// `DepositCancel`
+    pub const DEPOSIT_CANCEL: TypeId = TypeId(4);
+
+    /// `Withdrawal`
+    pub const WITHDRAWAL: TypeId = TypeId(5);
+
+    /// `Balance`
+    pub const BALANCE: TypeId = TypeId(6);
+
+    /// `Error`
+    pub const ERROR: TypeId = TypeId(7);
+
+    /// `ValidationError`
+    pub const VALIDATION_ERROR: TypeId = TypeId(8);
+}
+
+/// Auth schemes, by position in `SPEC.schemes`.
+pub mod schemes {
+    use super::SchemeId;
+
+    /// `token`
+    pub const TOKEN: SchemeId = SchemeId(0);
+}
+
+/// Stored resources, by position in `SPEC.resources`.
+pub mod resources {
+    use super::ResourceId;
+
+    /// `deposit`
+    pub const DEPOSIT: ResourceId = ResourceId(0);
+
+    /// `withdrawal`
+    pub const WITHDRAWAL: ResourceId = ResourceId(1);
+}
+
+/// `GET /deposit`: Create a payment request (deposit) and get how the customer pays it.
+const DEPOSIT: Endpoint = Endpoint {
+    name: "deposit",
+    path: "/deposit",
+    method: Method::Get,
+    encoding: Encoding::Query,
+    scheme: Some(schemes::TOKEN),
+    fields: &[
+        Field {
+            name: "amount",
+            wire: "amount",
+            kind: Kind::Decimal(Wire::Number),
+            loc: Loc::Query,
+            ..Field::DEFAULT
+        },
+        Field {
+            name: "type",
+            wire: "type",
+            kind: Kind::Named(types::DEPOSIT_TYPE),
+            loc: Loc::Query,
+            ..Field::DEFAULT
+        },
+        Field {
+            name: "order_id",
+            wire: "order_id",
+            loc: Loc::Query,
+            ..Field::DEFAULT
+        },
+        Field {
+            name: "phone",
+            wire: "phone",
+            optional: true,
+            loc: Loc::Query,
+            ..Field::DEFAULT
+        },
+        Field {
+            name: "qiwi_account",
+            wire: "qiwi_account",
+            optional: true,
+            loc: Loc::Query,
+            ..Field::DEFAULT
+        },
+        Field {
+            name: "ttl",
+            wire: "ttl",
+            kind: Kind::Integer(Wire::Number),
+            optional: true,
+            loc: Loc::Query,
+            ..Field::DEFAULT
+        },
+        Field {
+            name: "success_url",
+            wire: "success_url",
+            optional: true,
+            loc: Loc::Query,
+            ..Field::DEFAULT
+        },
+    ],
+    body: Body::Json(Kind::Named(types::DEPOSIT)),
+    op: Op {
+        action: Action::Create(resources::DEPOSIT),
+        store: &[
+            ("order_id", "order_id"),
+            ("amount", "amount"),
+            ("type", "type"),
+            ("phone", "phone"),
+            ("qiwi_account", "qiwi_account"),
+            ("ttl", "ttl"),
+            ("success_url", "success_url"),
+        ],
+        ..Op::DEFAULT
+    },
+    ..Endpoint::DEFAULT
+};
+
+/// `GET /deposit/cancel`: Cancel a payment request.
+const DEPOSIT_CANCEL: Endpoint = Endpoint {
+    name: "deposit_cancel",
+    path: "/deposit/cancel",
+    method: Method::Get,
+    encoding: Encoding::Query,
+    scheme: Some(schemes::TOKEN),
+    fields: &[
+        Field {
+            name: "order_id",
+            wire: "order_id",
+            loc: Loc::Query,
+            ..Field::DEFAULT
+        },
+        Field {
+            name: "id",
+            wire: "id",
+            loc: Loc::Query,
+            ..Field::DEFAULT
+        },
+    ],
+    body: Body::Json(Kind::Named(types::DEPOSIT_CANCEL)),
+    op: Op {
+        action: Action::Fire(resources::DEPOSIT),
+        lookup: &[("order_id", "order_id"), ("id", "id")],
+        event: Some("cancelled"),
+        ..Op::DEFAULT
+    },
+    ..Endpoint::DEFAULT
+};
+
+/// `GET /withdrawal`: Create a payout request from the site's balance.
+const WITHDRAWAL: Endpoint = Endpoint {
+    name: "withdrawal",
+    path: "/withdrawal",
+    method: Method::Get,
+    encoding: Encoding::Query,
+    scheme: Some(schemes::TOKEN),
+    fields: &[
+        Field {
+            name: "amount",
+            wire: "amount",
+            kind: Kind::Decimal(Wire::Number),
+            loc: Loc::Query,
+            ..Field::DEFAULT
+        },
+        Field {
+            name: "number",
+            wire: "number",
+            loc: Loc::Query,
+            ..Field::DEFAULT
+        },
+        Field {
+            name: "method",
+            wire: "method",
+            kind: Kind::Named(types::WITHDRAWAL_METHOD),
+            loc: Loc::Query,
+            ..Field::DEFAULT
+        },
+        Field {
+            name: "comment",
+            wire: "comment",
+            optional: true,
+            loc: Loc::Query,
+            min_length: Some(3u32),
+            max_length: Some(100u32),
+            ..Field::DEFAULT
+        },
+        Field {
+            name: "order_id",
+            wire: "order_id",
+            optional: true,
+            loc: Loc::Query,
+            ..Field::DEFAULT
+        },
+        Field {
+            name: "ttl",
+            wire: "ttl",
+            kind: Kind::Integer(Wire::Number),
+            optional: true,
+            loc: Loc::Query,
+            ..Field::DEFAULT
+        },
+    ],
+    body: Body::Json(Kind::Named(types::WITHDRAWAL)),
+    op: Op {
+        action: Action::Create(resources::WITHDRAWAL),
+        store: &[
+            ("order_id", "order_id"),
+            ("amount", "amount"),
+            ("number", "number"),
+            ("method", "method"),
+            ("comment", "comment"),
+            ("ttl", "ttl"),
+        ],
+        ..Op::DEFAULT
+    },
+    ..Endpoint::DEFAULT
+};
+
+/// `GET /transaction/receipt/file`: Download the receipt of a payment as a PDF or JPEG file.
+const RECEIPT: Endpoint = Endpoint {
+    name: "receipt",
+    path: "/transaction/receipt/file",
+    method: Method::Get,
+    encoding: Encoding::Query,
+    scheme: Some(schemes::TOKEN),
+    fields: &[
+        Field {
+            name: "order_id",
+            wire: "order_id",
+            optional: true,
+            loc: Loc::Query,
+            ..Field::DEFAULT
+        },
+        Field {
+            name: "id",
+            wire: "id",
+            optional: true,
+            loc: Loc::Query,
+            ..Field::DEFAULT
+        },
+        Field {
+            name: "format",
+            wire: "format",
+            kind: Kind::Named(types::RECEIPT_FORMAT),
+            loc: Loc::Query,
+            ..Field::DEFAULT
+        },
+    ],
+    one_of_required: &["order_id", "id"],
+    body: Body::Binary(&["application/pdf", "image/jpeg"]),
+    op: Op {
+        action: Action::Read(resources::DEPOSIT),
+        lookup: &[("order_id", "order_id"), ("id", "id")],
+        ..Op::DEFAULT
+    },
+    ..Endpoint::DEFAULT
+};
+
+/// `GET /balance`: Current balance of the site.
+const BALANCE: Endpoint = Endpoint {
+    name: "balance",
+    path: "/balance",
+    method: Method::Get,
+    encoding: Encoding::Query,
+    scheme: Some(schemes::TOKEN),
+    body: Body::Json(Kind::Named(types::BALANCE)),
+    op: Op {
+        action: Action::Totals,
+        totals: &[
+            Total {
+                field: "balance",
+                add: &[
+                    Sum {
+                        resource: resources::DEPOSIT,
+                        field: "amount",
+                        filter: &[("status", "\"paid\"")],
+                    },
+                ],
+                subtract: &[
+                    Sum {
+                        resource: resources::WITHDRAWAL,
+                        field: "amount",
+                        filter: &[],
+                    },
+                ],
+                group_by: None,
+                opening: &[("", "10000.00")],
+            },
+        ],
+        ..Op::DEFAULT
+    },
+    ..Endpoint::DEFAULT
+};
+
 /// What the mock knows about the provider.
 pub static SPEC: Spec = Spec {
     provider: "Pegas-kassa",
@@ -18,410 +320,18 @@ pub static SPEC: Spec = Spec {
     schemes: &[
         Scheme {
             name: "token",
-            inject: &[],
             token: Some(Token {
                 credential: "token",
                 query: Some("token"),
                 header: None,
             }),
-            basic: None,
-            recipe: None,
+            ..Scheme::DEFAULT
         },
     ],
-    endpoints: &[
-        Endpoint {
-            name: "deposit",
-            method: "GET",
-            path: "/deposit",
-            encoding: Encoding::Query,
-            scheme: Some(0usize),
-            fields: &[
-                Field {
-                    name: "amount",
-                    wire: "amount",
-                    kind: Kind::Decimal(Wire::Number),
-                    optional: false,
-                    nullable: false,
-                    loc: Loc::Query,
-                    min_length: None,
-                    max_length: None,
-                    pattern: None,
-                    minimum: None,
-                    maximum: None,
-                },
-                Field {
-                    name: "type",
-                    wire: "type",
-                    kind: Kind::Named(0usize),
-                    optional: false,
-                    nullable: false,
-                    loc: Loc::Query,
-                    min_length: None,
-                    max_length: None,
-                    pattern: None,
-                    minimum: None,
-                    maximum: None,
-                },
-                Field {
-                    name: "order_id",
-                    wire: "order_id",
-                    kind: Kind::String,
-                    optional: false,
-                    nullable: false,
-                    loc: Loc::Query,
-                    min_length: None,
-                    max_length: None,
-                    pattern: None,
-                    minimum: None,
-                    maximum: None,
-                },
-                Field {
-                    name: "phone",
-                    wire: "phone",
-                    kind: Kind::String,
-                    optional: true,
-                    nullable: false,
-                    loc: Loc::Query,
-                    min_length: None,
-                    max_length: None,
-                    pattern: None,
-                    minimum: None,
-                    maximum: None,
-                },
-                Field {
-                    name: "qiwi_account",
-                    wire: "qiwi_account",
-                    kind: Kind::String,
-                    optional: true,
-                    nullable: false,
-                    loc: Loc::Query,
-                    min_length: None,
-                    max_length: None,
-                    pattern: None,
-                    minimum: None,
-                    maximum: None,
-                },
-                Field {
-                    name: "ttl",
-                    wire: "ttl",
-                    kind: Kind::Integer(Wire::Number),
-                    optional: true,
-                    nullable: false,
-                    loc: Loc::Query,
-                    min_length: None,
-                    max_length: None,
-                    pattern: None,
-                    minimum: None,
-                    maximum: None,
-                },
-                Field {
-                    name: "success_url",
-                    wire: "success_url",
-                    kind: Kind::String,
-                    optional: true,
-                    nullable: false,
-                    loc: Loc::Query,
-                    min_length: None,
-                    max_length: None,
-                    pattern: None,
-                    minimum: None,
-                    maximum: None,
-                },
-            ],
-            one_of_required: &[],
-            status: 200u16,
-            body: Body::Json(Kind::Named(3usize)),
-            enveloped: false,
-            op: Op {
-                action: "create",
-                resource: Some(0usize),
-                store: &[
-                    ("order_id", "order_id"),
-                    ("amount", "amount"),
-                    ("type", "type"),
-                    ("phone", "phone"),
-                    ("qiwi_account", "qiwi_account"),
-                    ("ttl", "ttl"),
-                    ("success_url", "success_url"),
-                ],
-                lookup: &[],
-                page: None,
-                page_size: 50usize,
-                event: None,
-                respond: &[],
-                totals: &[],
-            },
-        },
-        Endpoint {
-            name: "deposit_cancel",
-            method: "GET",
-            path: "/deposit/cancel",
-            encoding: Encoding::Query,
-            scheme: Some(0usize),
-            fields: &[
-                Field {
-                    name: "order_id",
-                    wire: "order_id",
-                    kind: Kind::String,
-                    optional: false,
-                    nullable: false,
-                    loc: Loc::Query,
-                    min_length: None,
-                    max_length: None,
-                    pattern: None,
-                    minimum: None,
-                    maximum: None,
-                },
-                Field {
-                    name: "id",
-                    wire: "id",
-                    kind: Kind::String,
-                    optional: false,
-                    nullable: false,
-                    loc: Loc::Query,
-                    min_length: None,
-                    max_length: None,
-                    pattern: None,
-                    minimum: None,
-                    maximum: None,
-                },
-            ],
-            one_of_required: &[],
-            status: 200u16,
-            body: Body::Json(Kind::Named(4usize)),
-            enveloped: false,
-            op: Op {
-                action: "fire",
-                resource: Some(0usize),
-                store: &[],
-                lookup: &[("order_id", "order_id"), ("id", "id")],
-                page: None,
-                page_size: 50usize,
-                event: Some("cancelled"),
-                respond: &[],
-                totals: &[],
-            },
-        },
-        Endpoint {
-            name: "withdrawal",
-            method: "GET",
-            path: "/withdrawal",
-            encoding: Encoding::Query,
-            scheme: Some(0usize),
-            fields: &[
-                Field {
-                    name: "amount",
-                    wire: "amount",
-                    kind: Kind::Decimal(Wire::Number),
-                    optional: false,
-                    nullable: false,
-                    loc: Loc::Query,
-                    min_length: None,
-                    max_length: None,
-                    pattern: None,
-                    minimum: None,
-                    maximum: None,
-                },
-                Field {
-                    name: "number",
-                    wire: "number",
-                    kind: Kind::String,
-                    optional: false,
-                    nullable: false,
-                    loc: Loc::Query,
-                    min_length: None,
-                    max_length: None,
-                    pattern: None,
-                    minimum: None,
-                    maximum: None,
-                },
-                Field {
-                    name: "method",
-                    wire: "method",
-                    kind: Kind::Named(1usize),
-                    optional: false,
-                    nullable: false,
-                    loc: Loc::Query,
-                    min_length: None,
-                    max_length: None,
-                    pattern: None,
-                    minimum: None,
-                    maximum: None,
-                },
-                Field {
-                    name: "comment",
-                    wire: "comment",
-                    kind: Kind::String,
-                    optional: true,
-                    nullable: false,
-                    loc: Loc::Query,
-                    min_length: Some(3u32),
-                    max_length: Some(100u32),
-                    pattern: None,
-                    minimum: None,
-                    maximum: None,
-                },
-                Field {
-                    name: "order_id",
-                    wire: "order_id",
-                    kind: Kind::String,
-                    optional: true,
-                    nullable: false,
-                    loc: Loc::Query,
-                    min_length: None,
-                    max_length: None,
-                    pattern: None,
-                    minimum: None,
-                    maximum: None,
-                },
-                Field {
-                    name: "ttl",
-                    wire: "ttl",
-                    kind: Kind::Integer(Wire::Number),
-                    optional: true,
-                    nullable: false,
-                    loc: Loc::Query,
-                    min_length: None,
-                    max_length: None,
-                    pattern: None,
-                    minimum: None,
-                    maximum: None,
-                },
-            ],
-            one_of_required: &[],
-            status: 200u16,
-            body: Body::Json(Kind::Named(5usize)),
-            enveloped: false,
-            op: Op {
-                action: "create",
-                resource: Some(1usize),
-                store: &[
-                    ("order_id", "order_id"),
-                    ("amount", "amount"),
-                    ("number", "number"),
-                    ("method", "method"),
-                    ("comment", "comment"),
-                    ("ttl", "ttl"),
-                ],
-                lookup: &[],
-                page: None,
-                page_size: 50usize,
-                event: None,
-                respond: &[],
-                totals: &[],
-            },
-        },
-        Endpoint {
-            name: "receipt",
-            method: "GET",
-            path: "/transaction/receipt/file",
-            encoding: Encoding::Query,
-            scheme: Some(0usize),
-            fields: &[
-                Field {
-                    name: "order_id",
-                    wire: "order_id",
-                    kind: Kind::String,
-                    optional: true,
-                    nullable: false,
-                    loc: Loc::Query,
-                    min_length: None,
-                    max_length: None,
-                    pattern: None,
-                    minimum: None,
-                    maximum: None,
-                },
-                Field {
-                    name: "id",
-                    wire: "id",
-                    kind: Kind::String,
-                    optional: true,
-                    nullable: false,
-                    loc: Loc::Query,
-                    min_length: None,
-                    max_length: None,
-                    pattern: None,
-                    minimum: None,
-                    maximum: None,
-                },
-                Field {
-                    name: "format",
-                    wire: "format",
-                    kind: Kind::Named(2usize),
-                    optional: false,
-                    nullable: false,
-                    loc: Loc::Query,
-                    min_length: None,
-                    max_length: None,
-                    pattern: None,
-                    minimum: None,
-                    maximum: None,
-                },
-            ],
-            one_of_required: &["order_id", "id"],
-            status: 200u16,
-            body: Body::Binary(&["application/pdf", "image/jpeg"]),
-            enveloped: false,
-            op: Op {
-                action: "read",
-                resource: Some(0usize),
-                store: &[],
-                lookup: &[("order_id", "order_id"), ("id", "id")],
-                page: None,
-                page_size: 50usize,
-                event: None,
-                respond: &[],
-                totals: &[],
-            },
-        },
-        Endpoint {
-            name: "balance",
-            method: "GET",
-            path: "/balance",
-            encoding: Encoding::Query,
-            scheme: Some(0usize),
-            fields: &[],
-            one_of_required: &[],
-            status: 200u16,
-            body: Body::Json(Kind::Named(6usize)),
-            enveloped: false,
-            op: Op {
-                action: "totals",
-                resource: None,
-                store: &[],
-                lookup: &[],
-                page: None,
-                page_size: 50usize,
-                event: None,
-                respond: &[],
-                totals: &[
-                    Total {
-                        field: "balance",
-                        add: &[
-                            Sum {
-                                resource: 0usize,
-                                field: "amount",
-                                filter: &[("status", "\"paid\"")],
-                            },
-                        ],
-                        subtract: &[
-                            Sum {
-                                resource: 1usize,
-                                field: "amount",
-                                filter: &[],
-                            },
-                        ],
-                        group_by: None,
-                        opening: &[("", "10000.00")],
-                    },
-                ],
-            },
-        },
-    ],
+    endpoints: &[DEPOSIT, DEPOSIT_CANCEL, WITHDRAWAL, RECEIPT, BALANCE],
     types: &[
         TypeDef {
             name: "DepositType",
-            fields: &[],
             values: &[
                 "wallet",
                 "wallet-card",
@@ -430,19 +340,17 @@ pub static SPEC: Spec = Spec {
                 "invoice-select",
                 "yandex",
             ],
-            integer: false,
+            ..TypeDef::DEFAULT
         },
         TypeDef {
             name: "WithdrawalMethod",
-            fields: &[],
             values: &["wallet", "yandex", "card", "nickname", "phone"],
-            integer: false,
+            ..TypeDef::DEFAULT
         },
         TypeDef {
             name: "ReceiptFormat",
-            fields: &[],
             values: &["pdf", "jpeg"],
-            integer: false,
+            ..TypeDef::DEFAULT
         },
         TypeDef {
             name: "Deposit",
@@ -451,70 +359,34 @@ pub static SPEC: Spec = Spec {
                     name: "id",
                     wire: "id",
                     kind: Kind::StringOrNumber,
-                    optional: false,
-                    nullable: false,
-                    loc: Loc::Body,
-                    min_length: None,
-                    max_length: None,
-                    pattern: None,
-                    minimum: None,
-                    maximum: None,
+                    ..Field::DEFAULT
                 },
                 Field {
                     name: "commission",
                     wire: "commission",
                     kind: Kind::Decimal(Wire::NumberOrString),
-                    optional: false,
-                    nullable: false,
-                    loc: Loc::Body,
-                    min_length: None,
-                    max_length: None,
-                    pattern: None,
-                    minimum: None,
-                    maximum: None,
+                    ..Field::DEFAULT
                 },
                 Field {
                     name: "url",
                     wire: "url",
-                    kind: Kind::String,
                     optional: true,
-                    nullable: false,
-                    loc: Loc::Body,
-                    min_length: None,
-                    max_length: None,
-                    pattern: None,
-                    minimum: None,
-                    maximum: None,
+                    ..Field::DEFAULT
                 },
                 Field {
                     name: "wallet",
                     wire: "wallet",
-                    kind: Kind::String,
                     optional: true,
-                    nullable: false,
-                    loc: Loc::Body,
-                    min_length: None,
-                    max_length: None,
-                    pattern: None,
-                    minimum: None,
-                    maximum: None,
+                    ..Field::DEFAULT
                 },
                 Field {
                     name: "card",
                     wire: "card",
-                    kind: Kind::String,
                     optional: true,
-                    nullable: false,
-                    loc: Loc::Body,
-                    min_length: None,
-                    max_length: None,
-                    pattern: None,
-                    minimum: None,
-                    maximum: None,
+                    ..Field::DEFAULT
                 },
             ],
-            values: &[],
-            integer: false,
+            ..TypeDef::DEFAULT
         },
         TypeDef {
             name: "DepositCancel",
@@ -523,18 +395,10 @@ pub static SPEC: Spec = Spec {
                     name: "id",
                     wire: "id",
                     kind: Kind::StringOrNumber,
-                    optional: false,
-                    nullable: false,
-                    loc: Loc::Body,
-                    min_length: None,
-                    max_length: None,
-                    pattern: None,
-                    minimum: None,
-                    maximum: None,
+                    ..Field::DEFAULT
                 },
             ],
-            values: &[],
-            integer: false,
+            ..TypeDef::DEFAULT
         },
         TypeDef {
             name: "Withdrawal",
@@ -543,31 +407,16 @@ pub static SPEC: Spec = Spec {
                     name: "id",
                     wire: "id",
                     kind: Kind::StringOrNumber,
-                    optional: false,
-                    nullable: false,
-                    loc: Loc::Body,
-                    min_length: None,
-                    max_length: None,
-                    pattern: None,
-                    minimum: None,
-                    maximum: None,
+                    ..Field::DEFAULT
                 },
                 Field {
                     name: "commission",
                     wire: "commission",
                     kind: Kind::Decimal(Wire::NumberOrString),
-                    optional: false,
-                    nullable: false,
-                    loc: Loc::Body,
-                    min_length: None,
-                    max_length: None,
-                    pattern: None,
-                    minimum: None,
-                    maximum: None,
+                    ..Field::DEFAULT
                 },
             ],
-            values: &[],
-            integer: false,
+            ..TypeDef::DEFAULT
         },
         TypeDef {
             name: "Balance",
@@ -576,18 +425,10 @@ pub static SPEC: Spec = Spec {
                     name: "balance",
                     wire: "balance",
                     kind: Kind::Decimal(Wire::NumberOrString),
-                    optional: false,
-                    nullable: false,
-                    loc: Loc::Body,
-                    min_length: None,
-                    max_length: None,
-                    pattern: None,
-                    minimum: None,
-                    maximum: None,
+                    ..Field::DEFAULT
                 },
             ],
-            values: &[],
-            integer: false,
+            ..TypeDef::DEFAULT
         },
         TypeDef {
             name: "Error",
@@ -595,45 +436,22 @@ pub static SPEC: Spec = Spec {
                 Field {
                     name: "code",
                     wire: "code",
-                    kind: Kind::String,
-                    optional: false,
-                    nullable: false,
-                    loc: Loc::Body,
-                    min_length: None,
-                    max_length: None,
-                    pattern: None,
-                    minimum: None,
-                    maximum: None,
+                    ..Field::DEFAULT
                 },
                 Field {
                     name: "message",
                     wire: "message",
-                    kind: Kind::String,
-                    optional: false,
-                    nullable: false,
-                    loc: Loc::Body,
-                    min_length: None,
-                    max_length: None,
-                    pattern: None,
-                    minimum: None,
-                    maximum: None,
+                    ..Field::DEFAULT
                 },
                 Field {
                     name: "validation_error",
                     wire: "validation_error",
-                    kind: Kind::Named(8usize),
+                    kind: Kind::Named(types::VALIDATION_ERROR),
                     optional: true,
-                    nullable: false,
-                    loc: Loc::Body,
-                    min_length: None,
-                    max_length: None,
-                    pattern: None,
-                    minimum: None,
-                    maximum: None,
+                    ..Field::DEFAULT
                 },
             ],
-            values: &[],
-            integer: false,
+            ..TypeDef::DEFAULT
         },
         TypeDef {
             name: "ValidationError",
@@ -641,147 +459,71 @@ pub static SPEC: Spec = Spec {
                 Field {
                     name: "path",
                     wire: "path",
-                    kind: Kind::String,
-                    optional: false,
-                    nullable: false,
-                    loc: Loc::Body,
-                    min_length: None,
-                    max_length: None,
-                    pattern: None,
-                    minimum: None,
-                    maximum: None,
+                    ..Field::DEFAULT
                 },
                 Field {
                     name: "message",
                     wire: "message",
-                    kind: Kind::String,
-                    optional: false,
-                    nullable: false,
-                    loc: Loc::Body,
-                    min_length: None,
-                    max_length: None,
-                    pattern: None,
-                    minimum: None,
-                    maximum: None,
+                    ..Field::DEFAULT
                 },
             ],
-            values: &[],
-            integer: false,
+            ..TypeDef::DEFAULT
         },
     ],
     resources: &[
         Resource {
             name: "deposit",
-            type_index: 3usize,
+            type_id: types::DEPOSIT,
             extra: &[
                 Field {
                     name: "order_id",
                     wire: "order_id",
-                    kind: Kind::String,
-                    optional: false,
-                    nullable: false,
-                    loc: Loc::Body,
-                    min_length: None,
-                    max_length: None,
-                    pattern: None,
-                    minimum: None,
-                    maximum: None,
+                    ..Field::DEFAULT
                 },
                 Field {
                     name: "amount",
                     wire: "amount",
                     kind: Kind::Decimal(Wire::Number),
-                    optional: false,
-                    nullable: false,
-                    loc: Loc::Body,
-                    min_length: None,
-                    max_length: None,
-                    pattern: None,
-                    minimum: None,
-                    maximum: None,
+                    ..Field::DEFAULT
                 },
                 Field {
                     name: "type",
                     wire: "type",
-                    kind: Kind::Named(0usize),
-                    optional: false,
-                    nullable: false,
-                    loc: Loc::Body,
-                    min_length: None,
-                    max_length: None,
-                    pattern: None,
-                    minimum: None,
-                    maximum: None,
+                    kind: Kind::Named(types::DEPOSIT_TYPE),
+                    ..Field::DEFAULT
                 },
                 Field {
                     name: "phone",
                     wire: "phone",
-                    kind: Kind::String,
                     optional: true,
-                    nullable: false,
-                    loc: Loc::Body,
-                    min_length: None,
-                    max_length: None,
-                    pattern: None,
-                    minimum: None,
-                    maximum: None,
+                    ..Field::DEFAULT
                 },
                 Field {
                     name: "qiwi_account",
                     wire: "qiwi_account",
-                    kind: Kind::String,
                     optional: true,
-                    nullable: false,
-                    loc: Loc::Body,
-                    min_length: None,
-                    max_length: None,
-                    pattern: None,
-                    minimum: None,
-                    maximum: None,
+                    ..Field::DEFAULT
                 },
                 Field {
                     name: "ttl",
                     wire: "ttl",
                     kind: Kind::Integer(Wire::Number),
                     optional: true,
-                    nullable: false,
-                    loc: Loc::Body,
-                    min_length: None,
-                    max_length: None,
-                    pattern: None,
-                    minimum: None,
-                    maximum: None,
+                    ..Field::DEFAULT
                 },
                 Field {
                     name: "success_url",
                     wire: "success_url",
-                    kind: Kind::String,
                     optional: true,
-                    nullable: false,
-                    loc: Loc::Body,
-                    min_length: None,
-                    max_length: None,
-                    pattern: None,
-                    minimum: None,
-                    maximum: None,
+                    ..Field::DEFAULT
                 },
                 Field {
                     name: "status",
                     wire: "status",
-                    kind: Kind::String,
-                    optional: false,
-                    nullable: false,
-                    loc: Loc::Body,
-                    min_length: None,
-                    max_length: None,
-                    pattern: None,
-                    minimum: None,
-                    maximum: None,
+                    ..Field::DEFAULT
                 },
             ],
-            id_field: "id",
             id_start: None,
-            id_prefix: "",
             id_digits: 16u32,
             unique: &["order_id"],
             initial: &[("commission", "\"0.00\""), ("url", "\"{base_url}/pay/{id}\"")],
@@ -805,147 +547,114 @@ pub static SPEC: Spec = Spec {
                     },
                 ],
             }),
-            seed: &[],
-            id_given: false,
+            ..Resource::DEFAULT
         },
         Resource {
             name: "withdrawal",
-            type_index: 5usize,
+            type_id: types::WITHDRAWAL,
             extra: &[
                 Field {
                     name: "order_id",
                     wire: "order_id",
-                    kind: Kind::String,
                     optional: true,
-                    nullable: false,
-                    loc: Loc::Body,
-                    min_length: None,
-                    max_length: None,
-                    pattern: None,
-                    minimum: None,
-                    maximum: None,
+                    ..Field::DEFAULT
                 },
                 Field {
                     name: "amount",
                     wire: "amount",
                     kind: Kind::Decimal(Wire::Number),
-                    optional: false,
-                    nullable: false,
-                    loc: Loc::Body,
-                    min_length: None,
-                    max_length: None,
-                    pattern: None,
-                    minimum: None,
-                    maximum: None,
+                    ..Field::DEFAULT
                 },
                 Field {
                     name: "number",
                     wire: "number",
-                    kind: Kind::String,
-                    optional: false,
-                    nullable: false,
-                    loc: Loc::Body,
-                    min_length: None,
-                    max_length: None,
-                    pattern: None,
-                    minimum: None,
-                    maximum: None,
+                    ..Field::DEFAULT
                 },
                 Field {
                     name: "method",
                     wire: "method",
-                    kind: Kind::Named(1usize),
-                    optional: false,
-                    nullable: false,
-                    loc: Loc::Body,
-                    min_length: None,
-                    max_length: None,
-                    pattern: None,
-                    minimum: None,
-                    maximum: None,
+                    kind: Kind::Named(types::WITHDRAWAL_METHOD),
+                    ..Field::DEFAULT
                 },
                 Field {
                     name: "comment",
                     wire: "comment",
-                    kind: Kind::String,
                     optional: true,
-                    nullable: false,
-                    loc: Loc::Body,
-                    min_length: None,
-                    max_length: None,
-                    pattern: None,
-                    minimum: None,
-                    maximum: None,
+                    ..Field::DEFAULT
                 },
                 Field {
                     name: "ttl",
                     wire: "ttl",
                     kind: Kind::Integer(Wire::Number),
                     optional: true,
-                    nullable: false,
-                    loc: Loc::Body,
-                    min_length: None,
-                    max_length: None,
-                    pattern: None,
-                    minimum: None,
-                    maximum: None,
+                    ..Field::DEFAULT
                 },
             ],
-            id_field: "id",
             id_start: None,
-            id_prefix: "",
             id_digits: 16u32,
             unique: &["order_id"],
             initial: &[("commission", "\"0.00\"")],
-            states: None,
-            seed: &[],
-            id_given: false,
+            ..Resource::DEFAULT
         },
     ],
     webhooks: &[],
     envelope: None,
     errors: Errors {
-        in_envelope: false,
         code: Some("code"),
         message: Some("message"),
         validation_path: Some("validation_error.path"),
         validation_message: Some("validation_error.message"),
-        field_errors: None,
         cases: &[
-            ("unauthorized", 401u16, Some("authorization_error"), "Invalid token"),
-            (
-                "missing_field",
-                400u16,
-                Some("invalid_parameters"),
-                "The {field} parameter is required",
-            ),
-            (
-                "invalid_field",
-                400u16,
-                Some("invalid_parameters"),
-                "The {field} parameter is invalid: {detail}",
-            ),
-            (
-                "malformed",
-                400u16,
-                Some("parsing_error"),
-                "The request could not be parsed",
-            ),
-            ("not_found", 404u16, Some("resource_not_found"), "Transaction not found"),
-            (
-                "duplicate",
-                400u16,
-                Some("invalid_parameters"),
-                "A transaction with this {field} already exists",
-            ),
-            (
-                "insufficient_funds",
-                400u16,
-                Some("provider_error"),
-                "Insufficient funds on the site balance",
-            ),
-            ("internal", 500u16, Some("internal_error"), "Internal server error"),
+            ErrorCase {
+                case: Case::Unauthorized,
+                status: 401u16,
+                code: Some("authorization_error"),
+                message: "Invalid token",
+            },
+            ErrorCase {
+                case: Case::MissingField,
+                status: 400u16,
+                code: Some("invalid_parameters"),
+                message: "The {field} parameter is required",
+            },
+            ErrorCase {
+                case: Case::InvalidField,
+                status: 400u16,
+                code: Some("invalid_parameters"),
+                message: "The {field} parameter is invalid: {detail}",
+            },
+            ErrorCase {
+                case: Case::Malformed,
+                status: 400u16,
+                code: Some("parsing_error"),
+                message: "The request could not be parsed",
+            },
+            ErrorCase {
+                case: Case::NotFound,
+                status: 404u16,
+                code: Some("resource_not_found"),
+                message: "Transaction not found",
+            },
+            ErrorCase {
+                case: Case::Duplicate,
+                status: 400u16,
+                code: Some("invalid_parameters"),
+                message: "A transaction with this {field} already exists",
+            },
+            ErrorCase {
+                case: Case::InsufficientFunds,
+                status: 400u16,
+                code: Some("provider_error"),
+                message: "Insufficient funds on the site balance",
+            },
+            ErrorCase {
+                case: Case::Internal,
+                status: 500u16,
+                code: Some("internal_error"),
+                message: "Internal server error",
+            },
         ],
+        ..Errors::DEFAULT
     },
 };
 

@@ -4,6 +4,361 @@
 
 use super::tables::*;
 
+/// Named types, by position in `SPEC.types`.
+pub mod types {
+    use super::TypeId;
+
+    /// `Currency`
+    pub const CURRENCY: TypeId = TypeId(0);
+
+    /// `OrderStatus`
+    pub const ORDER_STATUS: TypeId = TypeId(1);
+
+    /// `OrderFields`
+    pub const ORDER_FIELDS: TypeId = TypeId(2);
+
+    /// `Receipt`
+    pub const RECEIPT: TypeId = TypeId(3);
+
+    /// `ReceiptItem`
+    pub const RECEIPT_ITEM: TypeId = TypeId(4);
+
+    /// `CreatedOrder`
+    pub const CREATED_ORDER: TypeId = TypeId(5);
+
+    /// `ShopList`
+    pub const SHOP_LIST: TypeId = TypeId(6);
+
+    /// `Shop`
+    pub const SHOP: TypeId = TypeId(7);
+
+    /// `Balance`
+    pub const BALANCE: TypeId = TypeId(8);
+
+    /// `Order`
+    pub const ORDER: TypeId = TypeId(9);
+
+    /// `Withdrawal`
+    pub const WITHDRAWAL: TypeId = TypeId(10);
+}
+
+/// Auth schemes, by position in `SPEC.schemes`.
+pub mod schemes {
+    use super::SchemeId;
+
+    /// `api`
+    pub const API: SchemeId = SchemeId(0);
+
+    /// `notification`
+    pub const NOTIFICATION: SchemeId = SchemeId(1);
+}
+
+/// Stored resources, by position in `SPEC.resources`.
+pub mod resources {
+    use super::ResourceId;
+
+    /// `order`
+    pub const ORDER: ResourceId = ResourceId(0);
+
+    /// `withdrawal`
+    pub const WITHDRAWAL: ResourceId = ResourceId(1);
+}
+
+/// Webhooks, by position in `SPEC.webhooks`.
+pub mod webhooks {
+    use super::WebhookId;
+
+    /// `payment_notification`
+    pub const PAYMENT_NOTIFICATION: WebhookId = WebhookId(0);
+}
+
+/// `POST /createOrder/`: Create an order and get a direct payment link.
+const CREATE_ORDER: Endpoint = Endpoint {
+    name: "create_order",
+    path: "/createOrder/",
+    scheme: Some(schemes::API),
+    fields: &[
+        Field {
+            name: "currency",
+            wire: "currency",
+            kind: Kind::Named(types::CURRENCY),
+            ..Field::DEFAULT
+        },
+        Field {
+            name: "amount",
+            wire: "amount",
+            kind: Kind::Decimal(Wire::Number),
+            ..Field::DEFAULT
+        },
+        Field {
+            name: "order_id",
+            wire: "order_id",
+            ..Field::DEFAULT
+        },
+        Field {
+            name: "payment_system",
+            wire: "payment_system",
+            kind: Kind::Integer(Wire::Number),
+            ..Field::DEFAULT
+        },
+        Field {
+            name: "fields",
+            wire: "fields",
+            kind: Kind::Named(types::ORDER_FIELDS),
+            optional: true,
+            ..Field::DEFAULT
+        },
+        Field {
+            name: "receipt",
+            wire: "receipt",
+            kind: Kind::Named(types::RECEIPT),
+            optional: true,
+            ..Field::DEFAULT
+        },
+    ],
+    body: Body::Json(Kind::Named(types::CREATED_ORDER)),
+    enveloped: true,
+    op: Op {
+        action: Action::Create(resources::ORDER),
+        store: &[
+            ("payment_id", "order_id"),
+            ("amount", "amount"),
+            ("currency", "currency"),
+            ("payment_system_id", "payment_system"),
+            ("email", "fields.email"),
+        ],
+        respond: &[("id", "\"{id}\""), ("url", "\"{base_url}/pay/complete/{id}/\"")],
+        ..Op::DEFAULT
+    },
+    ..Endpoint::DEFAULT
+};
+
+/// `POST /shops/`: List your shops.
+const SHOPS: Endpoint = Endpoint {
+    name: "shops",
+    path: "/shops/",
+    scheme: Some(schemes::API),
+    body: Body::Json(Kind::Named(types::SHOP_LIST)),
+    enveloped: true,
+    op: Op {
+        action: Action::Fixed,
+        respond: &[
+            ("user_id", "1"),
+            (
+                "shops",
+                "[{\"id\":1,\"date_added\":\"2020-11-03 18:04:07\",\"name\":\"DEMO1\",\"url\":\"https://demo1\",\"status\":1,\"public_key\":\"{credential.shop_id}\",\"desc\":\"DEMO1 SHOP\"},{\"id\":2,\"date_added\":\"2020-11-03 22:38:58\",\"name\":\"DEMO2\",\"url\":\"https://demo2\",\"status\":0,\"public_key\":\"1913EA935149B1E5D852A\",\"desc\":\"DEMO2 SHOP\"}]",
+            ),
+        ],
+        ..Op::DEFAULT
+    },
+    ..Endpoint::DEFAULT
+};
+
+/// `POST /balance/`: Balances of all wallets.
+const BALANCE: Endpoint = Endpoint {
+    name: "balance",
+    path: "/balance/",
+    scheme: Some(schemes::API),
+    body: Body::Json(Kind::Named(types::BALANCE)),
+    enveloped: true,
+    op: Op {
+        action: Action::Totals,
+        respond: &[("user_id", "1")],
+        totals: &[
+            Total {
+                field: "balance",
+                add: &[
+                    Sum {
+                        resource: resources::ORDER,
+                        field: "amount",
+                        filter: &[("status", "1")],
+                    },
+                ],
+                subtract: &[
+                    Sum {
+                        resource: resources::WITHDRAWAL,
+                        field: "amount",
+                        filter: &[],
+                    },
+                ],
+                group_by: Some("currency"),
+                opening: &[
+                    ("RUB", "1396.68"),
+                    ("USD", "0.00"),
+                    ("EUR", "1.23"),
+                    ("UAH", "0.00"),
+                ],
+            },
+        ],
+        ..Op::DEFAULT
+    },
+    ..Endpoint::DEFAULT
+};
+
+/// `POST /order/`: Look up one order.
+const ORDER: Endpoint = Endpoint {
+    name: "order",
+    path: "/order/",
+    scheme: Some(schemes::API),
+    fields: &[
+        Field {
+            name: "order_id",
+            wire: "order_id",
+            kind: Kind::Integer(Wire::Number),
+            optional: true,
+            ..Field::DEFAULT
+        },
+        Field {
+            name: "payment_id",
+            wire: "payment_id",
+            optional: true,
+            ..Field::DEFAULT
+        },
+    ],
+    one_of_required: &["order_id", "payment_id"],
+    body: Body::Json(Kind::Named(types::ORDER)),
+    enveloped: true,
+    op: Op {
+        action: Action::Read(resources::ORDER),
+        lookup: &[("order_id", "id"), ("payment_id", "payment_id")],
+        ..Op::DEFAULT
+    },
+    ..Endpoint::DEFAULT
+};
+
+/// `POST /orders/`: List orders, newest first, one page at a time.
+const ORDERS: Endpoint = Endpoint {
+    name: "orders",
+    path: "/orders/",
+    scheme: Some(schemes::API),
+    fields: &[
+        Field {
+            name: "page",
+            wire: "page",
+            kind: Kind::Integer(Wire::Number),
+            optional: true,
+            minimum: Some(1i64),
+            ..Field::DEFAULT
+        },
+    ],
+    body: Body::Json(Kind::Array(&Kind::Named(types::ORDER))),
+    enveloped: true,
+    op: Op {
+        action: Action::List(resources::ORDER),
+        page: Some("page"),
+        ..Op::DEFAULT
+    },
+    ..Endpoint::DEFAULT
+};
+
+/// `POST /createWithdrawal/`: Pay out from the shop's balance.
+const CREATE_WITHDRAWAL: Endpoint = Endpoint {
+    name: "create_withdrawal",
+    path: "/createWithdrawal/",
+    scheme: Some(schemes::API),
+    fields: &[
+        Field {
+            name: "currency",
+            wire: "currency",
+            kind: Kind::Named(types::CURRENCY),
+            ..Field::DEFAULT
+        },
+        Field {
+            name: "account",
+            wire: "account",
+            ..Field::DEFAULT
+        },
+        Field {
+            name: "amount",
+            wire: "amount",
+            kind: Kind::Decimal(Wire::Number),
+            ..Field::DEFAULT
+        },
+        Field {
+            name: "payment_id",
+            wire: "payment_id",
+            kind: Kind::StringOrNumber,
+            ..Field::DEFAULT
+        },
+        Field {
+            name: "payment_system",
+            wire: "payment_system",
+            kind: Kind::Integer(Wire::Number),
+            ..Field::DEFAULT
+        },
+    ],
+    body: Body::Json(Kind::Named(types::WITHDRAWAL)),
+    enveloped: true,
+    op: Op {
+        action: Action::Create(resources::WITHDRAWAL),
+        store: &[
+            ("payment_id", "payment_id"),
+            ("amount", "amount"),
+            ("currency", "currency"),
+            ("account", "account"),
+            ("payment_system_id", "payment_system"),
+        ],
+        ..Op::DEFAULT
+    },
+    ..Endpoint::DEFAULT
+};
+
+/// `POST /withdrawals/`: List payouts, one page at a time.
+const WITHDRAWALS: Endpoint = Endpoint {
+    name: "withdrawals",
+    path: "/withdrawals/",
+    scheme: Some(schemes::API),
+    fields: &[
+        Field {
+            name: "page",
+            wire: "page",
+            kind: Kind::Integer(Wire::Number),
+            optional: true,
+            minimum: Some(1i64),
+            ..Field::DEFAULT
+        },
+    ],
+    body: Body::Json(Kind::Array(&Kind::Named(types::WITHDRAWAL))),
+    enveloped: true,
+    op: Op {
+        action: Action::List(resources::WITHDRAWAL),
+        page: Some("page"),
+        ..Op::DEFAULT
+    },
+    ..Endpoint::DEFAULT
+};
+
+/// `POST /withdrawal/`: Look up one payout.
+const WITHDRAWAL: Endpoint = Endpoint {
+    name: "withdrawal",
+    path: "/withdrawal/",
+    scheme: Some(schemes::API),
+    fields: &[
+        Field {
+            name: "order_id",
+            wire: "order_id",
+            kind: Kind::Integer(Wire::Number),
+            optional: true,
+            ..Field::DEFAULT
+        },
+        Field {
+            name: "payment_id",
+            wire: "payment_id",
+            optional: true,
+            ..Field::DEFAULT
+        },
+    ],
+    one_of_required: &["order_id", "payment_id"],
+    body: Body::Json(Kind::Named(types::WITHDRAWAL)),
+    enveloped: true,
+    op: Op {
+        action: Action::Read(resources::WITHDRAWAL),
+        lookup: &[("order_id", "id"), ("payment_id", "payment_id")],
+        ..Op::DEFAULT
+    },
+    ..Endpoint::DEFAULT
+};
+
 /// What the mock knows about the provider.
 pub static SPEC: Spec = Spec {
     provider: "Tegro.money",
@@ -34,489 +389,36 @@ pub static SPEC: Spec = Spec {
                 ("shop_id", Inject::Credential("shop_id")),
                 ("nonce", Inject::Nonce),
             ],
-            token: None,
-            basic: None,
             recipe: Some(&crate::auth::API),
+            ..Scheme::DEFAULT
         },
         Scheme {
             name: "notification",
-            inject: &[],
-            token: None,
-            basic: None,
             recipe: Some(&crate::auth::NOTIFICATION),
+            ..Scheme::DEFAULT
         },
     ],
     endpoints: &[
-        Endpoint {
-            name: "create_order",
-            method: "POST",
-            path: "/createOrder/",
-            encoding: Encoding::Json,
-            scheme: Some(0usize),
-            fields: &[
-                Field {
-                    name: "currency",
-                    wire: "currency",
-                    kind: Kind::Named(0usize),
-                    optional: false,
-                    nullable: false,
-                    loc: Loc::Body,
-                    min_length: None,
-                    max_length: None,
-                    pattern: None,
-                    minimum: None,
-                    maximum: None,
-                },
-                Field {
-                    name: "amount",
-                    wire: "amount",
-                    kind: Kind::Decimal(Wire::Number),
-                    optional: false,
-                    nullable: false,
-                    loc: Loc::Body,
-                    min_length: None,
-                    max_length: None,
-                    pattern: None,
-                    minimum: None,
-                    maximum: None,
-                },
-                Field {
-                    name: "order_id",
-                    wire: "order_id",
-                    kind: Kind::String,
-                    optional: false,
-                    nullable: false,
-                    loc: Loc::Body,
-                    min_length: None,
-                    max_length: None,
-                    pattern: None,
-                    minimum: None,
-                    maximum: None,
-                },
-                Field {
-                    name: "payment_system",
-                    wire: "payment_system",
-                    kind: Kind::Integer(Wire::Number),
-                    optional: false,
-                    nullable: false,
-                    loc: Loc::Body,
-                    min_length: None,
-                    max_length: None,
-                    pattern: None,
-                    minimum: None,
-                    maximum: None,
-                },
-                Field {
-                    name: "fields",
-                    wire: "fields",
-                    kind: Kind::Named(2usize),
-                    optional: true,
-                    nullable: false,
-                    loc: Loc::Body,
-                    min_length: None,
-                    max_length: None,
-                    pattern: None,
-                    minimum: None,
-                    maximum: None,
-                },
-                Field {
-                    name: "receipt",
-                    wire: "receipt",
-                    kind: Kind::Named(3usize),
-                    optional: true,
-                    nullable: false,
-                    loc: Loc::Body,
-                    min_length: None,
-                    max_length: None,
-                    pattern: None,
-                    minimum: None,
-                    maximum: None,
-                },
-            ],
-            one_of_required: &[],
-            status: 200u16,
-            body: Body::Json(Kind::Named(5usize)),
-            enveloped: true,
-            op: Op {
-                action: "create",
-                resource: Some(0usize),
-                store: &[
-                    ("payment_id", "order_id"),
-                    ("amount", "amount"),
-                    ("currency", "currency"),
-                    ("payment_system_id", "payment_system"),
-                    ("email", "fields.email"),
-                ],
-                lookup: &[],
-                page: None,
-                page_size: 50usize,
-                event: None,
-                respond: &[
-                    ("id", "\"{id}\""),
-                    ("url", "\"{base_url}/pay/complete/{id}/\""),
-                ],
-                totals: &[],
-            },
-        },
-        Endpoint {
-            name: "shops",
-            method: "POST",
-            path: "/shops/",
-            encoding: Encoding::Json,
-            scheme: Some(0usize),
-            fields: &[],
-            one_of_required: &[],
-            status: 200u16,
-            body: Body::Json(Kind::Named(6usize)),
-            enveloped: true,
-            op: Op {
-                action: "fixed",
-                resource: None,
-                store: &[],
-                lookup: &[],
-                page: None,
-                page_size: 50usize,
-                event: None,
-                respond: &[
-                    ("user_id", "1"),
-                    (
-                        "shops",
-                        "[{\"id\":1,\"date_added\":\"2020-11-03 18:04:07\",\"name\":\"DEMO1\",\"url\":\"https://demo1\",\"status\":1,\"public_key\":\"{credential.shop_id}\",\"desc\":\"DEMO1 SHOP\"},{\"id\":2,\"date_added\":\"2020-11-03 22:38:58\",\"name\":\"DEMO2\",\"url\":\"https://demo2\",\"status\":0,\"public_key\":\"1913EA935149B1E5D852A\",\"desc\":\"DEMO2 SHOP\"}]",
-                    ),
-                ],
-                totals: &[],
-            },
-        },
-        Endpoint {
-            name: "balance",
-            method: "POST",
-            path: "/balance/",
-            encoding: Encoding::Json,
-            scheme: Some(0usize),
-            fields: &[],
-            one_of_required: &[],
-            status: 200u16,
-            body: Body::Json(Kind::Named(8usize)),
-            enveloped: true,
-            op: Op {
-                action: "totals",
-                resource: None,
-                store: &[],
-                lookup: &[],
-                page: None,
-                page_size: 50usize,
-                event: None,
-                respond: &[("user_id", "1")],
-                totals: &[
-                    Total {
-                        field: "balance",
-                        add: &[
-                            Sum {
-                                resource: 0usize,
-                                field: "amount",
-                                filter: &[("status", "1")],
-                            },
-                        ],
-                        subtract: &[
-                            Sum {
-                                resource: 1usize,
-                                field: "amount",
-                                filter: &[],
-                            },
-                        ],
-                        group_by: Some("currency"),
-                        opening: &[
-                            ("RUB", "1396.68"),
-                            ("USD", "0.00"),
-                            ("EUR", "1.23"),
-                            ("UAH", "0.00"),
-                        ],
-                    },
-                ],
-            },
-        },
-        Endpoint {
-            name: "order",
-            method: "POST",
-            path: "/order/",
-            encoding: Encoding::Json,
-            scheme: Some(0usize),
-            fields: &[
-                Field {
-                    name: "order_id",
-                    wire: "order_id",
-                    kind: Kind::Integer(Wire::Number),
-                    optional: true,
-                    nullable: false,
-                    loc: Loc::Body,
-                    min_length: None,
-                    max_length: None,
-                    pattern: None,
-                    minimum: None,
-                    maximum: None,
-                },
-                Field {
-                    name: "payment_id",
-                    wire: "payment_id",
-                    kind: Kind::String,
-                    optional: true,
-                    nullable: false,
-                    loc: Loc::Body,
-                    min_length: None,
-                    max_length: None,
-                    pattern: None,
-                    minimum: None,
-                    maximum: None,
-                },
-            ],
-            one_of_required: &["order_id", "payment_id"],
-            status: 200u16,
-            body: Body::Json(Kind::Named(9usize)),
-            enveloped: true,
-            op: Op {
-                action: "read",
-                resource: Some(0usize),
-                store: &[],
-                lookup: &[("order_id", "id"), ("payment_id", "payment_id")],
-                page: None,
-                page_size: 50usize,
-                event: None,
-                respond: &[],
-                totals: &[],
-            },
-        },
-        Endpoint {
-            name: "orders",
-            method: "POST",
-            path: "/orders/",
-            encoding: Encoding::Json,
-            scheme: Some(0usize),
-            fields: &[
-                Field {
-                    name: "page",
-                    wire: "page",
-                    kind: Kind::Integer(Wire::Number),
-                    optional: true,
-                    nullable: false,
-                    loc: Loc::Body,
-                    min_length: None,
-                    max_length: None,
-                    pattern: None,
-                    minimum: Some(1i64),
-                    maximum: None,
-                },
-            ],
-            one_of_required: &[],
-            status: 200u16,
-            body: Body::Json(Kind::Array(&Kind::Named(9usize))),
-            enveloped: true,
-            op: Op {
-                action: "list",
-                resource: Some(0usize),
-                store: &[],
-                lookup: &[],
-                page: Some("page"),
-                page_size: 50usize,
-                event: None,
-                respond: &[],
-                totals: &[],
-            },
-        },
-        Endpoint {
-            name: "create_withdrawal",
-            method: "POST",
-            path: "/createWithdrawal/",
-            encoding: Encoding::Json,
-            scheme: Some(0usize),
-            fields: &[
-                Field {
-                    name: "currency",
-                    wire: "currency",
-                    kind: Kind::Named(0usize),
-                    optional: false,
-                    nullable: false,
-                    loc: Loc::Body,
-                    min_length: None,
-                    max_length: None,
-                    pattern: None,
-                    minimum: None,
-                    maximum: None,
-                },
-                Field {
-                    name: "account",
-                    wire: "account",
-                    kind: Kind::String,
-                    optional: false,
-                    nullable: false,
-                    loc: Loc::Body,
-                    min_length: None,
-                    max_length: None,
-                    pattern: None,
-                    minimum: None,
-                    maximum: None,
-                },
-                Field {
-                    name: "amount",
-                    wire: "amount",
-                    kind: Kind::Decimal(Wire::Number),
-                    optional: false,
-                    nullable: false,
-                    loc: Loc::Body,
-                    min_length: None,
-                    max_length: None,
-                    pattern: None,
-                    minimum: None,
-                    maximum: None,
-                },
-                Field {
-                    name: "payment_id",
-                    wire: "payment_id",
-                    kind: Kind::StringOrNumber,
-                    optional: false,
-                    nullable: false,
-                    loc: Loc::Body,
-                    min_length: None,
-                    max_length: None,
-                    pattern: None,
-                    minimum: None,
-                    maximum: None,
-                },
-                Field {
-                    name: "payment_system",
-                    wire: "payment_system",
-                    kind: Kind::Integer(Wire::Number),
-                    optional: false,
-                    nullable: false,
-                    loc: Loc::Body,
-                    min_length: None,
-                    max_length: None,
-                    pattern: None,
-                    minimum: None,
-                    maximum: None,
-                },
-            ],
-            one_of_required: &[],
-            status: 200u16,
-            body: Body::Json(Kind::Named(10usize)),
-            enveloped: true,
-            op: Op {
-                action: "create",
-                resource: Some(1usize),
-                store: &[
-                    ("payment_id", "payment_id"),
-                    ("amount", "amount"),
-                    ("currency", "currency"),
-                    ("account", "account"),
-                    ("payment_system_id", "payment_system"),
-                ],
-                lookup: &[],
-                page: None,
-                page_size: 50usize,
-                event: None,
-                respond: &[],
-                totals: &[],
-            },
-        },
-        Endpoint {
-            name: "withdrawals",
-            method: "POST",
-            path: "/withdrawals/",
-            encoding: Encoding::Json,
-            scheme: Some(0usize),
-            fields: &[
-                Field {
-                    name: "page",
-                    wire: "page",
-                    kind: Kind::Integer(Wire::Number),
-                    optional: true,
-                    nullable: false,
-                    loc: Loc::Body,
-                    min_length: None,
-                    max_length: None,
-                    pattern: None,
-                    minimum: Some(1i64),
-                    maximum: None,
-                },
-            ],
-            one_of_required: &[],
-            status: 200u16,
-            body: Body::Json(Kind::Array(&Kind::Named(10usize))),
-            enveloped: true,
-            op: Op {
-                action: "list",
-                resource: Some(1usize),
-                store: &[],
-                lookup: &[],
-                page: Some("page"),
-                page_size: 50usize,
-                event: None,
-                respond: &[],
-                totals: &[],
-            },
-        },
-        Endpoint {
-            name: "withdrawal",
-            method: "POST",
-            path: "/withdrawal/",
-            encoding: Encoding::Json,
-            scheme: Some(0usize),
-            fields: &[
-                Field {
-                    name: "order_id",
-                    wire: "order_id",
-                    kind: Kind::Integer(Wire::Number),
-                    optional: true,
-                    nullable: false,
-                    loc: Loc::Body,
-                    min_length: None,
-                    max_length: None,
-                    pattern: None,
-                    minimum: None,
-                    maximum: None,
-                },
-                Field {
-                    name: "payment_id",
-                    wire: "payment_id",
-                    kind: Kind::String,
-                    optional: true,
-                    nullable: false,
-                    loc: Loc::Body,
-                    min_length: None,
-                    max_length: None,
-                    pattern: None,
-                    minimum: None,
-                    maximum: None,
-                },
-            ],
-            one_of_required: &["order_id", "payment_id"],
-            status: 200u16,
-            body: Body::Json(Kind::Named(10usize)),
-            enveloped: true,
-            op: Op {
-                action: "read",
-                resource: Some(1usize),
-                store: &[],
-                lookup: &[("order_id", "id"), ("payment_id", "payment_id")],
-                page: None,
-                page_size: 50usize,
-                event: None,
-                respond: &[],
-                totals: &[],
-            },
-        },
+        CREATE_ORDER,
+        SHOPS,
+        BALANCE,
+        ORDER,
+        ORDERS,
+        CREATE_WITHDRAWAL,
+        WITHDRAWALS,
+        WITHDRAWAL,
     ],
     types: &[
         TypeDef {
             name: "Currency",
-            fields: &[],
             values: &["RUB", "USD", "EUR", "UAH"],
-            integer: false,
+            ..TypeDef::DEFAULT
         },
         TypeDef {
             name: "OrderStatus",
-            fields: &[],
             values: &["0", "1"],
             integer: true,
+            ..TypeDef::DEFAULT
         },
         TypeDef {
             name: "OrderFields",
@@ -524,32 +426,17 @@ pub static SPEC: Spec = Spec {
                 Field {
                     name: "email",
                     wire: "email",
-                    kind: Kind::String,
                     optional: true,
-                    nullable: false,
-                    loc: Loc::Body,
-                    min_length: None,
-                    max_length: None,
-                    pattern: None,
-                    minimum: None,
-                    maximum: None,
+                    ..Field::DEFAULT
                 },
                 Field {
                     name: "phone",
                     wire: "phone",
-                    kind: Kind::String,
                     optional: true,
-                    nullable: false,
-                    loc: Loc::Body,
-                    min_length: None,
-                    max_length: None,
-                    pattern: None,
-                    minimum: None,
-                    maximum: None,
+                    ..Field::DEFAULT
                 },
             ],
-            values: &[],
-            integer: false,
+            ..TypeDef::DEFAULT
         },
         TypeDef {
             name: "Receipt",
@@ -557,19 +444,11 @@ pub static SPEC: Spec = Spec {
                 Field {
                     name: "items",
                     wire: "items",
-                    kind: Kind::Array(&Kind::Named(4usize)),
-                    optional: false,
-                    nullable: false,
-                    loc: Loc::Body,
-                    min_length: None,
-                    max_length: None,
-                    pattern: None,
-                    minimum: None,
-                    maximum: None,
+                    kind: Kind::Array(&Kind::Named(types::RECEIPT_ITEM)),
+                    ..Field::DEFAULT
                 },
             ],
-            values: &[],
-            integer: false,
+            ..TypeDef::DEFAULT
         },
         TypeDef {
             name: "ReceiptItem",
@@ -577,45 +456,23 @@ pub static SPEC: Spec = Spec {
                 Field {
                     name: "name",
                     wire: "name",
-                    kind: Kind::String,
-                    optional: false,
-                    nullable: false,
-                    loc: Loc::Body,
-                    min_length: None,
-                    max_length: None,
-                    pattern: None,
-                    minimum: None,
-                    maximum: None,
+                    ..Field::DEFAULT
                 },
                 Field {
                     name: "count",
                     wire: "count",
                     kind: Kind::Integer(Wire::Number),
-                    optional: false,
-                    nullable: false,
-                    loc: Loc::Body,
-                    min_length: None,
-                    max_length: None,
-                    pattern: None,
                     minimum: Some(1i64),
-                    maximum: None,
+                    ..Field::DEFAULT
                 },
                 Field {
                     name: "price",
                     wire: "price",
                     kind: Kind::Decimal(Wire::Number),
-                    optional: false,
-                    nullable: false,
-                    loc: Loc::Body,
-                    min_length: None,
-                    max_length: None,
-                    pattern: None,
-                    minimum: None,
-                    maximum: None,
+                    ..Field::DEFAULT
                 },
             ],
-            values: &[],
-            integer: false,
+            ..TypeDef::DEFAULT
         },
         TypeDef {
             name: "CreatedOrder",
@@ -624,31 +481,15 @@ pub static SPEC: Spec = Spec {
                     name: "id",
                     wire: "id",
                     kind: Kind::Integer(Wire::Number),
-                    optional: false,
-                    nullable: false,
-                    loc: Loc::Body,
-                    min_length: None,
-                    max_length: None,
-                    pattern: None,
-                    minimum: None,
-                    maximum: None,
+                    ..Field::DEFAULT
                 },
                 Field {
                     name: "url",
                     wire: "url",
-                    kind: Kind::String,
-                    optional: false,
-                    nullable: false,
-                    loc: Loc::Body,
-                    min_length: None,
-                    max_length: None,
-                    pattern: None,
-                    minimum: None,
-                    maximum: None,
+                    ..Field::DEFAULT
                 },
             ],
-            values: &[],
-            integer: false,
+            ..TypeDef::DEFAULT
         },
         TypeDef {
             name: "ShopList",
@@ -657,31 +498,16 @@ pub static SPEC: Spec = Spec {
                     name: "user_id",
                     wire: "user_id",
                     kind: Kind::Integer(Wire::Number),
-                    optional: false,
-                    nullable: false,
-                    loc: Loc::Body,
-                    min_length: None,
-                    max_length: None,
-                    pattern: None,
-                    minimum: None,
-                    maximum: None,
+                    ..Field::DEFAULT
                 },
                 Field {
                     name: "shops",
                     wire: "shops",
-                    kind: Kind::Array(&Kind::Named(7usize)),
-                    optional: false,
-                    nullable: false,
-                    loc: Loc::Body,
-                    min_length: None,
-                    max_length: None,
-                    pattern: None,
-                    minimum: None,
-                    maximum: None,
+                    kind: Kind::Array(&Kind::Named(types::SHOP)),
+                    ..Field::DEFAULT
                 },
             ],
-            values: &[],
-            integer: false,
+            ..TypeDef::DEFAULT
         },
         TypeDef {
             name: "Shop",
@@ -690,14 +516,7 @@ pub static SPEC: Spec = Spec {
                     name: "id",
                     wire: "id",
                     kind: Kind::Integer(Wire::Number),
-                    optional: false,
-                    nullable: false,
-                    loc: Loc::Body,
-                    min_length: None,
-                    max_length: None,
-                    pattern: None,
-                    minimum: None,
-                    maximum: None,
+                    ..Field::DEFAULT
                 },
                 Field {
                     name: "date_added",
@@ -705,83 +524,36 @@ pub static SPEC: Spec = Spec {
                     kind: Kind::DateTime(
                         "[year]-[month]-[day] [hour]:[minute]:[second]",
                     ),
-                    optional: false,
-                    nullable: false,
-                    loc: Loc::Body,
-                    min_length: None,
-                    max_length: None,
-                    pattern: None,
-                    minimum: None,
-                    maximum: None,
+                    ..Field::DEFAULT
                 },
                 Field {
                     name: "name",
                     wire: "name",
-                    kind: Kind::String,
-                    optional: false,
-                    nullable: false,
-                    loc: Loc::Body,
-                    min_length: None,
-                    max_length: None,
-                    pattern: None,
-                    minimum: None,
-                    maximum: None,
+                    ..Field::DEFAULT
                 },
                 Field {
                     name: "url",
                     wire: "url",
-                    kind: Kind::String,
-                    optional: false,
-                    nullable: false,
-                    loc: Loc::Body,
-                    min_length: None,
-                    max_length: None,
-                    pattern: None,
-                    minimum: None,
-                    maximum: None,
+                    ..Field::DEFAULT
                 },
                 Field {
                     name: "status",
                     wire: "status",
                     kind: Kind::Integer(Wire::Number),
-                    optional: false,
-                    nullable: false,
-                    loc: Loc::Body,
-                    min_length: None,
-                    max_length: None,
-                    pattern: None,
-                    minimum: None,
-                    maximum: None,
+                    ..Field::DEFAULT
                 },
                 Field {
                     name: "public_key",
                     wire: "public_key",
-                    kind: Kind::String,
-                    optional: false,
-                    nullable: false,
-                    loc: Loc::Body,
-                    min_length: None,
-                    max_length: None,
-                    pattern: None,
-                    minimum: None,
-                    maximum: None,
+                    ..Field::DEFAULT
                 },
                 Field {
                     name: "desc",
                     wire: "desc",
-                    kind: Kind::String,
-                    optional: false,
-                    nullable: false,
-                    loc: Loc::Body,
-                    min_length: None,
-                    max_length: None,
-                    pattern: None,
-                    minimum: None,
-                    maximum: None,
+                    ..Field::DEFAULT
                 },
             ],
-            values: &[],
-            integer: false,
+            ..TypeDef::DEFAULT
         },
         TypeDef {
             name: "Balance",
@@ -790,31 +562,16 @@ pub static SPEC: Spec = Spec {
                     name: "user_id",
                     wire: "user_id",
                     kind: Kind::Integer(Wire::Number),
-                    optional: false,
-                    nullable: false,
-                    loc: Loc::Body,
-                    min_length: None,
-                    max_length: None,
-                    pattern: None,
-                    minimum: None,
-                    maximum: None,
+                    ..Field::DEFAULT
                 },
                 Field {
                     name: "balance",
                     wire: "balance",
                     kind: Kind::Map(&Kind::Decimal(Wire::String)),
-                    optional: false,
-                    nullable: false,
-                    loc: Loc::Body,
-                    min_length: None,
-                    max_length: None,
-                    pattern: None,
-                    minimum: None,
-                    maximum: None,
+                    ..Field::DEFAULT
                 },
             ],
-            values: &[],
-            integer: false,
+            ..TypeDef::DEFAULT
         },
         TypeDef {
             name: "Order",
@@ -823,14 +580,7 @@ pub static SPEC: Spec = Spec {
                     name: "id",
                     wire: "id",
                     kind: Kind::Integer(Wire::Number),
-                    optional: false,
-                    nullable: false,
-                    loc: Loc::Body,
-                    min_length: None,
-                    max_length: None,
-                    pattern: None,
-                    minimum: None,
-                    maximum: None,
+                    ..Field::DEFAULT
                 },
                 Field {
                     name: "date_created",
@@ -838,14 +588,7 @@ pub static SPEC: Spec = Spec {
                     kind: Kind::DateTime(
                         "[year]-[month]-[day] [hour]:[minute]:[second]",
                     ),
-                    optional: false,
-                    nullable: false,
-                    loc: Loc::Body,
-                    min_length: None,
-                    max_length: None,
-                    pattern: None,
-                    minimum: None,
-                    maximum: None,
+                    ..Field::DEFAULT
                 },
                 Field {
                     name: "date_payed",
@@ -853,122 +596,57 @@ pub static SPEC: Spec = Spec {
                     kind: Kind::DateTime(
                         "[year]-[month]-[day] [hour]:[minute]:[second]",
                     ),
-                    optional: false,
                     nullable: true,
-                    loc: Loc::Body,
-                    min_length: None,
-                    max_length: None,
-                    pattern: None,
-                    minimum: None,
-                    maximum: None,
+                    ..Field::DEFAULT
                 },
                 Field {
                     name: "status",
                     wire: "status",
-                    kind: Kind::Named(1usize),
-                    optional: false,
-                    nullable: false,
-                    loc: Loc::Body,
-                    min_length: None,
-                    max_length: None,
-                    pattern: None,
-                    minimum: None,
-                    maximum: None,
+                    kind: Kind::Named(types::ORDER_STATUS),
+                    ..Field::DEFAULT
                 },
                 Field {
                     name: "payment_system_id",
                     wire: "payment_system_id",
                     kind: Kind::Integer(Wire::Number),
-                    optional: false,
-                    nullable: false,
-                    loc: Loc::Body,
-                    min_length: None,
-                    max_length: None,
-                    pattern: None,
-                    minimum: None,
-                    maximum: None,
+                    ..Field::DEFAULT
                 },
                 Field {
                     name: "currency_id",
                     wire: "currency_id",
                     kind: Kind::Integer(Wire::Number),
-                    optional: false,
-                    nullable: false,
-                    loc: Loc::Body,
-                    min_length: None,
-                    max_length: None,
-                    pattern: None,
-                    minimum: None,
-                    maximum: None,
+                    ..Field::DEFAULT
                 },
                 Field {
                     name: "amount",
                     wire: "amount",
                     kind: Kind::Decimal(Wire::String),
-                    optional: false,
-                    nullable: false,
-                    loc: Loc::Body,
-                    min_length: None,
-                    max_length: None,
-                    pattern: None,
-                    minimum: None,
-                    maximum: None,
+                    ..Field::DEFAULT
                 },
                 Field {
                     name: "fee",
                     wire: "fee",
                     kind: Kind::Decimal(Wire::String),
-                    optional: false,
-                    nullable: false,
-                    loc: Loc::Body,
-                    min_length: None,
-                    max_length: None,
-                    pattern: None,
-                    minimum: None,
-                    maximum: None,
+                    ..Field::DEFAULT
                 },
                 Field {
                     name: "email",
                     wire: "email",
-                    kind: Kind::String,
-                    optional: false,
-                    nullable: false,
-                    loc: Loc::Body,
-                    min_length: None,
-                    max_length: None,
-                    pattern: None,
-                    minimum: None,
-                    maximum: None,
+                    ..Field::DEFAULT
                 },
                 Field {
                     name: "test_order",
                     wire: "test_order",
                     kind: Kind::Integer(Wire::Number),
-                    optional: false,
-                    nullable: false,
-                    loc: Loc::Body,
-                    min_length: None,
-                    max_length: None,
-                    pattern: None,
-                    minimum: None,
-                    maximum: None,
+                    ..Field::DEFAULT
                 },
                 Field {
                     name: "payment_id",
                     wire: "payment_id",
-                    kind: Kind::String,
-                    optional: false,
-                    nullable: false,
-                    loc: Loc::Body,
-                    min_length: None,
-                    max_length: None,
-                    pattern: None,
-                    minimum: None,
-                    maximum: None,
+                    ..Field::DEFAULT
                 },
             ],
-            values: &[],
-            integer: false,
+            ..TypeDef::DEFAULT
         },
         TypeDef {
             name: "Withdrawal",
@@ -978,13 +656,7 @@ pub static SPEC: Spec = Spec {
                     wire: "id",
                     kind: Kind::Integer(Wire::Number),
                     optional: true,
-                    nullable: false,
-                    loc: Loc::Body,
-                    min_length: None,
-                    max_length: None,
-                    pattern: None,
-                    minimum: None,
-                    maximum: None,
+                    ..Field::DEFAULT
                 },
                 Field {
                     name: "date_created",
@@ -993,133 +665,73 @@ pub static SPEC: Spec = Spec {
                         "[year]-[month]-[day] [hour]:[minute]:[second]",
                     ),
                     optional: true,
-                    nullable: false,
-                    loc: Loc::Body,
-                    min_length: None,
-                    max_length: None,
-                    pattern: None,
-                    minimum: None,
-                    maximum: None,
+                    ..Field::DEFAULT
                 },
                 Field {
                     name: "status",
                     wire: "status",
                     kind: Kind::Integer(Wire::Number),
                     optional: true,
-                    nullable: false,
-                    loc: Loc::Body,
-                    min_length: None,
-                    max_length: None,
-                    pattern: None,
-                    minimum: None,
-                    maximum: None,
+                    ..Field::DEFAULT
                 },
                 Field {
                     name: "payment_system_id",
                     wire: "payment_system_id",
                     kind: Kind::Integer(Wire::Number),
                     optional: true,
-                    nullable: false,
-                    loc: Loc::Body,
-                    min_length: None,
-                    max_length: None,
-                    pattern: None,
-                    minimum: None,
-                    maximum: None,
+                    ..Field::DEFAULT
                 },
                 Field {
                     name: "currency_id",
                     wire: "currency_id",
                     kind: Kind::Integer(Wire::Number),
                     optional: true,
-                    nullable: false,
-                    loc: Loc::Body,
-                    min_length: None,
-                    max_length: None,
-                    pattern: None,
-                    minimum: None,
-                    maximum: None,
+                    ..Field::DEFAULT
                 },
                 Field {
                     name: "amount",
                     wire: "amount",
                     kind: Kind::Decimal(Wire::String),
                     optional: true,
-                    nullable: false,
-                    loc: Loc::Body,
-                    min_length: None,
-                    max_length: None,
-                    pattern: None,
-                    minimum: None,
-                    maximum: None,
+                    ..Field::DEFAULT
                 },
                 Field {
                     name: "fee",
                     wire: "fee",
                     kind: Kind::Decimal(Wire::String),
                     optional: true,
-                    nullable: false,
-                    loc: Loc::Body,
-                    min_length: None,
-                    max_length: None,
-                    pattern: None,
-                    minimum: None,
-                    maximum: None,
+                    ..Field::DEFAULT
                 },
                 Field {
                     name: "account",
                     wire: "account",
-                    kind: Kind::String,
                     optional: true,
-                    nullable: false,
-                    loc: Loc::Body,
-                    min_length: None,
-                    max_length: None,
-                    pattern: None,
-                    minimum: None,
-                    maximum: None,
+                    ..Field::DEFAULT
                 },
                 Field {
                     name: "payment_id",
                     wire: "payment_id",
                     kind: Kind::StringOrNumber,
                     optional: true,
-                    nullable: false,
-                    loc: Loc::Body,
-                    min_length: None,
-                    max_length: None,
-                    pattern: None,
-                    minimum: None,
-                    maximum: None,
+                    ..Field::DEFAULT
                 },
             ],
-            values: &[],
-            integer: false,
+            ..TypeDef::DEFAULT
         },
     ],
     resources: &[
         Resource {
             name: "order",
-            type_index: 9usize,
+            type_id: types::ORDER,
             extra: &[
                 Field {
                     name: "currency",
                     wire: "currency",
-                    kind: Kind::Named(0usize),
-                    optional: false,
-                    nullable: false,
-                    loc: Loc::Body,
-                    min_length: None,
-                    max_length: None,
-                    pattern: None,
-                    minimum: None,
-                    maximum: None,
+                    kind: Kind::Named(types::CURRENCY),
+                    ..Field::DEFAULT
                 },
             ],
-            id_field: "id",
             id_start: Some(755555i64),
-            id_prefix: "",
-            id_digits: 16u32,
             unique: &["payment_id"],
             initial: &[
                 ("date_created", "\"{now}\""),
@@ -1140,7 +752,7 @@ pub static SPEC: Spec = Spec {
                         to: "1",
                         set: &[("date_payed", "\"{now}\""), ("amount", "\"{amount}\"")],
                         webhook: Some(WebhookSend {
-                            webhook: 0usize,
+                            webhook: webhooks::PAYMENT_NOTIFICATION,
                             url_field: None,
                             payload: &[
                                 ("shop_id", "\"{credential.shop_id}\""),
@@ -1161,31 +773,20 @@ pub static SPEC: Spec = Spec {
                     },
                 ],
             }),
-            seed: &[],
-            id_given: false,
+            ..Resource::DEFAULT
         },
         Resource {
             name: "withdrawal",
-            type_index: 10usize,
+            type_id: types::WITHDRAWAL,
             extra: &[
                 Field {
                     name: "currency",
                     wire: "currency",
-                    kind: Kind::Named(0usize),
-                    optional: false,
-                    nullable: false,
-                    loc: Loc::Body,
-                    min_length: None,
-                    max_length: None,
-                    pattern: None,
-                    minimum: None,
-                    maximum: None,
+                    kind: Kind::Named(types::CURRENCY),
+                    ..Field::DEFAULT
                 },
             ],
-            id_field: "id",
             id_start: Some(755555i64),
-            id_prefix: "",
-            id_digits: 16u32,
             unique: &["payment_id"],
             initial: &[
                 ("date_created", "\"{now}\""),
@@ -1193,94 +794,49 @@ pub static SPEC: Spec = Spec {
                 ("currency_id", "1"),
                 ("fee", "\"0.00000000\""),
             ],
-            states: None,
-            seed: &[],
-            id_given: false,
+            ..Resource::DEFAULT
         },
     ],
     webhooks: &[
         Webhook {
             name: "payment_notification",
             encoding: Encoding::Form,
-            scheme: 1usize,
+            scheme: schemes::NOTIFICATION,
             fields: &[
                 Field {
                     name: "shop_id",
                     wire: "shop_id",
-                    kind: Kind::String,
-                    optional: false,
-                    nullable: false,
-                    loc: Loc::Body,
-                    min_length: None,
-                    max_length: None,
-                    pattern: None,
-                    minimum: None,
-                    maximum: None,
+                    ..Field::DEFAULT
                 },
                 Field {
                     name: "amount",
                     wire: "amount",
                     kind: Kind::Decimal(Wire::String),
-                    optional: false,
-                    nullable: false,
-                    loc: Loc::Body,
-                    min_length: None,
-                    max_length: None,
-                    pattern: None,
-                    minimum: None,
-                    maximum: None,
+                    ..Field::DEFAULT
                 },
                 Field {
                     name: "order_id",
                     wire: "order_id",
-                    kind: Kind::String,
-                    optional: false,
-                    nullable: false,
-                    loc: Loc::Body,
-                    min_length: None,
-                    max_length: None,
-                    pattern: None,
-                    minimum: None,
-                    maximum: None,
+                    ..Field::DEFAULT
                 },
                 Field {
                     name: "payment_system",
                     wire: "payment_system",
                     kind: Kind::Integer(Wire::Number),
-                    optional: false,
-                    nullable: false,
-                    loc: Loc::Body,
-                    min_length: None,
-                    max_length: None,
-                    pattern: None,
-                    minimum: None,
-                    maximum: None,
+                    ..Field::DEFAULT
                 },
                 Field {
                     name: "currency",
                     wire: "currency",
-                    kind: Kind::Named(0usize),
-                    optional: false,
-                    nullable: false,
-                    loc: Loc::Body,
-                    min_length: None,
-                    max_length: None,
-                    pattern: None,
-                    minimum: None,
-                    maximum: None,
+                    kind: Kind::Named(types::CURRENCY),
+                    ..Field::DEFAULT
                 },
                 Field {
                     name: "test",
                     wire: "test",
                     kind: Kind::Integer(Wire::Number),
                     optional: true,
-                    nullable: false,
-                    loc: Loc::Body,
-                    min_length: None,
-                    max_length: None,
-                    pattern: None,
-                    minimum: None,
-                    maximum: None,
+                    ..Field::DEFAULT
                 },
             ],
         },
@@ -1294,21 +850,57 @@ pub static SPEC: Spec = Spec {
     }),
     errors: Errors {
         in_envelope: true,
-        code: None,
-        message: None,
-        validation_path: None,
-        validation_message: None,
-        field_errors: None,
         cases: &[
-            ("unauthorized", 200u16, None, "Wrong authorization token"),
-            ("missing_field", 200u16, None, "Empty required param {field}"),
-            ("replayed_nonce", 200u16, None, "Wrong nonce"),
-            ("invalid_field", 200u16, None, "Wrong param {field}"),
-            ("malformed", 200u16, None, "Wrong request body"),
-            ("not_found", 200u16, None, "Order not found"),
-            ("duplicate", 200u16, None, "Order with this {field} already exists"),
-            ("insufficient_funds", 200u16, None, "Insufficient funds"),
+            ErrorCase {
+                case: Case::Unauthorized,
+                status: 200u16,
+                code: None,
+                message: "Wrong authorization token",
+            },
+            ErrorCase {
+                case: Case::MissingField,
+                status: 200u16,
+                code: None,
+                message: "Empty required param {field}",
+            },
+            ErrorCase {
+                case: Case::ReplayedNonce,
+                status: 200u16,
+                code: None,
+                message: "Wrong nonce",
+            },
+            ErrorCase {
+                case: Case::InvalidField,
+                status: 200u16,
+                code: None,
+                message: "Wrong param {field}",
+            },
+            ErrorCase {
+                case: Case::Malformed,
+                status: 200u16,
+                code: None,
+                message: "Wrong request body",
+            },
+            ErrorCase {
+                case: Case::NotFound,
+                status: 200u16,
+                code: None,
+                message: "Order not found",
+            },
+            ErrorCase {
+                case: Case::Duplicate,
+                status: 200u16,
+                code: None,
+                message: "Order with this {field} already exists",
+            },
+            ErrorCase {
+                case: Case::InsufficientFunds,
+                status: 200u16,
+                code: None,
+                message: "Insufficient funds",
+            },
         ],
+        ..Errors::DEFAULT
     },
 };
 

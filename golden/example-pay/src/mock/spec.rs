@@ -4,6 +4,101 @@
 
 use super::tables::*;
 
+/// Named types, by position in `SPEC.types`.
+pub mod types {
+    use super::TypeId;
+
+    /// `Problem`
+    pub const PROBLEM: TypeId = TypeId(0);
+
+    /// `Status`
+    pub const STATUS: TypeId = TypeId(1);
+
+    /// `Payment`
+    pub const PAYMENT: TypeId = TypeId(2);
+}
+
+/// Auth schemes, by position in `SPEC.schemes`.
+pub mod schemes {
+    use super::SchemeId;
+
+    /// `signed`
+    pub const SIGNED: SchemeId = SchemeId(0);
+
+    /// `hook`
+    pub const HOOK: SchemeId = SchemeId(1);
+}
+
+/// Stored resources, by position in `SPEC.resources`.
+pub mod resources {
+    use super::ResourceId;
+
+    /// `payment`
+    pub const PAYMENT: ResourceId = ResourceId(0);
+}
+
+/// Webhooks, by position in `SPEC.webhooks`.
+pub mod webhooks {
+    use super::WebhookId;
+
+    /// `paid`
+    pub const PAID: WebhookId = WebhookId(0);
+}
+
+/// `POST /payments`: Create a payment.
+const CREATE_PAYMENT: Endpoint = Endpoint {
+    name: "create_payment",
+    path: "/payments",
+    scheme: Some(schemes::SIGNED),
+    fields: &[
+        Field {
+            name: "amount",
+            wire: "amount",
+            kind: Kind::Decimal(Wire::Number),
+            ..Field::DEFAULT
+        },
+        Field {
+            name: "order",
+            wire: "order",
+            max_length: Some(8u32),
+            ..Field::DEFAULT
+        },
+    ],
+    status: 201u16,
+    body: Body::Json(Kind::Named(types::PAYMENT)),
+    op: Op {
+        action: Action::Create(resources::PAYMENT),
+        store: &[("amount", "amount")],
+        ..Op::DEFAULT
+    },
+    ..Endpoint::DEFAULT
+};
+
+/// `GET /payments/{id}`: Read one payment.
+const GET_PAYMENT: Endpoint = Endpoint {
+    name: "get_payment",
+    path: "/payments/{id}",
+    method: Method::Get,
+    encoding: Encoding::Query,
+    scheme: Some(schemes::SIGNED),
+    fields: &[
+        Field {
+            name: "id",
+            wire: "id",
+            kind: Kind::Integer(Wire::Number),
+            loc: Loc::Path,
+            ..Field::DEFAULT
+        },
+    ],
+    body: Body::Json(Kind::Named(types::PAYMENT)),
+    op: Op {
+        action: Action::Read(resources::PAYMENT),
+        lookup: &[("id", "id")],
+        ..Op::DEFAULT
+    },
+    ..Endpoint::DEFAULT
+};
+
 /// What the mock knows about the provider.
 pub static SPEC: Spec = Spec {
     provider: "Example Pay",
@@ -28,107 +123,16 @@ pub static SPEC: Spec = Spec {
                 ("shop_id", Inject::Credential("shop_id")),
                 ("nonce", Inject::Nonce),
             ],
-            token: None,
-            basic: None,
             recipe: Some(&crate::auth::SIGNED),
+            ..Scheme::DEFAULT
         },
         Scheme {
             name: "hook",
-            inject: &[],
-            token: None,
-            basic: None,
             recipe: Some(&crate::auth::HOOK),
+            ..Scheme::DEFAULT
         },
     ],
-    endpoints: &[
-        Endpoint {
-            name: "create_payment",
-            method: "POST",
-            path: "/payments",
-            encoding: Encoding::Json,
-            scheme: Some(0usize),
-            fields: &[
-                Field {
-                    name: "amount",
-                    wire: "amount",
-                    kind: Kind::Decimal(Wire::Number),
-                    optional: false,
-                    nullable: false,
-                    loc: Loc::Body,
-                    min_length: None,
-                    max_length: None,
-                    pattern: None,
-                    minimum: None,
-                    maximum: None,
-                },
-                Field {
-                    name: "order",
-                    wire: "order",
-                    kind: Kind::String,
-                    optional: false,
-                    nullable: false,
-                    loc: Loc::Body,
-                    min_length: None,
-                    max_length: Some(8u32),
-                    pattern: None,
-                    minimum: None,
-                    maximum: None,
-                },
-            ],
-            one_of_required: &[],
-            status: 201u16,
-            body: Body::Json(Kind::Named(2usize)),
-            enveloped: false,
-            op: Op {
-                action: "create",
-                resource: Some(0usize),
-                store: &[("amount", "amount")],
-                lookup: &[],
-                page: None,
-                page_size: 50usize,
-                event: None,
-                respond: &[],
-                totals: &[],
-            },
-        },
-        Endpoint {
-            name: "get_payment",
-            method: "GET",
-            path: "/payments/{id}",
-            encoding: Encoding::Query,
-            scheme: Some(0usize),
-            fields: &[
-                Field {
-                    name: "id",
-                    wire: "id",
-                    kind: Kind::Integer(Wire::Number),
-                    optional: false,
-                    nullable: false,
-                    loc: Loc::Path,
-                    min_length: None,
-                    max_length: None,
-                    pattern: None,
-                    minimum: None,
-                    maximum: None,
-                },
-            ],
-            one_of_required: &[],
-            status: 200u16,
-            body: Body::Json(Kind::Named(2usize)),
-            enveloped: false,
-            op: Op {
-                action: "read",
-                resource: Some(0usize),
-                store: &[],
-                lookup: &[("id", "id")],
-                page: None,
-                page_size: 50usize,
-                event: None,
-                respond: &[],
-                totals: &[],
-            },
-        },
-    ],
+    endpoints: &[CREATE_PAYMENT, GET_PAYMENT],
     types: &[
         TypeDef {
             name: "Problem",
@@ -136,38 +140,20 @@ pub static SPEC: Spec = Spec {
                 Field {
                     name: "code",
                     wire: "code",
-                    kind: Kind::String,
-                    optional: false,
-                    nullable: false,
-                    loc: Loc::Body,
-                    min_length: None,
-                    max_length: None,
-                    pattern: None,
-                    minimum: None,
-                    maximum: None,
+                    ..Field::DEFAULT
                 },
                 Field {
                     name: "message",
                     wire: "message",
-                    kind: Kind::String,
-                    optional: false,
-                    nullable: false,
-                    loc: Loc::Body,
-                    min_length: None,
-                    max_length: None,
-                    pattern: None,
-                    minimum: None,
-                    maximum: None,
+                    ..Field::DEFAULT
                 },
             ],
-            values: &[],
-            integer: false,
+            ..TypeDef::DEFAULT
         },
         TypeDef {
             name: "Status",
-            fields: &[],
             values: &["new", "done"],
-            integer: false,
+            ..TypeDef::DEFAULT
         },
         TypeDef {
             name: "Payment",
@@ -176,40 +162,19 @@ pub static SPEC: Spec = Spec {
                     name: "id",
                     wire: "id",
                     kind: Kind::Integer(Wire::Number),
-                    optional: false,
-                    nullable: false,
-                    loc: Loc::Body,
-                    min_length: None,
-                    max_length: None,
-                    pattern: None,
-                    minimum: None,
-                    maximum: None,
+                    ..Field::DEFAULT
                 },
                 Field {
                     name: "amount",
                     wire: "amount",
                     kind: Kind::Decimal(Wire::String),
-                    optional: false,
-                    nullable: false,
-                    loc: Loc::Body,
-                    min_length: None,
-                    max_length: None,
-                    pattern: None,
-                    minimum: None,
-                    maximum: None,
+                    ..Field::DEFAULT
                 },
                 Field {
                     name: "status",
                     wire: "status",
-                    kind: Kind::Named(1usize),
-                    optional: false,
-                    nullable: false,
-                    loc: Loc::Body,
-                    min_length: None,
-                    max_length: None,
-                    pattern: None,
-                    minimum: None,
-                    maximum: None,
+                    kind: Kind::Named(types::STATUS),
+                    ..Field::DEFAULT
                 },
                 Field {
                     name: "created",
@@ -217,14 +182,7 @@ pub static SPEC: Spec = Spec {
                     kind: Kind::DateTime(
                         "[year]-[month]-[day] [hour]:[minute]:[second]",
                     ),
-                    optional: false,
-                    nullable: false,
-                    loc: Loc::Body,
-                    min_length: None,
-                    max_length: None,
-                    pattern: None,
-                    minimum: None,
-                    maximum: None,
+                    ..Field::DEFAULT
                 },
                 Field {
                     name: "paid_at",
@@ -232,41 +190,23 @@ pub static SPEC: Spec = Spec {
                     kind: Kind::DateTime("rfc3339"),
                     optional: true,
                     nullable: true,
-                    loc: Loc::Body,
-                    min_length: None,
-                    max_length: None,
-                    pattern: None,
-                    minimum: None,
-                    maximum: None,
+                    ..Field::DEFAULT
                 },
                 Field {
                     name: "tags",
                     wire: "tags",
                     kind: Kind::Array(&Kind::String),
                     optional: true,
-                    nullable: false,
-                    loc: Loc::Body,
-                    min_length: None,
-                    max_length: None,
-                    pattern: None,
-                    minimum: None,
-                    maximum: None,
+                    ..Field::DEFAULT
                 },
             ],
-            values: &[],
-            integer: false,
+            ..TypeDef::DEFAULT
         },
     ],
     resources: &[
         Resource {
             name: "payment",
-            type_index: 2usize,
-            extra: &[],
-            id_field: "id",
-            id_start: Some(1i64),
-            id_prefix: "",
-            id_digits: 16u32,
-            unique: &[],
+            type_id: types::PAYMENT,
             initial: &[("status", "\"new\""), ("created", "\"{now}\"")],
             states: Some(States {
                 field: "status",
@@ -278,64 +218,56 @@ pub static SPEC: Spec = Spec {
                         to: "\"done\"",
                         set: &[],
                         webhook: Some(WebhookSend {
-                            webhook: 0usize,
+                            webhook: webhooks::PAID,
                             url_field: None,
                             payload: &[("id", "\"{id}\""), ("amount", "\"{amount}\"")],
                         }),
                     },
                 ],
             }),
-            seed: &[],
-            id_given: false,
+            ..Resource::DEFAULT
         },
     ],
     webhooks: &[
         Webhook {
             name: "paid",
             encoding: Encoding::Json,
-            scheme: 1usize,
+            scheme: schemes::HOOK,
             fields: &[
                 Field {
                     name: "id",
                     wire: "id",
                     kind: Kind::Integer(Wire::Number),
-                    optional: false,
-                    nullable: false,
-                    loc: Loc::Body,
-                    min_length: None,
-                    max_length: None,
-                    pattern: None,
-                    minimum: None,
-                    maximum: None,
+                    ..Field::DEFAULT
                 },
                 Field {
                     name: "amount",
                     wire: "amount",
                     kind: Kind::Decimal(Wire::String),
-                    optional: false,
-                    nullable: false,
-                    loc: Loc::Body,
-                    min_length: None,
-                    max_length: None,
-                    pattern: None,
-                    minimum: None,
-                    maximum: None,
+                    ..Field::DEFAULT
                 },
             ],
         },
     ],
     envelope: None,
     errors: Errors {
-        in_envelope: false,
         code: Some("code"),
         message: Some("message"),
-        validation_path: None,
-        validation_message: None,
-        field_errors: None,
         cases: &[
-            ("unauthorized", 401u16, Some("auth"), "Bad signature"),
-            ("not_found", 404u16, Some("missing"), "No {field}"),
+            ErrorCase {
+                case: Case::Unauthorized,
+                status: 401u16,
+                code: Some("auth"),
+                message: "Bad signature",
+            },
+            ErrorCase {
+                case: Case::NotFound,
+                status: 404u16,
+                code: Some("missing"),
+                message: "No {field}",
+            },
         ],
+        ..Errors::DEFAULT
     },
 };
 
