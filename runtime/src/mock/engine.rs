@@ -1222,7 +1222,6 @@ fn now_value(kind: &Kind) -> V {
 /// Converts a value to the wire form of `kind` (numbers as strings or numbers, etc.).
 fn coerce(v: &V, kind: &Kind) -> V {
     match (kind, v) {
-        (_, V::Null) => V::Null,
         (Kind::Integer(w) | Kind::Decimal(w), V::Num(t) | V::Str(t)) => match w {
             Wire::String | Wire::StringOrNumber => V::Str(t.clone()),
             Wire::Number | Wire::NumberOrString => {

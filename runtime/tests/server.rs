@@ -1,0 +1,398 @@
+//! The mock server over real HTTP on 127.0.0.1, on the test shop (`shop/mod.rs`): the API
+//! routes, the control API under `/__mock/` (health, records, events, faults, config,
+//! journal, reset, forget-nonces), webhook delivery with retries and back-off, fault
+//! latency, and stopping.
+#![cfg(feature = "mock")]
+
+mod shop;
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use payspec_runtime::mock::engine::Config;
+use payspec_runtime::mock::server::WEBHOOK_ATTEMPTS;
+use payspec_runtime::mock::tables::{Case, Spec};
+use payspec_runtime::mock::value::V;
+use payspec_runtime::mock::{Fault, MockServer, Provider};
+
+struct Shop;
+
+impl Provider for Shop {
+    fn spec() -> &'static Spec {
+        &shop::SPEC
+    }
+
+    fn default_config() -> Config {
+        shop::config()
+    }
+}
+
+struct Plain;
+
+impl Provider for Plain {
+    fn spec() -> &'static Spec {
+        &shop::BARE
+    }
+
+    fn default_config() -> Config {
+        Config {
+            credentials: [("shop".to_string(), "s1".to_string())].into(),
+            ..shop::config()
+        }
+    }
+}
+
+/// Status and body of an answer.
+async fn send(method: reqwest::Method, url: String, token: bool, body: &str) -> (u16, String) {
+    let mut req = reqwest::Client::new()
+        .request(method, url)
+        .body(body.to_string());
+    if token {
+        req = req.header("X-Token", "t0k");
+    }
+    let resp = req.send().await.expect("the mock answers");
+    let status = resp.status().as_u16();
+    (status, resp.text().await.expect("a body"))
+}
+
+async fn get(url: String) -> (u16, String) {
+    send(reqwest::Method::GET, url, false, "").await
+}
+
+async fn post(url: String, body: &str) -> (u16, String) {
+    send(reqwest::Method::POST, url, false, body).await
+}
+
+fn json(text: &str) -> V {
+    V::parse(text.as_bytes()).unwrap_or_else(|| panic!("not JSON: {text}"))
+}
+
+/// A webhook receiver answering the first `failures` requests with 500, then 200; it keeps
+/// each body with the time it arrived.
+async fn receiver(failures: usize) -> (String, Arc<Mutex<Vec<(Instant, String)>>>) {
+    let seen = Arc::new(Mutex::new(Vec::new()));
+    let count = Arc::new(AtomicUsize::new(0));
+    let (s, c) = (seen.clone(), count.clone());
+    let app = axum::Router::new().fallback(move |body: String| {
+        let (s, c) = (s.clone(), c.clone());
+        async move {
+            s.lock().expect("lock").push((Instant::now(), body));
+            if c.fetch_add(1, Ordering::SeqCst) < failures {
+                axum::http::StatusCode::INTERNAL_SERVER_ERROR
+            } else {
+                axum::http::StatusCode::OK
+            }
+        }
+    });
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let addr = listener.local_addr().expect("addr");
+    tokio::spawn(async move {
+        let _ = axum::serve(listener, app).await;
+    });
+    (format!("http://{addr}/hook"), seen)
+}
+
+#[tokio::test]
+async fn the_api_and_the_control_api_over_http() {
+    let mock = MockServer::<Shop>::start().await.expect("starts");
+    let base = mock.base_url();
+    assert_eq!(base, format!("http://{}", mock.addr()));
+    assert!(base.starts_with("http://127.0.0.1:"), "{base}");
+
+    let (status, body) = send(
+        reqwest::Method::POST,
+        format!("{base}/orders"),
+        true,
+        r#"{"ref": "A1", "amount": 10}"#,
+    )
+    .await;
+    assert_eq!(status, 201, "{body}");
+    assert_eq!(json(&body).get("id"), Some(&V::Num("100".into())));
+
+    let (status, health) = get(format!("{base}/__mock/health")).await;
+    assert_eq!(status, 200);
+    assert_eq!(
+        health,
+        r#"{"provider":"Test Shop","ok":true,"records":{"order":{"kept":2,"created":2},"token":{"kept":0,"created":0},"note":{"kept":2,"created":2}}}"#
+    );
+    assert_eq!(get(format!("{base}/__mock")).await.1, health);
+
+    let (status, record) = get(format!("{base}/__mock/order/100")).await;
+    assert_eq!(status, 200);
+    assert_eq!(Some(record.clone()), mock.record("order", "100"));
+    assert!(record.contains(r#""reference":"A1""#), "{record}");
+    let (status, missing) = get(format!("{base}/__mock/order/999")).await;
+    assert_eq!(
+        (status, missing.as_str()),
+        (404, r#"{"error":"no order 999"}"#)
+    );
+    assert_eq!(mock.record("order", "999"), None);
+
+    let (status, unknown) = get(format!("{base}/__mock/what/is/this/call")).await;
+    assert_eq!(status, 404);
+    assert!(unknown.contains("unknown control call"), "{unknown}");
+
+    // Events through the control API and through `fire`, with their webhooks delivered.
+    let (url, seen) = receiver(0).await;
+    let (status, _) = post(
+        format!("{base}/__mock/config"),
+        &format!(r#"{{"webhook_url": "{url}"}}"#),
+    )
+    .await;
+    assert_eq!(status, 200);
+    let (status, voided) = post(format!("{base}/__mock/order/7/void"), "").await;
+    assert_eq!(status, 200, "{voided}");
+    assert!(voided.contains(r#""status":"void""#), "{voided}");
+    assert_eq!(
+        seen.lock().expect("lock").len(),
+        1,
+        "delivered before answering"
+    );
+    assert_eq!(seen.lock().expect("lock")[0].1, r#"{"id":7,"note":null}"#);
+    let (status, refused) = post(format!("{base}/__mock/order/7/refund"), "").await;
+    assert_eq!(status, 409);
+    assert_eq!(
+        refused,
+        r#"{"error":"unknown event `refund`; known: paid, void"}"#
+    );
+    let (status, _) = post(format!("{base}/__mock/nothing/7/void"), "").await;
+    assert_eq!(status, 409);
+
+    let paid = mock
+        .fire("order", "100", "paid", Some("9.99"))
+        .await
+        .expect("fires");
+    assert!(paid.contains(r#""amount":"9.99""#), "{paid}");
+    assert!(paid.contains(r#""status":"paid""#), "{paid}");
+    assert_eq!(seen.lock().expect("lock").len(), 2);
+    assert!(
+        seen.lock().expect("lock")[1]
+            .1
+            .starts_with("id=100&amount=9.99&status=paid"),
+        "{:?}",
+        seen.lock().expect("lock")[1]
+    );
+    assert_eq!(
+        mock.fire("nothing", "1", "paid", None)
+            .await
+            .err()
+            .as_deref(),
+        Some("unknown resource `nothing`")
+    );
+
+    // The journal, through both doors, oldest first.
+    let journal = mock.journal();
+    let kinds: Vec<(&str, &str, u16)> = journal
+        .iter()
+        .map(|e| (e.kind, e.name.as_str(), e.status))
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            ("request", "create_order", 201),
+            ("webhook", "voided", 200),
+            ("webhook", "paid", 200)
+        ]
+    );
+    let (status, listed) = get(format!("{base}/__mock/journal")).await;
+    assert_eq!(status, 200);
+    let V::Arr(entries) = json(&listed) else {
+        panic!("{listed}")
+    };
+    assert_eq!(entries.len(), 3);
+    assert_eq!(
+        entries[0].get("target").map(V::text).as_deref(),
+        Some("POST /orders")
+    );
+    assert_eq!(
+        entries[2].get("attempts").map(V::text).as_deref(),
+        Some("1")
+    );
+
+    // Reset, through both doors.
+    let (status, _) = post(format!("{base}/__mock/reset"), "").await;
+    assert_eq!(status, 200);
+    assert_eq!(mock.record("order", "100"), None);
+    assert!(mock.journal().is_empty());
+    send(
+        reqwest::Method::POST,
+        format!("{base}/orders"),
+        true,
+        r#"{"ref": "A1", "amount": 1}"#,
+    )
+    .await;
+    assert!(mock.record("order", "100").is_some());
+    mock.reset();
+    assert_eq!(mock.record("order", "100"), None);
+    mock.stop().await;
+}
+
+#[tokio::test]
+async fn faults_are_installed_refused_and_cleared_over_http() {
+    let mock = MockServer::<Shop>::start().await.expect("starts");
+    let base = mock.base_url();
+    let (status, _) = post(
+        format!("{base}/__mock/faults"),
+        r#"{"endpoint": "get_order", "case": "not_found", "times": 2}"#,
+    )
+    .await;
+    assert_eq!(status, 200);
+    for _ in 0..2 {
+        assert_eq!(get(format!("{base}/orders/7")).await.0, 404);
+    }
+    assert_eq!(get(format!("{base}/orders/7")).await.0, 200);
+    let (status, refused) = post(format!("{base}/__mock/faults"), r#"{"case": "meltdown"}"#).await;
+    assert_eq!(status, 400);
+    assert!(
+        refused.contains("unknown case `meltdown`; known: unauthorized,"),
+        "{refused}"
+    );
+    assert_eq!(
+        get(format!("{base}/orders/7")).await.0,
+        200,
+        "nothing installed"
+    );
+
+    // A bare status after a delay; `times` defaults to one call.
+    let (status, _) = post(
+        format!("{base}/__mock/faults"),
+        r#"{"status": 503, "latency_ms": 120}"#,
+    )
+    .await;
+    assert_eq!(status, 200);
+    let start = Instant::now();
+    let (status, body) = get(format!("{base}/orders/7")).await;
+    assert_eq!((status, body.as_str()), (503, "{}"));
+    assert!(start.elapsed() >= Duration::from_millis(120));
+    let start = Instant::now();
+    assert_eq!(get(format!("{base}/orders/7")).await.0, 200);
+    assert!(
+        start.elapsed() < Duration::from_millis(120),
+        "no delay left"
+    );
+
+    post(
+        format!("{base}/__mock/faults"),
+        r#"{"status": 502, "times": 9}"#,
+    )
+    .await;
+    let (status, _) = send(
+        reqwest::Method::DELETE,
+        format!("{base}/__mock/faults"),
+        false,
+        "",
+    )
+    .await;
+    assert_eq!(status, 200);
+    assert_eq!(get(format!("{base}/orders/7")).await.0, 200);
+    // And from Rust.
+    mock.inject(Fault {
+        case: Some(Case::Internal),
+        times: 1,
+        ..Fault::default()
+    });
+    assert_eq!(get(format!("{base}/orders/7")).await.0, 500);
+}
+
+#[tokio::test]
+async fn webhooks_are_retried_with_growing_pauses_until_accepted() {
+    let mock = MockServer::<Shop>::start().await.expect("starts");
+    let (url, seen) = receiver(2).await;
+    mock.set_webhook_url(url);
+    let start = Instant::now();
+    mock.fire("order", "7", "void", None).await.expect("fires");
+    let seen = seen.lock().expect("lock").clone();
+    assert_eq!(seen.len(), 3, "two refusals, then accepted");
+    assert!(seen.iter().all(|(_, b)| b == r#"{"id":7,"note":null}"#));
+    // Pauses of 50 ms, then 100 ms.
+    let first = seen[1].0 - seen[0].0;
+    let second = seen[2].0 - seen[1].0;
+    assert!(first >= Duration::from_millis(50), "{first:?}");
+    assert!(second >= Duration::from_millis(100), "{second:?}");
+    assert!(start.elapsed() < Duration::from_secs(3));
+    let entry = mock.journal().pop().expect("journaled");
+    assert_eq!(
+        (entry.kind, entry.status, entry.attempts),
+        ("webhook", 200, 3)
+    );
+
+    // A receiver that never accepts gets every attempt; the failure is journaled.
+    let (url, seen) = receiver(usize::MAX).await;
+    mock.set_webhook_url(url);
+    mock.fire("order", "7", "void", None).await.expect("fires");
+    assert_eq!(seen.lock().expect("lock").len() as u32, WEBHOOK_ATTEMPTS);
+    let entry = mock.journal().pop().expect("journaled");
+    assert_eq!((entry.status, entry.attempts), (500, WEBHOOK_ATTEMPTS));
+}
+
+#[tokio::test]
+async fn webhooks_of_api_calls_are_delivered_in_the_background() {
+    let mock = MockServer::<Shop>::start().await.expect("starts");
+    let (url, seen) = receiver(0).await;
+    let base = mock.base_url();
+    let (status, _) = send(
+        reqwest::Method::POST,
+        format!("{base}/orders"),
+        true,
+        &format!(r#"{{"ref": "A1", "amount": 3, "callback": "{url}"}}"#),
+    )
+    .await;
+    assert_eq!(status, 201);
+    let (status, body) = post(format!("{base}/orders/100/pay"), "").await;
+    assert_eq!(status, 200, "{body}");
+    for _ in 0..100 {
+        if !seen.lock().expect("lock").is_empty() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    let seen = seen.lock().expect("lock").clone();
+    assert_eq!(seen.len(), 1);
+    assert!(
+        seen[0].1.starts_with("id=100&amount=3&status=paid"),
+        "{:?}",
+        seen[0]
+    );
+}
+
+#[tokio::test]
+async fn nonces_are_forgotten_through_both_doors() {
+    let mock = MockServer::<Plain>::start().await.expect("starts");
+    let base = mock.base_url();
+    let ping = || post(format!("{base}/ping"), r#"{"shop": "s1", "nonce": 77}"#);
+    assert_eq!(ping().await.0, 200);
+    assert_eq!(ping().await.0, 400, "a repeat");
+    mock.forget_nonces();
+    assert_eq!(ping().await.0, 200);
+    let (status, _) = post(format!("{base}/__mock/forget-nonces"), "").await;
+    assert_eq!(status, 200);
+    assert_eq!(ping().await.0, 200);
+}
+
+#[tokio::test]
+async fn stopping_or_dropping_the_server_closes_its_port() {
+    let mock = MockServer::<Shop>::start().await.expect("starts");
+    let base = mock.base_url();
+    assert_eq!(get(format!("{base}/orders/7")).await.0, 200);
+    mock.stop().await;
+    assert!(reqwest::get(format!("{base}/orders/7")).await.is_err());
+
+    let mock = MockServer::<Shop>::start().await.expect("starts");
+    let base = mock.base_url();
+    drop(mock);
+    let mut closed = false;
+    for _ in 0..100 {
+        if reqwest::get(format!("{base}/orders/7")).await.is_err() {
+            closed = true;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    assert!(
+        closed,
+        "the port still answers after the server was dropped"
+    );
+}
