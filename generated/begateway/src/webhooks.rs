@@ -7,6 +7,7 @@ use crate::signing::SignError;
 
 /// Why a webhook was rejected.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum WebhookError {
     /// The signature is missing or wrong.
     Signature(SignError),
@@ -31,7 +32,6 @@ impl std::error::Error for WebhookError {}
 /// Headers and exact body bytes of a webhook as the provider sends it.
 pub type Signed = (Vec<(String, String)>, Vec<u8>);
 
-#[allow(dead_code)]
 fn header<'h>(headers: &'h reqwest::header::HeaderMap, name: &str) -> Option<&'h str> {
     headers.get(name).and_then(|v| v.to_str().ok())
 }
@@ -78,9 +78,6 @@ impl Notification {
                 _ => None,
             }
         };
-        let _ = headers;
-        let pairs: Vec<(String, String)> = Vec::new();
-        let fields = |w: &str| crate::http::json_member_text(body, w);
         let user = creds("shop_id").unwrap_or_default();
         let password = creds("secret_key").unwrap_or_default();
         if !crate::signing::verify_basic(
@@ -90,10 +87,11 @@ impl Notification {
         ) {
             return Err(WebhookError::Unauthorized);
         }
+        let fields = |w: &str| crate::http::json_member_text(body, w);
         let src = crate::signing::Source {
             body,
             fields: &fields,
-            form: &pairs,
+            form: &[],
         };
         crate::signing::verify(
                 &crate::auth::NOTIFICATION,
@@ -106,14 +104,11 @@ impl Notification {
                 ),
             )
             .map_err(WebhookError::Signature)?;
-        let _ = (&fields, &creds);
         Self::parse(body)
     }
 
     /// Parses a body without checking its signature (logs, replays in tests).
     pub fn parse(body: &[u8]) -> Result<Self, WebhookError> {
-        let pairs: Vec<(String, String)> = Vec::new();
-        let _ = &pairs;
         serde_json::from_slice(body).map_err(|e| WebhookError::Malformed(e.to_string()))
     }
 
@@ -123,27 +118,19 @@ impl Notification {
         &self,
         creds: impl Fn(&str) -> Option<String>,
     ) -> Result<Signed, WebhookError> {
-        #[allow(unused_mut)]
         let mut headers: Vec<(String, String)> = vec![
             ("Content-Type".to_string(), "application/json".to_string())
         ];
-        #[allow(unused_mut)]
-        let mut pairs: Vec<(String, String)> = Vec::new();
         let json = serde_json::to_string(self)
             .map_err(|e| WebhookError::Malformed(e.to_string()))?;
-        let body_of = |_pairs: &[(String, String)]| json.clone().into_bytes();
-        let field_of = |_pairs: &[(String, String)], body: &[u8], w: &str| crate::http::json_member_text(
-            body,
-            w,
-        );
-        let body_now = body_of(&pairs);
+        let body = json.into_bytes();
         let pem = creds("public_key_private")
             .ok_or(
                 WebhookError::Signature(
                     SignError::MissingCredential("public_key_private"),
                 ),
             )?;
-        let signature = crate::rsa_keys::sign(&pem, &body_now)
+        let signature = crate::rsa_keys::sign(&pem, &body)
             .map_err(WebhookError::Signature)?;
         headers
             .push((
@@ -158,7 +145,6 @@ impl Notification {
                     &creds("secret_key").unwrap_or_default(),
                 ),
             ));
-        let _ = (&field_of, &creds);
-        Ok((headers, body_of(&pairs)))
+        Ok((headers, body))
     }
 }

@@ -7,6 +7,7 @@ use crate::signing::SignError;
 
 /// Why a webhook was rejected.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum WebhookError {
     /// The signature is missing or wrong.
     Signature(SignError),
@@ -31,7 +32,6 @@ impl std::error::Error for WebhookError {}
 /// Headers and exact body bytes of a webhook as the provider sends it.
 pub type Signed = (Vec<(String, String)>, Vec<u8>);
 
-#[allow(dead_code)]
 fn header<'h>(headers: &'h reqwest::header::HeaderMap, name: &str) -> Option<&'h str> {
     headers.get(name).and_then(|v| v.to_str().ok())
 }
@@ -92,13 +92,11 @@ impl AcceptPayment {
                 _ => None,
             }
         };
-        let _ = headers;
-        let pairs: Vec<(String, String)> = Vec::new();
         let fields = |w: &str| crate::http::json_member_text(body, w);
         let src = crate::signing::Source {
             body,
             fields: &fields,
-            form: &pairs,
+            form: &[],
         };
         crate::signing::verify(
                 &crate::auth::PAYMENT_WEBHOOK,
@@ -111,14 +109,11 @@ impl AcceptPayment {
                 ),
             )
             .map_err(WebhookError::Signature)?;
-        let _ = (&fields, &creds);
         Self::parse(body)
     }
 
     /// Parses a body without checking its signature (logs, replays in tests).
     pub fn parse(body: &[u8]) -> Result<Self, WebhookError> {
-        let pairs: Vec<(String, String)> = Vec::new();
-        let _ = &pairs;
         serde_json::from_slice(body).map_err(|e| WebhookError::Malformed(e.to_string()))
     }
 
@@ -128,25 +123,17 @@ impl AcceptPayment {
         &self,
         creds: impl Fn(&str) -> Option<String>,
     ) -> Result<Signed, WebhookError> {
-        #[allow(unused_mut)]
         let mut headers: Vec<(String, String)> = vec![
             ("Content-Type".to_string(), "application/json".to_string())
         ];
-        #[allow(unused_mut)]
-        let mut pairs: Vec<(String, String)> = Vec::new();
         let json = serde_json::to_string(self)
             .map_err(|e| WebhookError::Malformed(e.to_string()))?;
-        let body_of = |_pairs: &[(String, String)]| json.clone().into_bytes();
-        let field_of = |_pairs: &[(String, String)], body: &[u8], w: &str| crate::http::json_member_text(
-            body,
-            w,
-        );
-        let body_now = body_of(&pairs);
-        let fields = |w: &str| field_of(&pairs, &body_now, w);
+        let body = json.into_bytes();
+        let fields = |w: &str| crate::http::json_member_text(&body, w);
         let src = crate::signing::Source {
-            body: &body_now,
+            body: &body,
             fields: &fields,
-            form: &pairs,
+            form: &[],
         };
         let signature = crate::signing::compute(
                 &crate::auth::PAYMENT_WEBHOOK,
@@ -159,8 +146,7 @@ impl AcceptPayment {
                 "Signature".to_string(),
                 crate::signing::header_value(&crate::auth::PAYMENT_WEBHOOK, &signature),
             ));
-        let _ = (&field_of, &creds);
-        Ok((headers, body_of(&pairs)))
+        Ok((headers, body))
     }
 }
 
@@ -220,13 +206,11 @@ impl CancelPayment {
                 _ => None,
             }
         };
-        let _ = headers;
-        let pairs: Vec<(String, String)> = Vec::new();
         let fields = |w: &str| crate::http::json_member_text(body, w);
         let src = crate::signing::Source {
             body,
             fields: &fields,
-            form: &pairs,
+            form: &[],
         };
         crate::signing::verify(
                 &crate::auth::PAYMENT_WEBHOOK,
@@ -239,14 +223,11 @@ impl CancelPayment {
                 ),
             )
             .map_err(WebhookError::Signature)?;
-        let _ = (&fields, &creds);
         Self::parse(body)
     }
 
     /// Parses a body without checking its signature (logs, replays in tests).
     pub fn parse(body: &[u8]) -> Result<Self, WebhookError> {
-        let pairs: Vec<(String, String)> = Vec::new();
-        let _ = &pairs;
         serde_json::from_slice(body).map_err(|e| WebhookError::Malformed(e.to_string()))
     }
 
@@ -256,25 +237,17 @@ impl CancelPayment {
         &self,
         creds: impl Fn(&str) -> Option<String>,
     ) -> Result<Signed, WebhookError> {
-        #[allow(unused_mut)]
         let mut headers: Vec<(String, String)> = vec![
             ("Content-Type".to_string(), "application/json".to_string())
         ];
-        #[allow(unused_mut)]
-        let mut pairs: Vec<(String, String)> = Vec::new();
         let json = serde_json::to_string(self)
             .map_err(|e| WebhookError::Malformed(e.to_string()))?;
-        let body_of = |_pairs: &[(String, String)]| json.clone().into_bytes();
-        let field_of = |_pairs: &[(String, String)], body: &[u8], w: &str| crate::http::json_member_text(
-            body,
-            w,
-        );
-        let body_now = body_of(&pairs);
-        let fields = |w: &str| field_of(&pairs, &body_now, w);
+        let body = json.into_bytes();
+        let fields = |w: &str| crate::http::json_member_text(&body, w);
         let src = crate::signing::Source {
-            body: &body_now,
+            body: &body,
             fields: &fields,
-            form: &pairs,
+            form: &[],
         };
         let signature = crate::signing::compute(
                 &crate::auth::PAYMENT_WEBHOOK,
@@ -287,8 +260,7 @@ impl CancelPayment {
                 "Signature".to_string(),
                 crate::signing::header_value(&crate::auth::PAYMENT_WEBHOOK, &signature),
             ));
-        let _ = (&field_of, &creds);
-        Ok((headers, body_of(&pairs)))
+        Ok((headers, body))
     }
 }
 
@@ -356,13 +328,11 @@ impl ChangeSum {
                 _ => None,
             }
         };
-        let _ = headers;
-        let pairs: Vec<(String, String)> = Vec::new();
         let fields = |w: &str| crate::http::json_member_text(body, w);
         let src = crate::signing::Source {
             body,
             fields: &fields,
-            form: &pairs,
+            form: &[],
         };
         crate::signing::verify(
                 &crate::auth::CHANGE_SUM_WEBHOOK,
@@ -375,14 +345,11 @@ impl ChangeSum {
                 ),
             )
             .map_err(WebhookError::Signature)?;
-        let _ = (&fields, &creds);
         Self::parse(body)
     }
 
     /// Parses a body without checking its signature (logs, replays in tests).
     pub fn parse(body: &[u8]) -> Result<Self, WebhookError> {
-        let pairs: Vec<(String, String)> = Vec::new();
-        let _ = &pairs;
         serde_json::from_slice(body).map_err(|e| WebhookError::Malformed(e.to_string()))
     }
 
@@ -392,25 +359,17 @@ impl ChangeSum {
         &self,
         creds: impl Fn(&str) -> Option<String>,
     ) -> Result<Signed, WebhookError> {
-        #[allow(unused_mut)]
         let mut headers: Vec<(String, String)> = vec![
             ("Content-Type".to_string(), "application/json".to_string())
         ];
-        #[allow(unused_mut)]
-        let mut pairs: Vec<(String, String)> = Vec::new();
         let json = serde_json::to_string(self)
             .map_err(|e| WebhookError::Malformed(e.to_string()))?;
-        let body_of = |_pairs: &[(String, String)]| json.clone().into_bytes();
-        let field_of = |_pairs: &[(String, String)], body: &[u8], w: &str| crate::http::json_member_text(
-            body,
-            w,
-        );
-        let body_now = body_of(&pairs);
-        let fields = |w: &str| field_of(&pairs, &body_now, w);
+        let body = json.into_bytes();
+        let fields = |w: &str| crate::http::json_member_text(&body, w);
         let src = crate::signing::Source {
-            body: &body_now,
+            body: &body,
             fields: &fields,
-            form: &pairs,
+            form: &[],
         };
         let signature = crate::signing::compute(
                 &crate::auth::CHANGE_SUM_WEBHOOK,
@@ -426,7 +385,6 @@ impl ChangeSum {
                     &signature,
                 ),
             ));
-        let _ = (&field_of, &creds);
-        Ok((headers, body_of(&pairs)))
+        Ok((headers, body))
     }
 }

@@ -7,6 +7,7 @@ use crate::signing::SignError;
 
 /// Why a webhook was rejected.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum WebhookError {
     /// The signature is missing or wrong.
     Signature(SignError),
@@ -30,8 +31,3 @@ impl std::error::Error for WebhookError {}
 
 /// Headers and exact body bytes of a webhook as the provider sends it.
 pub type Signed = (Vec<(String, String)>, Vec<u8>);
-
-#[allow(dead_code)]
-fn header<'h>(headers: &'h reqwest::header::HeaderMap, name: &str) -> Option<&'h str> {
-    headers.get(name).and_then(|v| v.to_str().ok())
-}

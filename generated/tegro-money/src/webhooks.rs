@@ -7,6 +7,7 @@ use crate::signing::SignError;
 
 /// Why a webhook was rejected.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum WebhookError {
     /// The signature is missing or wrong.
     Signature(SignError),
@@ -30,11 +31,6 @@ impl std::error::Error for WebhookError {}
 
 /// Headers and exact body bytes of a webhook as the provider sends it.
 pub type Signed = (Vec<(String, String)>, Vec<u8>);
-
-#[allow(dead_code)]
-fn header<'h>(headers: &'h reqwest::header::HeaderMap, name: &str) -> Option<&'h str> {
-    headers.get(name).and_then(|v| v.to_str().ok())
-}
 
 /// Sent to the shop's notify URL when an order is paid.
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -95,7 +91,7 @@ impl PaymentNotification {
     /// `headers` and `body` are the request as received (the body unchanged).
     pub fn verify(
         secret_key: &str,
-        headers: &reqwest::header::HeaderMap,
+        _headers: &reqwest::header::HeaderMap,
         body: &[u8],
     ) -> Result<Self, WebhookError> {
         let creds = |c: &str| -> Option<String> {
@@ -104,7 +100,6 @@ impl PaymentNotification {
                 _ => None,
             }
         };
-        let _ = headers;
         let pairs = crate::http::form_decode(&String::from_utf8_lossy(body));
         let fields = |w: &str| {
             pairs.iter().find(|(k, _)| k == w).map(|(_, v)| v.clone())
@@ -121,14 +116,12 @@ impl PaymentNotification {
                 pairs.iter().find(|(k, _)| k == "sign").map(|(_, v)| v.as_str()),
             )
             .map_err(WebhookError::Signature)?;
-        let _ = (&fields, &creds);
         Self::parse(body)
     }
 
     /// Parses a body without checking its signature (logs, replays in tests).
     pub fn parse(body: &[u8]) -> Result<Self, WebhookError> {
         let pairs = crate::http::form_decode(&String::from_utf8_lossy(body));
-        let _ = &pairs;
         let get = |w: &str| pairs.iter().find(|(k, _)| k == w).map(|(_, v)| v.as_str());
         Ok(Self {
             shop_id: {
@@ -196,11 +189,9 @@ impl PaymentNotification {
         &self,
         creds: impl Fn(&str) -> Option<String>,
     ) -> Result<Signed, WebhookError> {
-        #[allow(unused_mut)]
-        let mut headers: Vec<(String, String)> = vec![
+        let headers: Vec<(String, String)> = vec![
             ("Content-Type".to_string(), "application/x-www-form-urlencoded".to_string())
         ];
-        #[allow(unused_mut)]
         let mut pairs: Vec<(String, String)> = vec![
             ("shop_id".to_string(), self.shop_id.clone()), ("amount".to_string(), self
             .amount.to_string()), ("order_id".to_string(), self.order_id.clone()),
@@ -210,23 +201,19 @@ impl PaymentNotification {
         if let Some(v) = &self.test {
             pairs.push(("test".to_string(), v.to_string()));
         }
-        let body_of = |pairs: &[(String, String)]| {
-            crate::http::form_encode(pairs).into_bytes()
-        };
-        let field_of = |pairs: &[(String, String)], _body: &[u8], w: &str| {
+        let body = crate::http::form_encode(&pairs).into_bytes();
+        let fields = |w: &str| {
             pairs.iter().find(|(k, _)| k == w).map(|(_, v)| v.clone())
         };
-        let body_now = body_of(&pairs);
-        let fields = |w: &str| field_of(&pairs, &body_now, w);
         let src = crate::signing::Source {
-            body: &body_now,
+            body: &body,
             fields: &fields,
             form: &pairs,
         };
         let signature = crate::signing::compute(&crate::auth::NOTIFICATION, &creds, &src)
             .map_err(WebhookError::Signature)?;
         pairs.push(("sign".to_string(), signature));
-        let _ = (&field_of, &creds);
-        Ok((headers, body_of(&pairs)))
+        let body = crate::http::form_encode(&pairs).into_bytes();
+        Ok((headers, body))
     }
 }

@@ -8,10 +8,22 @@ use super::auth::recipe_ident;
 use super::rust_types::{docs, ident, to_text};
 use super::types::object;
 use crate::ir::Encoding;
-use crate::ir::{Api, Field, Ty, TypeKind, Webhook};
+use crate::ir::{Api, Field, Scheme, Ty, TypeKind, Webhook};
 
 pub fn webhooks_rs(api: &Api) -> TokenStream {
     let hooks = api.webhooks.iter().map(|w| webhook(api, w));
+    let reads_headers = api
+        .webhooks
+        .iter()
+        .filter_map(|w| api.scheme(w.scheme))
+        .any(reads_headers);
+    let header_fn = reads_headers.then(|| {
+        quote! {
+            fn header<'h>(headers: &'h reqwest::header::HeaderMap, name: &str) -> Option<&'h str> {
+                headers.get(name).and_then(|v| v.to_str().ok())
+            }
+        }
+    });
     quote! {
         //! Webhooks the provider sends to the merchant: verify the signature, then use the
         //! typed body.
@@ -19,6 +31,7 @@ pub fn webhooks_rs(api: &Api) -> TokenStream {
 
         /// Why a webhook was rejected.
         #[derive(Clone, Debug, PartialEq, Eq)]
+        #[non_exhaustive]
         pub enum WebhookError {
             /// The signature is missing or wrong.
             Signature(SignError),
@@ -43,13 +56,23 @@ pub fn webhooks_rs(api: &Api) -> TokenStream {
         /// Headers and exact body bytes of a webhook as the provider sends it.
         pub type Signed = (Vec<(String, String)>, Vec<u8>);
 
-        #[allow(dead_code)]
-        fn header<'h>(headers: &'h reqwest::header::HeaderMap, name: &str) -> Option<&'h str> {
-            headers.get(name).and_then(|v| v.to_str().ok())
-        }
+        #header_fn
 
         #(#hooks)*
     }
+}
+
+/// Whether checking the scheme reads request headers (Basic, or a signature header).
+fn reads_headers(scheme: &Scheme) -> bool {
+    scheme.basic.is_some() || scheme.signature.as_ref().is_some_and(|s| s.header.is_some())
+}
+
+/// Whether the signature travels as a form field.
+fn signed_in_field(scheme: &Scheme) -> bool {
+    scheme
+        .signature
+        .as_ref()
+        .is_some_and(|s| s.header.is_none() && s.field.is_some())
 }
 
 fn webhook(api: &Api, w: &Webhook) -> TokenStream {
@@ -59,28 +82,44 @@ fn webhook(api: &Api, w: &Webhook) -> TokenStream {
         let msg = format!("payspec: webhook `{}` has no auth scheme", w.name);
         return quote!(compile_error!(#msg););
     };
-    let cred_params: Vec<TokenStream> = scheme
-        .credentials
-        .iter()
-        .map(|c| {
-            let id = ident(&crate::ir::naming::field_ident(c));
-            quote!(#id: &str)
-        })
-        .collect();
+    let verify = verify_fn(w, scheme);
+    let parse = parse_fn(api, w);
+    let signed = signed_fn(api, w, scheme);
+    quote! {
+        #decl
+
+        impl #name {
+            #verify
+            #parse
+            #signed
+        }
+    }
+}
+
+/// The form pairs of a received body (form webhooks only).
+fn decoded_pairs() -> TokenStream {
+    quote!(let pairs = crate::http::form_decode(&String::from_utf8_lossy(body));)
+}
+
+/// `verify(<credentials>, headers, body)`: Basic and signature checks, then `parse`.
+fn verify_fn(w: &Webhook, scheme: &Scheme) -> TokenStream {
+    let form = w.encoding == Encoding::Form;
+    let cred_params = scheme.credentials.iter().map(|c| {
+        let id = ident(&crate::ir::naming::field_ident(c));
+        quote!(#id: &str,)
+    });
     let cred_lookup = scheme.credentials.iter().map(|c| {
         let id = ident(&crate::ir::naming::field_ident(c));
         quote!(#c => Some(#id.to_string()),)
     });
-    let form = w.encoding == Encoding::Form;
-    let pairs = if form {
-        quote!(let pairs = crate::http::form_decode(&String::from_utf8_lossy(body));)
+    let checks = scheme.basic.is_some() || scheme.signature.is_some();
+    let creds = checks.then(|| {
+        quote!(let creds = |c: &str| -> Option<String> { match c { #(#cred_lookup)* _ => None } };)
+    });
+    let headers = if reads_headers(scheme) {
+        quote!(headers)
     } else {
-        quote!(let pairs: Vec<(String, String)> = Vec::new();)
-    };
-    let fields_fn = if form {
-        quote!(let fields = |w: &str| pairs.iter().find(|(k, _)| k == w).map(|(_, v)| v.clone());)
-    } else {
-        quote!(let fields = |w: &str| crate::http::json_member_text(body, w);)
+        quote!(_headers)
     };
     let basic = scheme.basic.as_ref().map(|b| {
         let (u, p) = (&b.username, &b.password);
@@ -92,27 +131,81 @@ fn webhook(api: &Api, w: &Webhook) -> TokenStream {
             }
         }
     });
-    let sig_check = scheme.signature.as_ref().map(|sig| {
+    let signature = scheme.signature.as_ref().map(|sig| {
         let recipe = recipe_ident(&scheme.name);
         let got = match (&sig.header, &sig.field) {
             (Some(h), _) => quote!(crate::signing::received(&crate::auth::#recipe, header(headers, #h), None)),
             (None, Some(f)) => quote!(pairs.iter().find(|(k, _)| k == #f).map(|(_, v)| v.as_str())),
             _ => quote!(None),
         };
+        let (pairs, fields, form_ref) = if form {
+            (
+                decoded_pairs(),
+                quote!(let fields = |w: &str| pairs.iter().find(|(k, _)| k == w).map(|(_, v)| v.clone());),
+                quote!(&pairs),
+            )
+        } else {
+            (
+                quote!(),
+                quote!(let fields = |w: &str| crate::http::json_member_text(body, w);),
+                quote!(&[]),
+            )
+        };
         quote! {
-            let src = crate::signing::Source { body, fields: &fields, form: &pairs };
+            #pairs
+            #fields
+            let src = crate::signing::Source { body, fields: &fields, form: #form_ref };
             crate::signing::verify(&crate::auth::#recipe, &creds, &src, #got).map_err(WebhookError::Signature)?;
         }
     });
-    let parse = if form {
+    let doc = docs(&format!(
+        "Checks the `{}` signature of a received `{}` webhook and parses its body.\n\n`headers` and `body` are the request as received (the body unchanged).",
+        scheme.name, w.name
+    ));
+    quote! {
+        #doc
+        pub fn verify(#(#cred_params)* #headers: &reqwest::header::HeaderMap, body: &[u8]) -> Result<Self, WebhookError> {
+            #creds
+            #basic
+            #signature
+            Self::parse(body)
+        }
+    }
+}
+
+/// `parse(body)`: the typed body, unchecked.
+fn parse_fn(api: &Api, w: &Webhook) -> TokenStream {
+    let parse = if w.encoding == Encoding::Form {
+        let pairs = decoded_pairs();
         let inits = w.fields.iter().map(|f| form_field(api, f));
         quote! {
+            #pairs
             let get = |w: &str| pairs.iter().find(|(k, _)| k == w).map(|(_, v)| v.as_str());
             Ok(Self { #(#inits)* })
         }
     } else {
         quote!(serde_json::from_slice(body).map_err(|e| WebhookError::Malformed(e.to_string())))
     };
+    quote! {
+        /// Parses a body without checking its signature (logs, replays in tests).
+        pub fn parse(body: &[u8]) -> Result<Self, WebhookError> {
+            #parse
+        }
+    }
+}
+
+/// `signed(creds)`: headers and body as the provider sends them.
+fn signed_fn(api: &Api, w: &Webhook, scheme: &Scheme) -> TokenStream {
+    let form = w.encoding == Encoding::Form;
+    let content_type = if form {
+        "application/x-www-form-urlencoded"
+    } else {
+        "application/json"
+    };
+    let pushes_header = scheme.basic.is_some()
+        || scheme.signature.as_ref().is_some_and(|s| s.header.is_some());
+    let headers_mut = pushes_header.then(|| quote!(mut));
+    // The body before signing: form pairs, or JSON text.
     let encode = if form {
         let required = w
             .fields
@@ -124,7 +217,7 @@ fn webhook(api: &Api, w: &Webhook) -> TokenStream {
                 let text = to_text(api, &f.ty, quote!(self.#id));
                 quote!((#wire.to_string(), #text))
             });
-        let optional = w
+        let optional: Vec<TokenStream> = w
             .fields
             .iter()
             .filter(|f| f.optional || f.nullable)
@@ -138,102 +231,86 @@ fn webhook(api: &Api, w: &Webhook) -> TokenStream {
                     quote!(Some(v))
                 };
                 quote!(if let #pat = &self.#id { pairs.push((#wire.to_string(), #text)); })
-            });
+            })
+            .collect();
+        let pairs_mut = (!optional.is_empty() || signed_in_field(scheme)).then(|| quote!(mut));
         quote! {
-            #[allow(unused_mut)]
-            let mut pairs: Vec<(String, String)> = vec![#(#required),*];
+            let #pairs_mut pairs: Vec<(String, String)> = vec![#(#required),*];
             #(#optional)*
         }
     } else {
-        quote! {
-            #[allow(unused_mut)]
-            let mut pairs: Vec<(String, String)> = Vec::new();
-            let json = serde_json::to_string(self).map_err(|e| WebhookError::Malformed(e.to_string()))?;
-        }
+        quote!(let json = serde_json::to_string(self).map_err(|e| WebhookError::Malformed(e.to_string()))?;)
     };
-    let sign_body = scheme.signature.as_ref().map(|sig| {
+    let unsigned_body = if form {
+        quote!(crate::http::form_encode(&pairs).into_bytes())
+    } else {
+        quote!(json.into_bytes())
+    };
+    let sign = scheme.signature.as_ref().map(|sig| {
         let recipe = recipe_ident(&scheme.name);
-        let place = match (&sig.header, &sig.field) {
-            (Some(h), _) => quote!(headers.push((#h.to_string(), crate::signing::header_value(&crate::auth::#recipe, &signature)));),
-            (None, Some(f)) => quote!(pairs.push((#f.to_string(), signature));),
-            _ => quote!(),
-        };
         let rsa_key = sig.key.clone().unwrap_or_default() + "_private";
         // RSA signs with a private key; digests run the recipe. Decided here, not at run time.
         let compute = if sig.algorithm == crate::ir::Algorithm::RsaSha256 {
             quote! {
                 let pem = creds(#rsa_key).ok_or(WebhookError::Signature(SignError::MissingCredential(#rsa_key)))?;
-                let signature = crate::rsa_keys::sign(&pem, &body_now).map_err(WebhookError::Signature)?;
+                let signature = crate::rsa_keys::sign(&pem, &body).map_err(WebhookError::Signature)?;
             }
         } else {
+            let (fields, form_ref) = if form {
+                (
+                    quote!(let fields = |w: &str| pairs.iter().find(|(k, _)| k == w).map(|(_, v)| v.clone());),
+                    quote!(&pairs),
+                )
+            } else {
+                (
+                    quote!(let fields = |w: &str| crate::http::json_member_text(&body, w);),
+                    quote!(&[]),
+                )
+            };
             quote! {
-                let fields = |w: &str| field_of(&pairs, &body_now, w);
-                let src = crate::signing::Source { body: &body_now, fields: &fields, form: &pairs };
+                #fields
+                let src = crate::signing::Source { body: &body, fields: &fields, form: #form_ref };
                 let signature = crate::signing::compute(&crate::auth::#recipe, &creds, &src).map_err(WebhookError::Signature)?;
             }
         };
-        quote! {
-            let body_now = body_of(&pairs);
-            #compute
-            #place
+        match (&sig.header, &sig.field) {
+            (Some(h), _) => quote! {
+                #compute
+                headers.push((#h.to_string(), crate::signing::header_value(&crate::auth::#recipe, &signature)));
+            },
+            (None, Some(f)) if form => quote! {
+                #compute
+                pairs.push((#f.to_string(), signature));
+                let body = crate::http::form_encode(&pairs).into_bytes();
+            },
+            _ => {
+                let msg = format!(
+                    "payspec: webhook `{}` carries its signature in a field of a JSON body",
+                    w.name
+                );
+                quote!(compile_error!(#msg);)
+            }
         }
     });
-    let sign_basic = scheme.basic.as_ref().map(|b| {
+    let basic = scheme.basic.as_ref().map(|b| {
         let (u, p) = (&b.username, &b.password);
         quote!(headers.push(("Authorization".to_string(), crate::signing::basic_auth(&creds(#u).unwrap_or_default(), &creds(#p).unwrap_or_default())));)
     });
-    let (body_of, field_of, content_type) = if form {
-        (
-            quote!(let body_of = |pairs: &[(String, String)]| crate::http::form_encode(pairs).into_bytes();),
-            quote!(let field_of = |pairs: &[(String, String)], _body: &[u8], w: &str| pairs.iter().find(|(k, _)| k == w).map(|(_, v)| v.clone());),
-            "application/x-www-form-urlencoded",
-        )
+    let creds = if scheme.signature.is_some() || scheme.basic.is_some() {
+        quote!(creds)
     } else {
-        (
-            quote!(let body_of = |_pairs: &[(String, String)]| json.clone().into_bytes();),
-            quote!(let field_of = |_pairs: &[(String, String)], body: &[u8], w: &str| crate::http::json_member_text(body, w);),
-            "application/json",
-        )
+        quote!(_creds)
     };
-    let verify_doc = docs(&format!(
-        "Checks the `{}` signature of a received `{}` webhook and parses its body.\n\n`headers` and `body` are the request as received (the body unchanged).",
-        scheme.name, w.name
-    ));
     quote! {
-        #decl
-        impl #name {
-            #verify_doc
-            pub fn verify(#(#cred_params,)* headers: &reqwest::header::HeaderMap, body: &[u8]) -> Result<Self, WebhookError> {
-                let creds = |c: &str| -> Option<String> { match c { #(#cred_lookup)* _ => None } };
-                let _ = headers;
-                #pairs
-                #fields_fn
-                #basic
-                #sig_check
-                let _ = (&fields, &creds);
-                Self::parse(body)
-            }
-
-            /// Parses a body without checking its signature (logs, replays in tests).
-            pub fn parse(body: &[u8]) -> Result<Self, WebhookError> {
-                #pairs
-                let _ = &pairs;
-                #parse
-            }
-
-            /// The headers and body the provider sends for this webhook, signed with `creds`
-            /// (credential name → value; for RSA, `<key>_private` holds the PKCS#8 private key).
-            pub fn signed(&self, creds: impl Fn(&str) -> Option<String>) -> Result<Signed, WebhookError> {
-                #[allow(unused_mut)]
-                let mut headers: Vec<(String, String)> = vec![("Content-Type".to_string(), #content_type.to_string())];
-                #encode
-                #body_of
-                #field_of
-                #sign_body
-                #sign_basic
-                let _ = (&field_of, &creds);
-                Ok((headers, body_of(&pairs)))
-            }
+        /// The headers and body the provider sends for this webhook, signed with `creds`
+        /// (credential name → value; for RSA, `<key>_private` holds the PKCS#8 private key).
+        pub fn signed(&self, #creds: impl Fn(&str) -> Option<String>) -> Result<Signed, WebhookError> {
+            let #headers_mut headers: Vec<(String, String)> = vec![("Content-Type".to_string(), #content_type.to_string())];
+            #encode
+            let body = #unsigned_body;
+            #sign
+            #basic
+            Ok((headers, body))
         }
     }
 }

@@ -7,6 +7,7 @@ use crate::signing::SignError;
 
 /// Why a webhook was rejected.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum WebhookError {
     /// The signature is missing or wrong.
     Signature(SignError),
@@ -31,7 +32,6 @@ impl std::error::Error for WebhookError {}
 /// Headers and exact body bytes of a webhook as the provider sends it.
 pub type Signed = (Vec<(String, String)>, Vec<u8>);
 
-#[allow(dead_code)]
 fn header<'h>(headers: &'h reqwest::header::HeaderMap, name: &str) -> Option<&'h str> {
     headers.get(name).and_then(|v| v.to_str().ok())
 }
@@ -76,13 +76,11 @@ impl Paid {
                 _ => None,
             }
         };
-        let _ = headers;
-        let pairs: Vec<(String, String)> = Vec::new();
         let fields = |w: &str| crate::http::json_member_text(body, w);
         let src = crate::signing::Source {
             body,
             fields: &fields,
-            form: &pairs,
+            form: &[],
         };
         crate::signing::verify(
                 &crate::auth::HOOK,
@@ -95,14 +93,11 @@ impl Paid {
                 ),
             )
             .map_err(WebhookError::Signature)?;
-        let _ = (&fields, &creds);
         Self::parse(body)
     }
 
     /// Parses a body without checking its signature (logs, replays in tests).
     pub fn parse(body: &[u8]) -> Result<Self, WebhookError> {
-        let pairs: Vec<(String, String)> = Vec::new();
-        let _ = &pairs;
         serde_json::from_slice(body).map_err(|e| WebhookError::Malformed(e.to_string()))
     }
 
@@ -112,25 +107,17 @@ impl Paid {
         &self,
         creds: impl Fn(&str) -> Option<String>,
     ) -> Result<Signed, WebhookError> {
-        #[allow(unused_mut)]
         let mut headers: Vec<(String, String)> = vec![
             ("Content-Type".to_string(), "application/json".to_string())
         ];
-        #[allow(unused_mut)]
-        let mut pairs: Vec<(String, String)> = Vec::new();
         let json = serde_json::to_string(self)
             .map_err(|e| WebhookError::Malformed(e.to_string()))?;
-        let body_of = |_pairs: &[(String, String)]| json.clone().into_bytes();
-        let field_of = |_pairs: &[(String, String)], body: &[u8], w: &str| crate::http::json_member_text(
-            body,
-            w,
-        );
-        let body_now = body_of(&pairs);
-        let fields = |w: &str| field_of(&pairs, &body_now, w);
+        let body = json.into_bytes();
+        let fields = |w: &str| crate::http::json_member_text(&body, w);
         let src = crate::signing::Source {
-            body: &body_now,
+            body: &body,
             fields: &fields,
-            form: &pairs,
+            form: &[],
         };
         let signature = crate::signing::compute(&crate::auth::HOOK, &creds, &src)
             .map_err(WebhookError::Signature)?;
@@ -139,7 +126,6 @@ impl Paid {
                 "Signature".to_string(),
                 crate::signing::header_value(&crate::auth::HOOK, &signature),
             ));
-        let _ = (&field_of, &creds);
-        Ok((headers, body_of(&pairs)))
+        Ok((headers, body))
     }
 }
