@@ -5,12 +5,14 @@
 //! - [`signing`]: the interpreter of signature recipes, shared by clients, webhook
 //!   verification and mocks;
 //! - [`http`]: outgoing request assembly and form encoding;
+//! - [`json`]: JSON compared digit for digit (the generated example tests);
 //! - `rsa_keys` (feature `rsa`): RSA-SHA256 signatures;
 //! - `mock` (feature `mock`): the engine and server of the generated mock servers.
 
 #![forbid(unsafe_code)]
 
 pub mod http;
+pub mod json;
 #[cfg(feature = "mock")]
 pub mod mock;
 #[cfg(feature = "rsa")]

@@ -64,7 +64,11 @@ pub fn webhooks_rs(api: &Api) -> TokenStream {
 
 /// Whether checking the scheme reads request headers (Basic, or a signature header).
 fn reads_headers(scheme: &Scheme) -> bool {
-    scheme.basic.is_some() || scheme.signature.as_ref().is_some_and(|s| s.header.is_some())
+    scheme.basic.is_some()
+        || scheme
+            .signature
+            .as_ref()
+            .is_some_and(|s| s.header.is_some())
 }
 
 /// Whether the signature travels as a form field.
@@ -202,9 +206,8 @@ fn signed_fn(api: &Api, w: &Webhook, scheme: &Scheme) -> TokenStream {
     } else {
         "application/json"
     };
-    let pushes_header = scheme.basic.is_some()
-        || scheme.signature.as_ref().is_some_and(|s| s.header.is_some());
-    let headers_mut = pushes_header.then(|| quote!(mut));
+    // Basic and header signatures are added to the headers the body's content type starts.
+    let headers_mut = reads_headers(scheme).then(|| quote!(mut));
     // The body before signing: form pairs, or JSON text.
     let encode = if form {
         let required = w

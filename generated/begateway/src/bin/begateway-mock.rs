@@ -75,7 +75,9 @@ async fn run() -> std::process::ExitCode {
         println!("  {k} = {v}");
     }
     println!("control API: {}/__mock/  (Ctrl-C to stop)", server.base_url());
-    let _ = tokio::signal::ctrl_c().await;
+    if let Err(e) = tokio::signal::ctrl_c().await {
+        eprintln!("cannot wait for Ctrl-C ({e}); stopping");
+    }
     server.stop().await;
     println!("stopped");
     std::process::ExitCode::SUCCESS
