@@ -2,7 +2,7 @@
 //! Date codecs, one per format the provider uses.
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
-/// Dates written as `\[year\]-\[month\]-\[day\]T\[hour\]:\[minute\]:\[second\].\[subsecond digits:3\]Z`.
+/// Dates written as `[year]-[month]-[day]T[hour]:[minute]:[second].[subsecond digits:3]Z`.
 pub struct DateTimeFormat1;
 
 impl DateTimeFormat1 {

@@ -3,7 +3,7 @@
 //! `with_*` setters.
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
-/// Parameters of \[`Client::create_product`\](crate::Client::create_product).
+/// Parameters of [`Client::create_product`](crate::Client::create_product).
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
 pub struct CreateProductRequest {
     /// Product name.
@@ -160,7 +160,7 @@ impl CreateProductRequest {
     }
 }
 
-/// Parameters of \[`Client::get_product`\](crate::Client::get_product).
+/// Parameters of [`Client::get_product`](crate::Client::get_product).
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
 pub struct GetProductRequest {
     /// Product id (`id` from the creation response). (path parameter)
@@ -185,7 +185,7 @@ impl GetProductRequest {
     }
 }
 
-/// Parameters of \[`Client::update_product`\](crate::Client::update_product).
+/// Parameters of [`Client::update_product`](crate::Client::update_product).
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
 pub struct UpdateProductRequest {
     /// Product id. (path parameter)

@@ -3,7 +3,7 @@
 //! `with_*` setters.
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
-/// Parameters of \[`Client::get_wallet`\](crate::Client::get_wallet).
+/// Parameters of [`Client::get_wallet`](crate::Client::get_wallet).
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
 pub struct GetWalletRequest {
     /// The merchant's own payment id; must be unique.
@@ -63,7 +63,7 @@ impl GetWalletRequest {
     }
 }
 
-/// Parameters of \[`Client::update_status`\](crate::Client::update_status).
+/// Parameters of [`Client::update_status`](crate::Client::update_status).
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
 pub struct UpdateStatusRequest {
     /// The merchant's payment id.
@@ -91,7 +91,7 @@ impl UpdateStatusRequest {
     }
 }
 
-/// Parameters of \[`Client::get_status`\](crate::Client::get_status).
+/// Parameters of [`Client::get_status`](crate::Client::get_status).
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
 pub struct GetStatusRequest {
     /// The merchant's payment id. (query parameter)
@@ -116,7 +116,7 @@ impl GetStatusRequest {
     }
 }
 
-/// Parameters of \[`Client::get_balance`\](crate::Client::get_balance).
+/// Parameters of [`Client::get_balance`](crate::Client::get_balance).
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
 pub struct GetBalanceRequest {
     /// Start of the period.

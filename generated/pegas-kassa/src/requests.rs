@@ -3,7 +3,7 @@
 //! `with_*` setters.
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
-/// Parameters of \[`Client::deposit`\](crate::Client::deposit).
+/// Parameters of [`Client::deposit`](crate::Client::deposit).
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
 pub struct DepositRequest {
     /// Sum to pay.
@@ -88,7 +88,7 @@ impl DepositRequest {
     }
 }
 
-/// Parameters of \[`Client::deposit_cancel`\](crate::Client::deposit_cancel).
+/// Parameters of [`Client::deposit_cancel`](crate::Client::deposit_cancel).
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
 pub struct DepositCancelRequest {
     /// The merchant's own payment id. (query parameter)
@@ -116,7 +116,7 @@ impl DepositCancelRequest {
     }
 }
 
-/// Parameters of \[`Client::withdrawal`\](crate::Client::withdrawal).
+/// Parameters of [`Client::withdrawal`](crate::Client::withdrawal).
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
 pub struct WithdrawalRequest {
     /// Sum to pay out.
@@ -193,7 +193,7 @@ impl WithdrawalRequest {
     }
 }
 
-/// Parameters of \[`Client::receipt`\](crate::Client::receipt).
+/// Parameters of [`Client::receipt`](crate::Client::receipt).
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
 pub struct ReceiptRequest {
     /// The merchant's own payment id. (query parameter)

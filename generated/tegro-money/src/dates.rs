@@ -2,7 +2,7 @@
 //! Date codecs, one per format the provider uses.
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
-/// Dates written as `\[year\]-\[month\]-\[day\] \[hour\]:\[minute\]:\[second\]`.
+/// Dates written as `[year]-[month]-[day] [hour]:[minute]:[second]`.
 pub struct DateTimeFormat1;
 
 impl DateTimeFormat1 {

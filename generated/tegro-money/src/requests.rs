@@ -3,7 +3,7 @@
 //! `with_*` setters.
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
-/// Parameters of \[`Client::create_order`\](crate::Client::create_order).
+/// Parameters of [`Client::create_order`](crate::Client::create_order).
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
 pub struct CreateOrderRequest {
     /// `currency`
@@ -67,7 +67,7 @@ impl CreateOrderRequest {
     }
 }
 
-/// Parameters of \[`Client::order`\](crate::Client::order).
+/// Parameters of [`Client::order`](crate::Client::order).
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
 pub struct OrderRequest {
     /// Tegro's order id.
@@ -119,7 +119,7 @@ impl OrderRequest {
     }
 }
 
-/// Parameters of \[`Client::orders`\](crate::Client::orders).
+/// Parameters of [`Client::orders`](crate::Client::orders).
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
 pub struct OrdersRequest {
     /// 1-based page number.
@@ -156,7 +156,7 @@ impl OrdersRequest {
     }
 }
 
-/// Parameters of \[`Client::create_withdrawal`\](crate::Client::create_withdrawal).
+/// Parameters of [`Client::create_withdrawal`](crate::Client::create_withdrawal).
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
 pub struct CreateWithdrawalRequest {
     /// `currency`
@@ -206,7 +206,7 @@ impl CreateWithdrawalRequest {
     }
 }
 
-/// Parameters of \[`Client::withdrawals`\](crate::Client::withdrawals).
+/// Parameters of [`Client::withdrawals`](crate::Client::withdrawals).
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
 pub struct WithdrawalsRequest {
     /// `page`
@@ -243,7 +243,7 @@ impl WithdrawalsRequest {
     }
 }
 
-/// Parameters of \[`Client::withdrawal`\](crate::Client::withdrawal).
+/// Parameters of [`Client::withdrawal`](crate::Client::withdrawal).
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
 pub struct WithdrawalRequest {
     /// Tegro's payout id.

@@ -3,7 +3,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::rust_types::{docs, field_type, ident, serde_attrs};
+use super::rust_types::{docs, field_type, ident, markdown_docs, serde_attrs};
 use super::types::constructor;
 use crate::ir::ParamIn;
 use crate::ir::{Api, Endpoint};
@@ -23,7 +23,7 @@ pub fn requests_rs(api: &Api) -> TokenStream {
 
 fn request(api: &Api, e: &Endpoint) -> TokenStream {
     let name = ident(&e.request.name);
-    let doc = docs(&format!(
+    let doc = markdown_docs(&format!(
         "Parameters of [`Client::{}`](crate::Client::{}).",
         crate::ir::naming::bare(&e.fn_ident),
         crate::ir::naming::bare(&e.fn_ident)

@@ -123,12 +123,33 @@ pub fn docs(text: &str) -> TokenStream {
     quote!(#(#[doc = #lines])*)
 }
 
-/// Keeps rustdoc from reading `[x]` as a link or `<x>` as HTML.
+/// Doc lines written by the generator itself, in markdown (intra-doc links work).
+pub fn markdown_docs(text: &str) -> TokenStream {
+    let lines = text.lines().map(|l| format!(" {l}"));
+    quote!(#(#[doc = #lines])*)
+}
+
+/// Keeps rustdoc from reading spec text's `[x]` as a link or `<x>` as HTML. Code spans
+/// (between backticks) are left as written: rustdoc shows them verbatim.
 fn escape_doc(s: &str) -> String {
-    s.replace('[', "\\[")
-        .replace(']', "\\]")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
+    let mut out = String::with_capacity(s.len());
+    let mut in_code = false;
+    for c in s.chars() {
+        match c {
+            '`' => {
+                in_code = !in_code;
+                out.push(c);
+            }
+            '[' | ']' if !in_code => {
+                out.push('\\');
+                out.push(c);
+            }
+            '<' if !in_code => out.push_str("&lt;"),
+            '>' if !in_code => out.push_str("&gt;"),
+            _ => out.push(c),
+        }
+    }
+    out
 }
 
 /// An expression turning `v` (a reference to a value of `ty`) into its wire text, for query
@@ -166,5 +187,19 @@ pub fn push_text(api: &Api, f: &Field, owner: TokenStream, target: TokenStream) 
     } else {
         let text = to_text(api, &f.ty, quote!(#owner.#id));
         quote!(#target.push((#w.to_string(), #text));)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::escape_doc;
+
+    #[test]
+    fn spec_text_is_escaped_outside_code_spans_only() {
+        assert_eq!(
+            escape_doc("a [b] <c> `[d] <e>` [f]"),
+            "a \\[b\\] &lt;c&gt; `[d] <e>` \\[f\\]"
+        );
+        assert_eq!(escape_doc("`x` and ``"), "`x` and ``");
     }
 }

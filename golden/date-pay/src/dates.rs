@@ -2,7 +2,7 @@
 //! Date codecs, one per format the provider uses.
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
-/// Dates written as `\[year\]-\[month\]-\[day\]`.
+/// Dates written as `[year]-[month]-[day]`.
 pub struct DateFormat1;
 
 impl DateFormat1 {
@@ -38,7 +38,7 @@ impl crate::wire::Codec for DateFormat1 {
     }
 }
 
-/// Dates written as `\[day\].\[month\].\[year\]`.
+/// Dates written as `[day].[month].[year]`.
 pub struct DateFormat2;
 
 impl DateFormat2 {
@@ -74,7 +74,7 @@ impl crate::wire::Codec for DateFormat2 {
     }
 }
 
-/// Dates written as `\[month\]/\[day\]/\[year\]`.
+/// Dates written as `[month]/[day]/[year]`.
 pub struct DateFormat3;
 
 impl DateFormat3 {
@@ -110,7 +110,7 @@ impl crate::wire::Codec for DateFormat3 {
     }
 }
 
-/// Dates written as `\[year\]-\[month\]-\[day\] \[hour\]:\[minute\]:\[second\]`.
+/// Dates written as `[year]-[month]-[day] [hour]:[minute]:[second]`.
 pub struct DateTimeFormat4;
 
 impl DateTimeFormat4 {
@@ -146,7 +146,7 @@ impl crate::wire::Codec for DateTimeFormat4 {
     }
 }
 
-/// Dates written as `\[year\]-\[month\]-\[day\]T\[hour\]:\[minute\]`.
+/// Dates written as `[year]-[month]-[day]T[hour]:[minute]`.
 pub struct DateTimeFormat5;
 
 impl DateTimeFormat5 {

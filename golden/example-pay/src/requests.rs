@@ -3,7 +3,7 @@
 //! `with_*` setters.
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
-/// Parameters of \[`Client::create_payment`\](crate::Client::create_payment).
+/// Parameters of [`Client::create_payment`](crate::Client::create_payment).
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
 pub struct CreatePaymentRequest {
     /// `amount`
@@ -33,7 +33,7 @@ impl CreatePaymentRequest {
     }
 }
 
-/// Parameters of \[`Client::get_payment`\](crate::Client::get_payment).
+/// Parameters of [`Client::get_payment`](crate::Client::get_payment).
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
 pub struct GetPaymentRequest {
     /// `id` (path parameter)
