@@ -61,33 +61,33 @@ macro_rules! check_recipe {
         let creds = creds_of(&v.spec);
         let body = v.body.as_bytes();
         let form = if v.is_form() {
-            $krate::http::form_decode(&v.body)
+            payspec_runtime::http::form_decode(&v.body)
         } else {
             Vec::new()
         };
         let fields = |w: &str| {
             v.query_value(w)
                 .or_else(|| form.iter().find(|(k, _)| k == w).map(|(_, x)| x.clone()))
-                .or_else(|| $krate::http::json_member_text(body, w))
+                .or_else(|| payspec_runtime::http::json_member_text(body, w))
         };
-        let src = $krate::signing::Source {
+        let src = payspec_runtime::signing::Source {
             body,
             fields: &fields,
             form: &form,
         };
-        let message = $krate::signing::message(&$recipe, &creds, &src).unwrap();
+        let message = payspec_runtime::signing::message(&$recipe, &creds, &src).unwrap();
         assert_eq!(
             String::from_utf8(message).unwrap(),
             v.message,
             "{}: signed string",
             v.name()
         );
-        let sig = $krate::signing::compute(&$recipe, &creds, &src).unwrap();
+        let sig = payspec_runtime::signing::compute(&$recipe, &creds, &src).unwrap();
         assert_eq!(sig, v.signature, "{}: signature", v.name());
         // And the receiving side: `verify` takes the vector's signature, refuses a changed one.
         let got = v.signature.clone();
         assert_eq!(
-            $krate::signing::verify(&$recipe, &creds, &src, Some(&got)),
+            payspec_runtime::signing::verify(&$recipe, &creds, &src, Some(&got)),
             Ok(()),
             "{}",
             v.name()
@@ -96,14 +96,14 @@ macro_rules! check_recipe {
         bad[0] = if bad[0] == b'0' { b'1' } else { b'0' };
         let bad = String::from_utf8(bad).unwrap();
         assert_eq!(
-            $krate::signing::verify(&$recipe, &creds, &src, Some(&bad)),
-            Err($krate::signing::SignError::Mismatch),
+            payspec_runtime::signing::verify(&$recipe, &creds, &src, Some(&bad)),
+            Err(payspec_runtime::signing::SignError::Mismatch),
             "{}",
             v.name()
         );
         assert_eq!(
-            $krate::signing::verify(&$recipe, &creds, &src, None),
-            Err($krate::signing::SignError::Missing),
+            payspec_runtime::signing::verify(&$recipe, &creds, &src, None),
+            Err(payspec_runtime::signing::SignError::Missing),
             "{}",
             v.name()
         );
@@ -149,25 +149,25 @@ fn begateway_basic_header_is_the_vector() {
     for v in Vector::all().iter().filter(|v| v.scheme == "basic") {
         let want = v.header("Authorization").unwrap();
         assert_eq!(
-            begateway::signing::basic_auth(&c("shop_id").unwrap(), &c("secret_key").unwrap()),
+            payspec_runtime::signing::basic_auth(&c("shop_id").unwrap(), &c("secret_key").unwrap()),
             want
         );
-        assert!(begateway::signing::verify_basic(
+        assert!(payspec_runtime::signing::verify_basic(
             Some(want),
             "1",
             "begateway-demo-secret-key"
         ));
-        assert!(!begateway::signing::verify_basic(
+        assert!(!payspec_runtime::signing::verify_basic(
             Some(want),
             "1",
             "begateway-demo-secret-kez"
         ));
-        assert!(!begateway::signing::verify_basic(
+        assert!(!payspec_runtime::signing::verify_basic(
             Some(want),
             "2",
             "begateway-demo-secret-key"
         ));
-        assert!(!begateway::signing::verify_basic(
+        assert!(!payspec_runtime::signing::verify_basic(
             None,
             "1",
             "begateway-demo-secret-key"
@@ -242,7 +242,7 @@ async fn m2cerber_client_signs_like_the_vectors() {
         } else {
             let (path, query) = got.target.split_once('?').unwrap();
             assert_eq!(path, v.path, "{endpoint}");
-            let mut sent = m2cerber::http::form_decode(query);
+            let mut sent = payspec_runtime::http::form_decode(query);
             let mut want = v.query.clone();
             sent.sort();
             want.sort();
@@ -317,7 +317,7 @@ fn tegro_notifications_verify_and_sign_like_the_vectors() {
         assert!(W::verify("TEGRO-DEMO-SECRET", &h, tampered(&v.body).as_bytes()).is_err());
         // The sender side: the same fields signed by us carry the same `sign`.
         let (_, body) = got.signed(creds_of("tegro-money")).unwrap();
-        let pairs = tegro_money::http::form_decode(std::str::from_utf8(&body).unwrap());
+        let pairs = payspec_runtime::http::form_decode(std::str::from_utf8(&body).unwrap());
         let sign = pairs
             .iter()
             .find(|(k, _)| k == "sign")
@@ -451,7 +451,7 @@ fn begateway_notifications_verify_openssl_signatures_and_openssl_verifies_ours()
             &sig
         ));
         // PKCS#1 v1.5 is deterministic: over the same bytes ours equals openssl's.
-        let same = begateway::rsa_keys::sign(&private, body).unwrap();
+        let same = payspec_runtime::rsa_keys::sign(&private, body).unwrap();
         assert_eq!(same, v.signature, "{}", v.name());
         n += 1;
     }

@@ -18,15 +18,15 @@ fn no_fields(_: &str) -> Option<String> {
 #[test]
 fn tegro_hmac_of_the_documented_body() {
     let creds = |c: &str| (c == "api_key").then(|| "EEFA1913EA9D9351469B1E5D852A".to_string());
-    let src = tegro_money::signing::Source {
+    let src = payspec_runtime::signing::Source {
         body: TEGRO_DOC_BODY.as_bytes(),
         fields: &no_fields,
         form: &[],
     };
-    let sig = tegro_money::signing::compute(&tegro_money::auth::API, &creds, &src).unwrap();
+    let sig = payspec_runtime::signing::compute(&tegro_money::auth::API, &creds, &src).unwrap();
     assert_eq!(sig, TEGRO_DOC_HMAC);
     assert_eq!(
-        tegro_money::signing::header_value(&tegro_money::auth::API, &sig),
+        payspec_runtime::signing::header_value(&tegro_money::auth::API, &sig),
         format!("Bearer {TEGRO_DOC_HMAC}")
     );
 }
@@ -47,20 +47,20 @@ fn tegro_notification_md5_over_sorted_php_query() {
     .map(|(k, v)| (k.to_string(), v.to_string()))
     .collect();
     let creds = |c: &str| (c == "secret_key").then(|| "TEGRO-DEMO-SECRET".to_string());
-    let body = tegro_money::http::form_encode(&form);
-    let src = tegro_money::signing::Source {
+    let body = payspec_runtime::http::form_encode(&form);
+    let src = payspec_runtime::signing::Source {
         body: body.as_bytes(),
         fields: &no_fields,
         form: &form,
     };
     let sig =
-        tegro_money::signing::compute(&tegro_money::auth::NOTIFICATION, &creds, &src).unwrap();
+        payspec_runtime::signing::compute(&tegro_money::auth::NOTIFICATION, &creds, &src).unwrap();
     assert_eq!(sig, "4cd659949ef7547a5a3a646fa5b7ec9f");
 
     // The merchant-side helper accepts it, typed, and refuses a tampered copy.
     let mut signed = form.clone();
     signed.push(("sign".into(), sig));
-    let body = tegro_money::http::form_encode(&signed);
+    let body = payspec_runtime::http::form_encode(&signed);
     let headers = reqwest::header::HeaderMap::new();
     let n = tegro_money::webhooks::PaymentNotification::verify(
         "TEGRO-DEMO-SECRET",
@@ -213,15 +213,15 @@ fn m2cerber_sha256_with_python_float_sum() {
     ] {
         let body =
             format!(r#"{{"payment_id": "{payment_id}", "status": "{status}", "sum": "{sum}"}}"#);
-        let fields = |w: &str| m2cerber::http::json_member_text(body.as_bytes(), w);
+        let fields = |w: &str| payspec_runtime::http::json_member_text(body.as_bytes(), w);
         let creds = |c: &str| (c == "secret_key").then(|| "m2-secret".to_string());
-        let src = m2cerber::signing::Source {
+        let src = payspec_runtime::signing::Source {
             body: body.as_bytes(),
             fields: &fields,
             form: &[],
         };
         assert_eq!(
-            m2cerber::signing::compute(&m2cerber::auth::WALLET, &creds, &src).unwrap(),
+            payspec_runtime::signing::compute(&m2cerber::auth::WALLET, &creds, &src).unwrap(),
             want
         );
     }

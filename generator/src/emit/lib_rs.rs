@@ -23,7 +23,7 @@ pub fn lib_rs(api: &Api) -> TokenStream {
     };
     let rsa = if api.needs.rsa {
         quote!(
-            pub use payspec_runtime::rsa_keys;
+            use payspec_runtime::rsa_keys;
         )
     } else {
         quote!()
@@ -42,8 +42,12 @@ pub fn lib_rs(api: &Api) -> TokenStream {
         pub mod types;
         pub mod webhooks;
 
-        pub use payspec_runtime::{http, signing, wire};
+        // The runtime's plumbing, for this crate's own use.
+        use payspec_runtime::{http, signing, wire};
         #rsa
+
+        pub use payspec_runtime::signing::SignError;
+        pub use payspec_runtime::wire::{Secret, StringOrNumber};
 
         pub use client::{Client, Credentials};
         pub use error::{ApiError, Error};

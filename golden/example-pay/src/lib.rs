@@ -21,6 +21,8 @@ pub mod types;
 
 pub mod webhooks;
 
-pub use payspec_runtime::{http, signing, wire};
+use payspec_runtime::{http, signing, wire};
+pub use payspec_runtime::signing::SignError;
+pub use payspec_runtime::wire::{Secret, StringOrNumber};
 pub use client::{Client, Credentials};
 pub use error::{ApiError, Error};
