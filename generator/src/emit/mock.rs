@@ -5,19 +5,10 @@
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use super::mock_table::spec_rs;
 use crate::ir::Api;
 
-/// `(path under src/, tokens)` of the generated mock files.
-pub fn mock_files(api: &Api) -> Vec<(String, TokenStream)> {
-    vec![
-        ("mock/mod.rs".into(), mod_rs(api)),
-        ("mock/spec.rs".into(), spec_rs(api)),
-        (format!("bin/{}-mock.rs", api.crate_name), bin_rs(api)),
-    ]
-}
-
-fn mod_rs(api: &Api) -> TokenStream {
+/// `src/mock/mod.rs`: the runtime's mock re-exported, and `MockServer` for this provider.
+pub fn mod_rs(api: &Api) -> TokenStream {
     let doc = format!(
         " A stateful mock of the {} API for tests: real signature checks, request validation,\n stored records, and signed webhooks. See the crate README for the control API.",
         api.name
@@ -34,7 +25,8 @@ fn mod_rs(api: &Api) -> TokenStream {
     }
 }
 
-fn bin_rs(api: &Api) -> TokenStream {
+/// `src/bin/<crate>-mock.rs`: the mock server as a command.
+pub fn bin_rs(api: &Api) -> TokenStream {
     let lib = format_ident!("{}", api.lib_name);
     let bin = format!("{}-mock", api.crate_name);
     let help = format!(

@@ -43,39 +43,68 @@ impl std::fmt::Display for EmitError {
     }
 }
 
-/// All files of the crate for `api`, in a stable order.
+/// One Rust file of a crate: its path under the crate folder and its emitter.
+type RustJob = (String, fn(&Api) -> TokenStream);
+
+/// The Rust files of the crate for `api`.
+fn rust_jobs(api: &Api) -> Vec<RustJob> {
+    let mut jobs: Vec<RustJob> = vec![
+        ("src/lib.rs".into(), lib_rs::lib_rs),
+        ("src/types.rs".into(), types::types_rs),
+        ("src/requests.rs".into(), requests::requests_rs),
+        ("src/client.rs".into(), client::client_rs),
+        ("src/error.rs".into(), errors::error_rs),
+        ("src/auth.rs".into(), auth::auth_rs),
+        ("src/webhooks.rs".into(), webhooks::webhooks_rs),
+        ("tests/examples.rs".into(), tests_rs::examples_rs),
+    ];
+    if !api.date_formats.is_empty() {
+        jobs.push(("src/dates.rs".into(), types::dates_rs));
+    }
+    if api.mock.is_some() {
+        jobs.push(("src/mock/mod.rs".into(), mock::mod_rs));
+        jobs.push(("src/mock/spec.rs".into(), mock_table::spec_rs));
+        jobs.push((format!("src/bin/{}-mock.rs", api.crate_name), mock::bin_rs));
+    }
+    jobs
+}
+
+/// All files of the crate for `api`, in a stable order. Rust files are emitted and laid out
+/// by one worker per core (token streams stay on the thread that made them, and only as many
+/// syntax trees are alive as there are workers); the output does not depend on which worker
+/// finishes first.
 pub fn crate_files(api: &Api) -> Result<Vec<OutFile>, EmitError> {
     let dir = PathBuf::from("generated").join(&api.crate_name);
-    let src = dir.join("src");
-    let mut out = Vec::new();
-    let rust: Vec<(String, TokenStream)> = {
-        let mut v: Vec<(String, TokenStream)> = vec![
-            ("lib.rs".into(), lib_rs::lib_rs(api)),
-            ("types.rs".into(), types::types_rs(api)),
-            ("requests.rs".into(), requests::requests_rs(api)),
-            ("client.rs".into(), client::client_rs(api)),
-            ("error.rs".into(), errors::error_rs(api)),
-            ("auth.rs".into(), auth::auth_rs(api)),
-            ("webhooks.rs".into(), webhooks::webhooks_rs(api)),
-        ];
-        if !api.date_formats.is_empty() {
-            v.push(("dates.rs".into(), types::dates_rs(api)));
+    let jobs = rust_jobs(api);
+    let workers = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(jobs.len());
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let done: std::sync::Mutex<Vec<Result<OutFile, EmitError>>> =
+        std::sync::Mutex::new(Vec::with_capacity(jobs.len()));
+    std::thread::scope(|scope| {
+        for _ in 0..workers {
+            scope.spawn(|| {
+                while let Some((name, emit)) =
+                    jobs.get(next.fetch_add(1, std::sync::atomic::Ordering::Relaxed))
+                {
+                    let file = rust_file(api, name, emit(api)).map(|contents| OutFile {
+                        path: dir.join(name),
+                        contents,
+                    });
+                    done.lock().unwrap_or_else(|p| p.into_inner()).push(file);
+                }
+            });
         }
-        if api.mock.is_some() {
-            v.extend(mock::mock_files(api));
-        }
-        v
-    };
-    for (name, tokens) in rust {
-        out.push(OutFile {
-            path: src.join(&name),
-            contents: rust_file(api, &name, tokens)?,
+    });
+    let done = done.into_inner().unwrap_or_else(|p| p.into_inner());
+    if done.len() != jobs.len() {
+        return Err(EmitError {
+            file: api.crate_name.clone(),
+            message: "an emitter thread failed".into(),
         });
     }
-    out.push(OutFile {
-        path: dir.join("tests/examples.rs"),
-        contents: rust_file(api, "tests/examples.rs", tests_rs::examples_rs(api))?,
-    });
+    let mut out = done.into_iter().collect::<Result<Vec<_>, _>>()?;
     for (name, text) in templates::render(api)? {
         out.push(OutFile {
             path: dir.join(name),
@@ -93,7 +122,7 @@ pub fn crate_files(api: &Api) -> Result<Vec<OutFile>, EmitError> {
 /// rustfmt (if any) is installed, and `cargo fmt --all` leaves `generated/` unchanged.
 fn rust_file(api: &Api, name: &str, tokens: TokenStream) -> Result<String, EmitError> {
     let mut file: syn::File = syn::parse2(tokens).map_err(|e| EmitError {
-        file: format!("{}/src/{name}", api.crate_name),
+        file: format!("{}/{name}", api.crate_name),
         message: format!("emitted code does not parse: {e}"),
     })?;
     file.attrs
