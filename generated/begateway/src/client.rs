@@ -34,15 +34,6 @@ impl Credentials {
     pub fn sample() -> Self {
         Self::new("1", "begateway-demo-secret-key")
     }
-
-    /// A credential by its spec name, for signing.
-    pub(crate) fn get(&self, name: &str) -> Option<String> {
-        match name {
-            "shop_id" => Some(self.shop_id.clone()),
-            "secret_key" => Some(self.secret_key.expose().to_string()),
-            _ => None,
-        }
-    }
 }
 
 /// The async client. Cheap to clone; clones share the connection pool and the nonce
@@ -158,18 +149,46 @@ impl Client {
         })
     }
 
+    /// Sends a prepared request; a status outside 2xx is the provider's error.
+    async fn send<T>(
+        &self,
+        out: Outgoing,
+        decode: fn(Received) -> Result<T, Error>,
+    ) -> Result<T, Error> {
+        let resp = self.execute(out).await?;
+        if !(200..300).contains(&resp.status) {
+            return Err(crate::error::from_response(resp.status, &resp.body));
+        }
+        decode(resp)
+    }
+
     /// Applies the `basic` auth scheme.
     fn authorize_basic(&self, out: &mut Outgoing) -> Result<(), Error> {
-        let creds = &self.inner.credentials;
         out.headers
             .push((
                 "Authorization".to_string(),
                 crate::signing::basic_auth(
-                    &creds.get("shop_id").unwrap_or_default(),
-                    &creds.get("secret_key").unwrap_or_default(),
+                    self.inner.credentials.shop_id.as_str(),
+                    self.inner.credentials.secret_key.expose(),
                 ),
             ));
         Ok(())
+    }
+
+    /// The signed request [`Client::create_product`] sends, without sending it: to log it, or to send it
+    /// with another HTTP client.
+    pub fn prepare_create_product(
+        &self,
+        request: &crate::requests::CreateProductRequest,
+    ) -> Result<Outgoing, Error> {
+        request.check().map_err(Error::InvalidRequest)?;
+        let mut out = Outgoing::new(reqwest::Method::POST, "/products".to_string());
+        out.body = Body::Json(
+            serde_json::to_string(request)
+                .map_err(|e| Error::InvalidRequest(e.to_string()))?,
+        );
+        self.authorize_basic(&mut out)?;
+        Ok(out)
     }
 
     /// Create a product and get its payment links.
@@ -179,18 +198,23 @@ impl Client {
         &self,
         request: &crate::requests::CreateProductRequest,
     ) -> Result<crate::types::Product, Error> {
+        let out = self.prepare_create_product(request)?;
+        self.send(out, |r| crate::error::decode(&r.body)).await
+    }
+
+    /// The signed request [`Client::get_product`] sends, without sending it: to log it, or to send it
+    /// with another HTTP client.
+    pub fn prepare_get_product(
+        &self,
+        request: &crate::requests::GetProductRequest,
+    ) -> Result<Outgoing, Error> {
         request.check().map_err(Error::InvalidRequest)?;
-        let mut out = Outgoing::new(reqwest::Method::POST, "/products".to_string());
-        out.body = Body::Json(
-            serde_json::to_string(request)
-                .map_err(|e| Error::InvalidRequest(e.to_string()))?,
+        let mut out = Outgoing::new(
+            reqwest::Method::GET,
+            format!("/products/{}", crate ::http::path_segment(& request.id.to_string())),
         );
         self.authorize_basic(&mut out)?;
-        let resp = self.execute(out).await?;
-        if !(200..300).contains(&resp.status) {
-            return Err(crate::error::from_response(resp.status, &resp.body));
-        }
-        crate::error::decode::<crate::types::Product>(&resp.body)
+        Ok(out)
     }
 
     /// Read one product and its payment links.
@@ -200,17 +224,16 @@ impl Client {
         &self,
         request: &crate::requests::GetProductRequest,
     ) -> Result<crate::types::Product, Error> {
-        request.check().map_err(Error::InvalidRequest)?;
-        let mut out = Outgoing::new(
-            reqwest::Method::GET,
-            format!("/products/{}", crate ::http::path_segment(& request.id.to_string())),
-        );
+        let out = self.prepare_get_product(request)?;
+        self.send(out, |r| crate::error::decode(&r.body)).await
+    }
+
+    /// The signed request [`Client::list_products`] sends, without sending it: to log it, or to send it
+    /// with another HTTP client.
+    pub fn prepare_list_products(&self) -> Result<Outgoing, Error> {
+        let mut out = Outgoing::new(reqwest::Method::GET, "/products".to_string());
         self.authorize_basic(&mut out)?;
-        let resp = self.execute(out).await?;
-        if !(200..300).contains(&resp.status) {
-            return Err(crate::error::from_response(resp.status, &resp.body));
-        }
-        crate::error::decode::<crate::types::Product>(&resp.body)
+        Ok(out)
     }
 
     /// List all products of the shop.
@@ -219,13 +242,27 @@ impl Client {
     ///
     /// `GET /products`
     pub async fn list_products(&self) -> Result<Vec<crate::types::Product>, Error> {
-        let mut out = Outgoing::new(reqwest::Method::GET, "/products".to_string());
+        let out = self.prepare_list_products()?;
+        self.send(out, |r| crate::error::decode(&r.body)).await
+    }
+
+    /// The signed request [`Client::update_product`] sends, without sending it: to log it, or to send it
+    /// with another HTTP client.
+    pub fn prepare_update_product(
+        &self,
+        request: &crate::requests::UpdateProductRequest,
+    ) -> Result<Outgoing, Error> {
+        request.check().map_err(Error::InvalidRequest)?;
+        let mut out = Outgoing::new(
+            reqwest::Method::PUT,
+            format!("/products/{}", crate ::http::path_segment(& request.id.to_string())),
+        );
+        out.body = Body::Json(
+            serde_json::to_string(request)
+                .map_err(|e| Error::InvalidRequest(e.to_string()))?,
+        );
         self.authorize_basic(&mut out)?;
-        let resp = self.execute(out).await?;
-        if !(200..300).contains(&resp.status) {
-            return Err(crate::error::from_response(resp.status, &resp.body));
-        }
-        crate::error::decode::<Vec<crate::types::Product>>(&resp.body)
+        Ok(out)
     }
 
     /// Change some parameters of a product.
@@ -237,20 +274,7 @@ impl Client {
         &self,
         request: &crate::requests::UpdateProductRequest,
     ) -> Result<(), Error> {
-        request.check().map_err(Error::InvalidRequest)?;
-        let mut out = Outgoing::new(
-            reqwest::Method::PUT,
-            format!("/products/{}", crate ::http::path_segment(& request.id.to_string())),
-        );
-        out.body = Body::Json(
-            serde_json::to_string(request)
-                .map_err(|e| Error::InvalidRequest(e.to_string()))?,
-        );
-        self.authorize_basic(&mut out)?;
-        let resp = self.execute(out).await?;
-        if !(200..300).contains(&resp.status) {
-            return Err(crate::error::from_response(resp.status, &resp.body));
-        }
-        Ok(())
+        let out = self.prepare_update_product(request)?;
+        self.send(out, |_| Ok(())).await
     }
 }

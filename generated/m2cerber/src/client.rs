@@ -35,7 +35,7 @@ impl Credentials {
         Self::new("m2cerber-demo-merchant", "m2cerber-demo-secret-key")
     }
 
-    /// A credential by its spec name, for signing.
+    /// A credential by its spec name, for signature recipes.
     pub(crate) fn get(&self, name: &str) -> Option<String> {
         match name {
             "merch_id" => Some(self.merch_id.clone()),
@@ -166,26 +166,39 @@ impl Client {
         })
     }
 
+    /// Sends a prepared request; a status outside 2xx is the provider's error.
+    async fn send<T>(
+        &self,
+        out: Outgoing,
+        decode: fn(Received) -> Result<T, Error>,
+    ) -> Result<T, Error> {
+        let resp = self.execute(out).await?;
+        if !(200..300).contains(&resp.status) {
+            return Err(crate::error::from_response(resp.status, &resp.body));
+        }
+        decode(resp)
+    }
+
     /// Applies the `wallet` auth scheme.
     fn authorize_wallet(&self, out: &mut Outgoing) -> Result<(), Error> {
         out.inject(
             vec![
                 ("merch_id".to_string(), serde_json::Value::String(self.inner.credentials
-                .get("merch_id").unwrap_or_default()))
+                .merch_id.as_str().to_string()))
             ],
         );
-        let body = out.body_bytes();
-        let form = out.form().to_vec();
-        let probe = out.clone();
-        let fields = move |w: &str| probe.field_text(w);
-        let creds = |c: &str| self.inner.credentials.get(c);
-        let src = crate::signing::Source {
-            body: &body,
-            fields: &fields,
-            form: &form,
+        let signature = {
+            let body = out.body_bytes();
+            let fields = |w: &str| out.field_text(w);
+            let creds = |c: &str| self.inner.credentials.get(c);
+            let src = crate::signing::Source {
+                body: &body,
+                fields: &fields,
+                form: out.form(),
+            };
+            crate::signing::compute(&crate::auth::WALLET, &creds, &src)
+                .map_err(|e| Error::InvalidRequest(e.to_string()))?
         };
-        let signature = crate::signing::compute(&crate::auth::WALLET, &creds, &src)
-            .map_err(|e| Error::InvalidRequest(e.to_string()))?;
         out.headers
             .push((
                 "Signature".to_string(),
@@ -196,22 +209,18 @@ impl Client {
 
     /// Applies the `status_update` auth scheme.
     fn authorize_status_update(&self, out: &mut Outgoing) -> Result<(), Error> {
-        let body = out.body_bytes();
-        let form = out.form().to_vec();
-        let probe = out.clone();
-        let fields = move |w: &str| probe.field_text(w);
-        let creds = |c: &str| self.inner.credentials.get(c);
-        let src = crate::signing::Source {
-            body: &body,
-            fields: &fields,
-            form: &form,
+        let signature = {
+            let body = out.body_bytes();
+            let fields = |w: &str| out.field_text(w);
+            let creds = |c: &str| self.inner.credentials.get(c);
+            let src = crate::signing::Source {
+                body: &body,
+                fields: &fields,
+                form: out.form(),
+            };
+            crate::signing::compute(&crate::auth::STATUS_UPDATE, &creds, &src)
+                .map_err(|e| Error::InvalidRequest(e.to_string()))?
         };
-        let signature = crate::signing::compute(
-                &crate::auth::STATUS_UPDATE,
-                &creds,
-                &src,
-            )
-            .map_err(|e| Error::InvalidRequest(e.to_string()))?;
         out.headers
             .push((
                 "Signature".to_string(),
@@ -222,18 +231,18 @@ impl Client {
 
     /// Applies the `status_check` auth scheme.
     fn authorize_status_check(&self, out: &mut Outgoing) -> Result<(), Error> {
-        let body = out.body_bytes();
-        let form = out.form().to_vec();
-        let probe = out.clone();
-        let fields = move |w: &str| probe.field_text(w);
-        let creds = |c: &str| self.inner.credentials.get(c);
-        let src = crate::signing::Source {
-            body: &body,
-            fields: &fields,
-            form: &form,
+        let signature = {
+            let body = out.body_bytes();
+            let fields = |w: &str| out.field_text(w);
+            let creds = |c: &str| self.inner.credentials.get(c);
+            let src = crate::signing::Source {
+                body: &body,
+                fields: &fields,
+                form: out.form(),
+            };
+            crate::signing::compute(&crate::auth::STATUS_CHECK, &creds, &src)
+                .map_err(|e| Error::InvalidRequest(e.to_string()))?
         };
-        let signature = crate::signing::compute(&crate::auth::STATUS_CHECK, &creds, &src)
-            .map_err(|e| Error::InvalidRequest(e.to_string()))?;
         out.headers
             .push((
                 "Signature".to_string(),
@@ -247,27 +256,43 @@ impl Client {
         out.inject(
             vec![
                 ("merch_id".to_string(), serde_json::Value::String(self.inner.credentials
-                .get("merch_id").unwrap_or_default()))
+                .merch_id.as_str().to_string()))
             ],
         );
-        let body = out.body_bytes();
-        let form = out.form().to_vec();
-        let probe = out.clone();
-        let fields = move |w: &str| probe.field_text(w);
-        let creds = |c: &str| self.inner.credentials.get(c);
-        let src = crate::signing::Source {
-            body: &body,
-            fields: &fields,
-            form: &form,
+        let signature = {
+            let body = out.body_bytes();
+            let fields = |w: &str| out.field_text(w);
+            let creds = |c: &str| self.inner.credentials.get(c);
+            let src = crate::signing::Source {
+                body: &body,
+                fields: &fields,
+                form: out.form(),
+            };
+            crate::signing::compute(&crate::auth::BALANCE, &creds, &src)
+                .map_err(|e| Error::InvalidRequest(e.to_string()))?
         };
-        let signature = crate::signing::compute(&crate::auth::BALANCE, &creds, &src)
-            .map_err(|e| Error::InvalidRequest(e.to_string()))?;
         out.headers
             .push((
                 "Signature".to_string(),
                 crate::signing::header_value(&crate::auth::BALANCE, &signature),
             ));
         Ok(())
+    }
+
+    /// The signed request [`Client::get_wallet`] sends, without sending it: to log it, or to send it
+    /// with another HTTP client.
+    pub fn prepare_get_wallet(
+        &self,
+        request: &crate::requests::GetWalletRequest,
+    ) -> Result<Outgoing, Error> {
+        request.check().map_err(Error::InvalidRequest)?;
+        let mut out = Outgoing::new(reqwest::Method::POST, "/get_wallet/".to_string());
+        out.body = Body::Json(
+            serde_json::to_string(request)
+                .map_err(|e| Error::InvalidRequest(e.to_string()))?,
+        );
+        self.authorize_wallet(&mut out)?;
+        Ok(out)
     }
 
     /// Open a payment and get the wallet the customer pays to.
@@ -277,18 +302,27 @@ impl Client {
         &self,
         request: &crate::requests::GetWalletRequest,
     ) -> Result<crate::types::Wallet, Error> {
+        let out = self.prepare_get_wallet(request)?;
+        self.send(out, |r| crate::error::decode(&r.body)).await
+    }
+
+    /// The signed request [`Client::update_status`] sends, without sending it: to log it, or to send it
+    /// with another HTTP client.
+    pub fn prepare_update_status(
+        &self,
+        request: &crate::requests::UpdateStatusRequest,
+    ) -> Result<Outgoing, Error> {
         request.check().map_err(Error::InvalidRequest)?;
-        let mut out = Outgoing::new(reqwest::Method::POST, "/get_wallet/".to_string());
+        let mut out = Outgoing::new(
+            reqwest::Method::POST,
+            "/update_status/".to_string(),
+        );
         out.body = Body::Json(
             serde_json::to_string(request)
                 .map_err(|e| Error::InvalidRequest(e.to_string()))?,
         );
-        self.authorize_wallet(&mut out)?;
-        let resp = self.execute(out).await?;
-        if !(200..300).contains(&resp.status) {
-            return Err(crate::error::from_response(resp.status, &resp.body));
-        }
-        crate::error::decode::<crate::types::Wallet>(&resp.body)
+        self.authorize_status_update(&mut out)?;
+        Ok(out)
     }
 
     /// Report whether the customer sent the money.
@@ -300,21 +334,21 @@ impl Client {
         &self,
         request: &crate::requests::UpdateStatusRequest,
     ) -> Result<crate::types::StatusUpdate, Error> {
+        let out = self.prepare_update_status(request)?;
+        self.send(out, |r| crate::error::decode(&r.body)).await
+    }
+
+    /// The signed request [`Client::get_status`] sends, without sending it: to log it, or to send it
+    /// with another HTTP client.
+    pub fn prepare_get_status(
+        &self,
+        request: &crate::requests::GetStatusRequest,
+    ) -> Result<Outgoing, Error> {
         request.check().map_err(Error::InvalidRequest)?;
-        let mut out = Outgoing::new(
-            reqwest::Method::POST,
-            "/update_status/".to_string(),
-        );
-        out.body = Body::Json(
-            serde_json::to_string(request)
-                .map_err(|e| Error::InvalidRequest(e.to_string()))?,
-        );
-        self.authorize_status_update(&mut out)?;
-        let resp = self.execute(out).await?;
-        if !(200..300).contains(&resp.status) {
-            return Err(crate::error::from_response(resp.status, &resp.body));
-        }
-        crate::error::decode::<crate::types::StatusUpdate>(&resp.body)
+        let mut out = Outgoing::new(reqwest::Method::GET, "/get_status/".to_string());
+        out.query.push(("payment_id".to_string(), request.payment_id.clone()));
+        self.authorize_status_check(&mut out)?;
+        Ok(out)
     }
 
     /// Look up a payment's status.
@@ -326,15 +360,29 @@ impl Client {
         &self,
         request: &crate::requests::GetStatusRequest,
     ) -> Result<crate::types::PaymentState, Error> {
+        let out = self.prepare_get_status(request)?;
+        self.send(out, |r| crate::error::decode(&r.body)).await
+    }
+
+    /// The signed request [`Client::get_balance`] sends, without sending it: to log it, or to send it
+    /// with another HTTP client.
+    pub fn prepare_get_balance(
+        &self,
+        request: &crate::requests::GetBalanceRequest,
+    ) -> Result<Outgoing, Error> {
         request.check().map_err(Error::InvalidRequest)?;
-        let mut out = Outgoing::new(reqwest::Method::GET, "/get_status/".to_string());
-        out.query.push(("payment_id".to_string(), request.payment_id.clone()));
-        self.authorize_status_check(&mut out)?;
-        let resp = self.execute(out).await?;
-        if !(200..300).contains(&resp.status) {
-            return Err(crate::error::from_response(resp.status, &resp.body));
+        let mut out = Outgoing::new(reqwest::Method::GET, "/get_balance/".to_string());
+        if let Some(v) = &request.start_date {
+            out.query.push(("start_date".to_string(), v.clone()));
         }
-        crate::error::decode::<crate::types::PaymentState>(&resp.body)
+        if let Some(v) = &request.end_date {
+            out.query.push(("end_date".to_string(), v.clone()));
+        }
+        if let Some(v) = &request.callback_url {
+            out.query.push(("callback_url".to_string(), v.clone()));
+        }
+        self.authorize_balance(&mut out)?;
+        Ok(out)
     }
 
     /// Sums of cancelled, confirmed and pending payments.
@@ -348,22 +396,7 @@ impl Client {
         &self,
         request: &crate::requests::GetBalanceRequest,
     ) -> Result<crate::types::Balance, Error> {
-        request.check().map_err(Error::InvalidRequest)?;
-        let mut out = Outgoing::new(reqwest::Method::GET, "/get_balance/".to_string());
-        if let Some(v) = &request.start_date {
-            out.query.push(("start_date".to_string(), v.clone()));
-        }
-        if let Some(v) = &request.end_date {
-            out.query.push(("end_date".to_string(), v.clone()));
-        }
-        if let Some(v) = &request.callback_url {
-            out.query.push(("callback_url".to_string(), v.clone()));
-        }
-        self.authorize_balance(&mut out)?;
-        let resp = self.execute(out).await?;
-        if !(200..300).contains(&resp.status) {
-            return Err(crate::error::from_response(resp.status, &resp.body));
-        }
-        crate::error::decode::<crate::types::Balance>(&resp.body)
+        let out = self.prepare_get_balance(request)?;
+        self.send(out, |r| crate::error::decode(&r.body)).await
     }
 }

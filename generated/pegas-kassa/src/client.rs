@@ -24,14 +24,6 @@ impl Credentials {
     pub fn sample() -> Self {
         Self::new("pegas-demo-token")
     }
-
-    /// A credential by its spec name, for signing.
-    pub(crate) fn get(&self, name: &str) -> Option<String> {
-        match name {
-            "token" => Some(self.token.expose().to_string()),
-            _ => None,
-        }
-    }
 }
 
 /// The async client. Cheap to clone; clones share the connection pool and the nonce
@@ -147,28 +139,35 @@ impl Client {
         })
     }
 
+    /// Sends a prepared request; a status outside 2xx is the provider's error.
+    async fn send<T>(
+        &self,
+        out: Outgoing,
+        decode: fn(Received) -> Result<T, Error>,
+    ) -> Result<T, Error> {
+        let resp = self.execute(out).await?;
+        if !(200..300).contains(&resp.status) {
+            return Err(crate::error::from_response(resp.status, &resp.body));
+        }
+        decode(resp)
+    }
+
     /// Applies the `token` auth scheme.
     fn authorize_token(&self, out: &mut Outgoing) -> Result<(), Error> {
         out.query
             .insert(
                 0,
-                (
-                    "token".to_string(),
-                    self.inner.credentials.get("token").unwrap_or_default(),
-                ),
+                ("token".to_string(), self.inner.credentials.token.expose().to_string()),
             );
         Ok(())
     }
 
-    /// Create a payment request (deposit) and get how the customer pays it.
-    ///
-    /// Note: A second call with an `order_id` already used is an error (`duplicate`).
-    ///
-    /// `GET /deposit`
-    pub async fn deposit(
+    /// The signed request [`Client::deposit`] sends, without sending it: to log it, or to send it
+    /// with another HTTP client.
+    pub fn prepare_deposit(
         &self,
         request: &crate::requests::DepositRequest,
-    ) -> Result<crate::types::Deposit, Error> {
+    ) -> Result<Outgoing, Error> {
         request.check().map_err(Error::InvalidRequest)?;
         let mut out = Outgoing::new(reqwest::Method::GET, "/deposit".to_string());
         out.query.push(("amount".to_string(), request.amount.to_string()));
@@ -187,11 +186,34 @@ impl Client {
             out.query.push(("success_url".to_string(), v.clone()));
         }
         self.authorize_token(&mut out)?;
-        let resp = self.execute(out).await?;
-        if !(200..300).contains(&resp.status) {
-            return Err(crate::error::from_response(resp.status, &resp.body));
-        }
-        crate::error::decode::<crate::types::Deposit>(&resp.body)
+        Ok(out)
+    }
+
+    /// Create a payment request (deposit) and get how the customer pays it.
+    ///
+    /// Note: A second call with an `order_id` already used is an error (`duplicate`).
+    ///
+    /// `GET /deposit`
+    pub async fn deposit(
+        &self,
+        request: &crate::requests::DepositRequest,
+    ) -> Result<crate::types::Deposit, Error> {
+        let out = self.prepare_deposit(request)?;
+        self.send(out, |r| crate::error::decode(&r.body)).await
+    }
+
+    /// The signed request [`Client::deposit_cancel`] sends, without sending it: to log it, or to send it
+    /// with another HTTP client.
+    pub fn prepare_deposit_cancel(
+        &self,
+        request: &crate::requests::DepositCancelRequest,
+    ) -> Result<Outgoing, Error> {
+        request.check().map_err(Error::InvalidRequest)?;
+        let mut out = Outgoing::new(reqwest::Method::GET, "/deposit/cancel".to_string());
+        out.query.push(("order_id".to_string(), request.order_id.clone()));
+        out.query.push(("id".to_string(), request.id.clone()));
+        self.authorize_token(&mut out)?;
+        Ok(out)
     }
 
     /// Cancel a payment request.
@@ -201,27 +223,16 @@ impl Client {
         &self,
         request: &crate::requests::DepositCancelRequest,
     ) -> Result<crate::types::DepositCancel, Error> {
-        request.check().map_err(Error::InvalidRequest)?;
-        let mut out = Outgoing::new(reqwest::Method::GET, "/deposit/cancel".to_string());
-        out.query.push(("order_id".to_string(), request.order_id.clone()));
-        out.query.push(("id".to_string(), request.id.clone()));
-        self.authorize_token(&mut out)?;
-        let resp = self.execute(out).await?;
-        if !(200..300).contains(&resp.status) {
-            return Err(crate::error::from_response(resp.status, &resp.body));
-        }
-        crate::error::decode::<crate::types::DepositCancel>(&resp.body)
+        let out = self.prepare_deposit_cancel(request)?;
+        self.send(out, |r| crate::error::decode(&r.body)).await
     }
 
-    /// Create a payout request from the site's balance.
-    ///
-    /// Note: A second call with an `order_id` already used is an error (`duplicate`).
-    ///
-    /// `GET /withdrawal`
-    pub async fn withdrawal(
+    /// The signed request [`Client::withdrawal`] sends, without sending it: to log it, or to send it
+    /// with another HTTP client.
+    pub fn prepare_withdrawal(
         &self,
         request: &crate::requests::WithdrawalRequest,
-    ) -> Result<crate::types::Withdrawal, Error> {
+    ) -> Result<Outgoing, Error> {
         request.check().map_err(Error::InvalidRequest)?;
         let mut out = Outgoing::new(reqwest::Method::GET, "/withdrawal".to_string());
         out.query.push(("amount".to_string(), request.amount.to_string()));
@@ -237,22 +248,28 @@ impl Client {
             out.query.push(("ttl".to_string(), v.to_string()));
         }
         self.authorize_token(&mut out)?;
-        let resp = self.execute(out).await?;
-        if !(200..300).contains(&resp.status) {
-            return Err(crate::error::from_response(resp.status, &resp.body));
-        }
-        crate::error::decode::<crate::types::Withdrawal>(&resp.body)
+        Ok(out)
     }
 
-    /// Download the receipt of a payment as a PDF or JPEG file.
+    /// Create a payout request from the site's balance.
     ///
-    /// Note: Takes the merchant's `order_id` or Pegas-kassa's `id` (at least one). Returns the file itself, not JSON; its content type follows `format`.
+    /// Note: A second call with an `order_id` already used is an error (`duplicate`).
     ///
-    /// `GET /transaction/receipt/file`
-    pub async fn receipt(
+    /// `GET /withdrawal`
+    pub async fn withdrawal(
+        &self,
+        request: &crate::requests::WithdrawalRequest,
+    ) -> Result<crate::types::Withdrawal, Error> {
+        let out = self.prepare_withdrawal(request)?;
+        self.send(out, |r| crate::error::decode(&r.body)).await
+    }
+
+    /// The signed request [`Client::receipt`] sends, without sending it: to log it, or to send it
+    /// with another HTTP client.
+    pub fn prepare_receipt(
         &self,
         request: &crate::requests::ReceiptRequest,
-    ) -> Result<crate::http::Binary, Error> {
+    ) -> Result<Outgoing, Error> {
         request.check().map_err(Error::InvalidRequest)?;
         let mut out = Outgoing::new(
             reqwest::Method::GET,
@@ -266,26 +283,42 @@ impl Client {
         }
         out.query.push(("format".to_string(), request.format.to_wire_text()));
         self.authorize_token(&mut out)?;
-        let resp = self.execute(out).await?;
-        if !(200..300).contains(&resp.status) {
-            return Err(crate::error::from_response(resp.status, &resp.body));
-        }
-        Ok(crate::http::Binary {
-            content_type: resp.content_type.unwrap_or_default(),
-            bytes: resp.body,
-        })
+        Ok(out)
+    }
+
+    /// Download the receipt of a payment as a PDF or JPEG file.
+    ///
+    /// Note: Takes the merchant's `order_id` or Pegas-kassa's `id` (at least one). Returns the file itself, not JSON; its content type follows `format`.
+    ///
+    /// `GET /transaction/receipt/file`
+    pub async fn receipt(
+        &self,
+        request: &crate::requests::ReceiptRequest,
+    ) -> Result<crate::http::Binary, Error> {
+        let out = self.prepare_receipt(request)?;
+        self.send(
+                out,
+                |r| Ok(crate::http::Binary {
+                    content_type: r.content_type.unwrap_or_default(),
+                    bytes: r.body,
+                }),
+            )
+            .await
+    }
+
+    /// The signed request [`Client::balance`] sends, without sending it: to log it, or to send it
+    /// with another HTTP client.
+    pub fn prepare_balance(&self) -> Result<Outgoing, Error> {
+        let mut out = Outgoing::new(reqwest::Method::GET, "/balance".to_string());
+        self.authorize_token(&mut out)?;
+        Ok(out)
     }
 
     /// Current balance of the site.
     ///
     /// `GET /balance`
     pub async fn balance(&self) -> Result<crate::types::Balance, Error> {
-        let mut out = Outgoing::new(reqwest::Method::GET, "/balance".to_string());
-        self.authorize_token(&mut out)?;
-        let resp = self.execute(out).await?;
-        if !(200..300).contains(&resp.status) {
-            return Err(crate::error::from_response(resp.status, &resp.body));
-        }
-        crate::error::decode::<crate::types::Balance>(&resp.body)
+        let out = self.prepare_balance()?;
+        self.send(out, |r| crate::error::decode(&r.body)).await
     }
 }

@@ -33,7 +33,7 @@ impl Credentials {
         Self::new("1913EA9D9351469B1E5D852A", "EEFA1913EA9D9351469B1E5D852A")
     }
 
-    /// A credential by its spec name, for signing.
+    /// A credential by its spec name, for signature recipes.
     pub(crate) fn get(&self, name: &str) -> Option<String> {
         match name {
             "shop_id" => Some(self.shop_id.clone()),
@@ -160,33 +160,62 @@ impl Client {
         })
     }
 
+    /// Sends a prepared request; a status outside 2xx is the provider's error.
+    async fn send<T>(
+        &self,
+        out: Outgoing,
+        decode: fn(Received) -> Result<T, Error>,
+    ) -> Result<T, Error> {
+        let resp = self.execute(out).await?;
+        if !(200..300).contains(&resp.status) {
+            return Err(crate::error::from_response(resp.status, &resp.body));
+        }
+        decode(resp)
+    }
+
     /// Applies the `api` auth scheme.
     fn authorize_api(&self, out: &mut Outgoing) -> Result<(), Error> {
         out.inject(
             vec![
                 ("shop_id".to_string(), serde_json::Value::String(self.inner.credentials
-                .get("shop_id").unwrap_or_default())), ("nonce".to_string(),
+                .shop_id.as_str().to_string())), ("nonce".to_string(),
                 serde_json::Value::from(self.inner.nonce.next()))
             ],
         );
-        let body = out.body_bytes();
-        let form = out.form().to_vec();
-        let probe = out.clone();
-        let fields = move |w: &str| probe.field_text(w);
-        let creds = |c: &str| self.inner.credentials.get(c);
-        let src = crate::signing::Source {
-            body: &body,
-            fields: &fields,
-            form: &form,
+        let signature = {
+            let body = out.body_bytes();
+            let fields = |w: &str| out.field_text(w);
+            let creds = |c: &str| self.inner.credentials.get(c);
+            let src = crate::signing::Source {
+                body: &body,
+                fields: &fields,
+                form: out.form(),
+            };
+            crate::signing::compute(&crate::auth::API, &creds, &src)
+                .map_err(|e| Error::InvalidRequest(e.to_string()))?
         };
-        let signature = crate::signing::compute(&crate::auth::API, &creds, &src)
-            .map_err(|e| Error::InvalidRequest(e.to_string()))?;
         out.headers
             .push((
                 "Authorization".to_string(),
                 crate::signing::header_value(&crate::auth::API, &signature),
             ));
         Ok(())
+    }
+
+    /// The signed request [`Client::create_order`] sends, without sending it: to log it, or to send it
+    /// with another HTTP client.
+    pub fn prepare_create_order(
+        &self,
+        request: &crate::requests::CreateOrderRequest,
+    ) -> Result<Outgoing, Error> {
+        request.check().map_err(Error::InvalidRequest)?;
+        let mut out = Outgoing::new(reqwest::Method::POST, "/createOrder/".to_string());
+        out.body = Body::Json(
+            serde_json::to_string(request)
+                .map_err(|e| Error::InvalidRequest(e.to_string()))?,
+        );
+        self.authorize_api(&mut out)?;
+        Ok(out)
     }
 
     /// Create an order and get a direct payment link.
@@ -196,32 +225,34 @@ impl Client {
         &self,
         request: &crate::requests::CreateOrderRequest,
     ) -> Result<crate::types::CreatedOrder, Error> {
-        request.check().map_err(Error::InvalidRequest)?;
-        let mut out = Outgoing::new(reqwest::Method::POST, "/createOrder/".to_string());
-        out.body = Body::Json(
-            serde_json::to_string(request)
-                .map_err(|e| Error::InvalidRequest(e.to_string()))?,
-        );
+        let out = self.prepare_create_order(request)?;
+        self.send(out, |r| crate::error::unwrap_envelope(&r.body)).await
+    }
+
+    /// The signed request [`Client::shops`] sends, without sending it: to log it, or to send it
+    /// with another HTTP client.
+    pub fn prepare_shops(&self) -> Result<Outgoing, Error> {
+        let mut out = Outgoing::new(reqwest::Method::POST, "/shops/".to_string());
+        out.body = Body::Json("{}".to_string());
         self.authorize_api(&mut out)?;
-        let resp = self.execute(out).await?;
-        if !(200..300).contains(&resp.status) {
-            return Err(crate::error::from_response(resp.status, &resp.body));
-        }
-        crate::error::unwrap_envelope::<crate::types::CreatedOrder>(&resp.body)
+        Ok(out)
     }
 
     /// List your shops.
     ///
     /// `POST /shops/`
     pub async fn shops(&self) -> Result<crate::types::ShopList, Error> {
-        let mut out = Outgoing::new(reqwest::Method::POST, "/shops/".to_string());
+        let out = self.prepare_shops()?;
+        self.send(out, |r| crate::error::unwrap_envelope(&r.body)).await
+    }
+
+    /// The signed request [`Client::balance`] sends, without sending it: to log it, or to send it
+    /// with another HTTP client.
+    pub fn prepare_balance(&self) -> Result<Outgoing, Error> {
+        let mut out = Outgoing::new(reqwest::Method::POST, "/balance/".to_string());
         out.body = Body::Json("{}".to_string());
         self.authorize_api(&mut out)?;
-        let resp = self.execute(out).await?;
-        if !(200..300).contains(&resp.status) {
-            return Err(crate::error::from_response(resp.status, &resp.body));
-        }
-        crate::error::unwrap_envelope::<crate::types::ShopList>(&resp.body)
+        Ok(out)
     }
 
     /// Balances of all wallets.
@@ -230,14 +261,24 @@ impl Client {
     ///
     /// `POST /balance/`
     pub async fn balance(&self) -> Result<crate::types::Balance, Error> {
-        let mut out = Outgoing::new(reqwest::Method::POST, "/balance/".to_string());
-        out.body = Body::Json("{}".to_string());
+        let out = self.prepare_balance()?;
+        self.send(out, |r| crate::error::unwrap_envelope(&r.body)).await
+    }
+
+    /// The signed request [`Client::order`] sends, without sending it: to log it, or to send it
+    /// with another HTTP client.
+    pub fn prepare_order(
+        &self,
+        request: &crate::requests::OrderRequest,
+    ) -> Result<Outgoing, Error> {
+        request.check().map_err(Error::InvalidRequest)?;
+        let mut out = Outgoing::new(reqwest::Method::POST, "/order/".to_string());
+        out.body = Body::Json(
+            serde_json::to_string(request)
+                .map_err(|e| Error::InvalidRequest(e.to_string()))?,
+        );
         self.authorize_api(&mut out)?;
-        let resp = self.execute(out).await?;
-        if !(200..300).contains(&resp.status) {
-            return Err(crate::error::from_response(resp.status, &resp.body));
-        }
-        crate::error::unwrap_envelope::<crate::types::Balance>(&resp.body)
+        Ok(out)
     }
 
     /// Look up one order.
@@ -247,18 +288,24 @@ impl Client {
         &self,
         request: &crate::requests::OrderRequest,
     ) -> Result<crate::types::Order, Error> {
+        let out = self.prepare_order(request)?;
+        self.send(out, |r| crate::error::unwrap_envelope(&r.body)).await
+    }
+
+    /// The signed request [`Client::orders`] sends, without sending it: to log it, or to send it
+    /// with another HTTP client.
+    pub fn prepare_orders(
+        &self,
+        request: &crate::requests::OrdersRequest,
+    ) -> Result<Outgoing, Error> {
         request.check().map_err(Error::InvalidRequest)?;
-        let mut out = Outgoing::new(reqwest::Method::POST, "/order/".to_string());
+        let mut out = Outgoing::new(reqwest::Method::POST, "/orders/".to_string());
         out.body = Body::Json(
             serde_json::to_string(request)
                 .map_err(|e| Error::InvalidRequest(e.to_string()))?,
         );
         self.authorize_api(&mut out)?;
-        let resp = self.execute(out).await?;
-        if !(200..300).contains(&resp.status) {
-            return Err(crate::error::from_response(resp.status, &resp.body));
-        }
-        crate::error::unwrap_envelope::<crate::types::Order>(&resp.body)
+        Ok(out)
     }
 
     /// List orders, newest first, one page at a time.
@@ -268,27 +315,16 @@ impl Client {
         &self,
         request: &crate::requests::OrdersRequest,
     ) -> Result<Vec<crate::types::Order>, Error> {
-        request.check().map_err(Error::InvalidRequest)?;
-        let mut out = Outgoing::new(reqwest::Method::POST, "/orders/".to_string());
-        out.body = Body::Json(
-            serde_json::to_string(request)
-                .map_err(|e| Error::InvalidRequest(e.to_string()))?,
-        );
-        self.authorize_api(&mut out)?;
-        let resp = self.execute(out).await?;
-        if !(200..300).contains(&resp.status) {
-            return Err(crate::error::from_response(resp.status, &resp.body));
-        }
-        crate::error::unwrap_envelope::<Vec<crate::types::Order>>(&resp.body)
+        let out = self.prepare_orders(request)?;
+        self.send(out, |r| crate::error::unwrap_envelope(&r.body)).await
     }
 
-    /// Pay out from the shop's balance.
-    ///
-    /// `POST /createWithdrawal/`
-    pub async fn create_withdrawal(
+    /// The signed request [`Client::create_withdrawal`] sends, without sending it: to log it, or to send it
+    /// with another HTTP client.
+    pub fn prepare_create_withdrawal(
         &self,
         request: &crate::requests::CreateWithdrawalRequest,
-    ) -> Result<crate::types::Withdrawal, Error> {
+    ) -> Result<Outgoing, Error> {
         request.check().map_err(Error::InvalidRequest)?;
         let mut out = Outgoing::new(
             reqwest::Method::POST,
@@ -299,11 +335,34 @@ impl Client {
                 .map_err(|e| Error::InvalidRequest(e.to_string()))?,
         );
         self.authorize_api(&mut out)?;
-        let resp = self.execute(out).await?;
-        if !(200..300).contains(&resp.status) {
-            return Err(crate::error::from_response(resp.status, &resp.body));
-        }
-        crate::error::unwrap_envelope::<crate::types::Withdrawal>(&resp.body)
+        Ok(out)
+    }
+
+    /// Pay out from the shop's balance.
+    ///
+    /// `POST /createWithdrawal/`
+    pub async fn create_withdrawal(
+        &self,
+        request: &crate::requests::CreateWithdrawalRequest,
+    ) -> Result<crate::types::Withdrawal, Error> {
+        let out = self.prepare_create_withdrawal(request)?;
+        self.send(out, |r| crate::error::unwrap_envelope(&r.body)).await
+    }
+
+    /// The signed request [`Client::withdrawals`] sends, without sending it: to log it, or to send it
+    /// with another HTTP client.
+    pub fn prepare_withdrawals(
+        &self,
+        request: &crate::requests::WithdrawalsRequest,
+    ) -> Result<Outgoing, Error> {
+        request.check().map_err(Error::InvalidRequest)?;
+        let mut out = Outgoing::new(reqwest::Method::POST, "/withdrawals/".to_string());
+        out.body = Body::Json(
+            serde_json::to_string(request)
+                .map_err(|e| Error::InvalidRequest(e.to_string()))?,
+        );
+        self.authorize_api(&mut out)?;
+        Ok(out)
     }
 
     /// List payouts, one page at a time.
@@ -313,18 +372,24 @@ impl Client {
         &self,
         request: &crate::requests::WithdrawalsRequest,
     ) -> Result<Vec<crate::types::Withdrawal>, Error> {
+        let out = self.prepare_withdrawals(request)?;
+        self.send(out, |r| crate::error::unwrap_envelope(&r.body)).await
+    }
+
+    /// The signed request [`Client::withdrawal`] sends, without sending it: to log it, or to send it
+    /// with another HTTP client.
+    pub fn prepare_withdrawal(
+        &self,
+        request: &crate::requests::WithdrawalRequest,
+    ) -> Result<Outgoing, Error> {
         request.check().map_err(Error::InvalidRequest)?;
-        let mut out = Outgoing::new(reqwest::Method::POST, "/withdrawals/".to_string());
+        let mut out = Outgoing::new(reqwest::Method::POST, "/withdrawal/".to_string());
         out.body = Body::Json(
             serde_json::to_string(request)
                 .map_err(|e| Error::InvalidRequest(e.to_string()))?,
         );
         self.authorize_api(&mut out)?;
-        let resp = self.execute(out).await?;
-        if !(200..300).contains(&resp.status) {
-            return Err(crate::error::from_response(resp.status, &resp.body));
-        }
-        crate::error::unwrap_envelope::<Vec<crate::types::Withdrawal>>(&resp.body)
+        Ok(out)
     }
 
     /// Look up one payout.
@@ -336,17 +401,7 @@ impl Client {
         &self,
         request: &crate::requests::WithdrawalRequest,
     ) -> Result<crate::types::Withdrawal, Error> {
-        request.check().map_err(Error::InvalidRequest)?;
-        let mut out = Outgoing::new(reqwest::Method::POST, "/withdrawal/".to_string());
-        out.body = Body::Json(
-            serde_json::to_string(request)
-                .map_err(|e| Error::InvalidRequest(e.to_string()))?,
-        );
-        self.authorize_api(&mut out)?;
-        let resp = self.execute(out).await?;
-        if !(200..300).contains(&resp.status) {
-            return Err(crate::error::from_response(resp.status, &resp.body));
-        }
-        crate::error::unwrap_envelope::<crate::types::Withdrawal>(&resp.body)
+        let out = self.prepare_withdrawal(request)?;
+        self.send(out, |r| crate::error::unwrap_envelope(&r.body)).await
     }
 }

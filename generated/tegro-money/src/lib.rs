@@ -23,6 +23,7 @@ pub mod webhooks;
 
 use payspec_runtime::{http, signing, wire};
 pub use payspec_runtime::signing::SignError;
+pub use payspec_runtime::http::{Body, Outgoing};
 pub use payspec_runtime::wire::{Secret, StringOrNumber};
 pub use client::{Client, Credentials};
 pub use error::{ApiError, Error};

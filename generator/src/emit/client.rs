@@ -5,7 +5,7 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use super::auth::recipe_ident;
-use super::rust_types::{docs, ident, push_text, rust_type};
+use super::rust_types::{docs, ident, markdown_docs, push_text, rust_type};
 use crate::ir::{Api, Endpoint, InjectSource, ResponseBody, Scheme};
 use crate::ir::{Encoding, Method, NonceStyle, ParamIn, SchemeId};
 
@@ -68,6 +68,21 @@ fn credentials(api: &Api) -> TokenStream {
     } else {
         quote!()
     };
+    // Signature recipes name the credentials they read: a lookup by spec name.
+    let signs = api
+        .endpoints
+        .iter()
+        .filter_map(|e| e.scheme)
+        .filter_map(|i| api.scheme(i))
+        .any(|s| s.signature.is_some());
+    let get = signs.then(|| {
+        quote! {
+            /// A credential by its spec name, for signature recipes.
+            pub(crate) fn get(&self, name: &str) -> Option<String> {
+                match name { #(#lookups)* _ => None }
+            }
+        }
+    });
     let allow = if cs.len() > 7 {
         quote!(#[allow(clippy::too_many_arguments)])
     } else {
@@ -82,10 +97,31 @@ fn credentials(api: &Api) -> TokenStream {
             #allow
             pub fn new(#(#params),*) -> Self { Self { #(#inits),* } }
             #sample
-            /// A credential by its spec name, for signing.
-            pub(crate) fn get(&self, name: &str) -> Option<String> {
-                match name { #(#lookups)* _ => None }
+            #get
+        }
+    }
+}
+
+/// The value of credential `name` in the client's credentials, as a `String`.
+fn credential_value(api: &Api, name: &str) -> TokenStream {
+    let s = credential_str(api, name);
+    quote!(#s.to_string())
+}
+
+/// The value of credential `name` in the client's credentials, as a `&str`.
+fn credential_str(api: &Api, name: &str) -> TokenStream {
+    match api.credentials.iter().find(|c| c.name == name) {
+        Some(c) => {
+            let id = ident(&c.ident);
+            if c.secret {
+                quote!(self.inner.credentials.#id.expose())
+            } else {
+                quote!(self.inner.credentials.#id.as_str())
             }
+        }
+        None => {
+            let msg = format!("payspec: unknown credential `{name}`");
+            quote!(compile_error!(#msg))
         }
     }
 }
@@ -119,7 +155,10 @@ fn client(api: &Api) -> TokenStream {
         v.dedup();
         v
     };
-    let authorizers = used.iter().filter_map(|i| api.scheme(*i)).map(authorizer);
+    let authorizers = used
+        .iter()
+        .filter_map(|i| api.scheme(*i))
+        .map(|s| authorizer(api, s));
     let (nonce_field, nonce_init) = if api.needs.nonce {
         (
             quote!(nonce: std::sync::Arc<crate::wire::Nonce>,),
@@ -206,6 +245,15 @@ fn client(api: &Api) -> TokenStream {
                 Ok(Received { status, content_type, body })
             }
 
+            /// Sends a prepared request; a status outside 2xx is the provider's error.
+            async fn send<T>(&self, out: Outgoing, decode: fn(Received) -> Result<T, Error>) -> Result<T, Error> {
+                let resp = self.execute(out).await?;
+                if !(200..300).contains(&resp.status) {
+                    return Err(crate::error::from_response(resp.status, &resp.body));
+                }
+                decode(resp)
+            }
+
             #(#authorizers)*
             #(#methods)*
         }
@@ -213,7 +261,7 @@ fn client(api: &Api) -> TokenStream {
 }
 
 /// `fn authorize_<scheme>(&self, out: &mut Outgoing)`: inject, token, basic, signature.
-fn authorizer(s: &Scheme) -> TokenStream {
+fn authorizer(api: &Api, s: &Scheme) -> TokenStream {
     let name = format_ident!("authorize_{}", s.name);
     let doc = docs(&format!("Applies the `{}` auth scheme.", s.name));
     let inject = if s.inject.is_empty() {
@@ -222,15 +270,19 @@ fn authorizer(s: &Scheme) -> TokenStream {
         let members = s.inject.iter().map(|i| {
             let w = &i.wire;
             match &i.source {
-                InjectSource::Credential(c) => quote!((#w.to_string(), serde_json::Value::String(self.inner.credentials.get(#c).unwrap_or_default()))),
-                InjectSource::Nonce(_) => quote!((#w.to_string(), serde_json::Value::from(self.inner.nonce.next()))),
+                InjectSource::Credential(c) => {
+                    let v = credential_value(api, c);
+                    quote!((#w.to_string(), serde_json::Value::String(#v)))
+                }
+                InjectSource::Nonce(_) => {
+                    quote!((#w.to_string(), serde_json::Value::from(self.inner.nonce.next())))
+                }
             }
         });
         quote!(out.inject(vec![#(#members),*]);)
     };
     let token = s.token.as_ref().map(|t| {
-        let c = &t.credential;
-        let value = quote!(self.inner.credentials.get(#c).unwrap_or_default());
+        let value = credential_value(api, &t.credential);
         match (&t.query, &t.header) {
             (Some(q), _) => quote!(out.query.insert(0, (#q.to_string(), #value));),
             (None, Some(h)) => quote!(out.headers.push((#h.to_string(), #value));),
@@ -238,10 +290,12 @@ fn authorizer(s: &Scheme) -> TokenStream {
         }
     });
     let basic = s.basic.as_ref().map(|b| {
-        let (u, p) = (&b.username, &b.password);
+        let (u, p) = (
+            credential_str(api, &b.username),
+            credential_str(api, &b.password),
+        );
         quote! {
-            let creds = &self.inner.credentials;
-            out.headers.push(("Authorization".to_string(), crate::signing::basic_auth(&creds.get(#u).unwrap_or_default(), &creds.get(#p).unwrap_or_default())));
+            out.headers.push(("Authorization".to_string(), crate::signing::basic_auth(#u, #p)));
         }
     });
     let signature = s.signature.as_ref().map(|sig| {
@@ -252,13 +306,13 @@ fn authorizer(s: &Scheme) -> TokenStream {
             _ => quote!(),
         };
         quote! {
-            let body = out.body_bytes();
-            let form = out.form().to_vec();
-            let probe = out.clone();
-            let fields = move |w: &str| probe.field_text(w);
-            let creds = |c: &str| self.inner.credentials.get(c);
-            let src = crate::signing::Source { body: &body, fields: &fields, form: &form };
-            let signature = crate::signing::compute(&crate::auth::#recipe, &creds, &src).map_err(|e| Error::InvalidRequest(e.to_string()))?;
+            let signature = {
+                let body = out.body_bytes();
+                let fields = |w: &str| out.field_text(w);
+                let creds = |c: &str| self.inner.credentials.get(c);
+                let src = crate::signing::Source { body: &body, fields: &fields, form: out.form() };
+                crate::signing::compute(&crate::auth::#recipe, &creds, &src).map_err(|e| Error::InvalidRequest(e.to_string()))?
+            };
             #place
         }
     });
@@ -331,43 +385,46 @@ fn endpoint_method(api: &Api, e: &Endpoint) -> TokenStream {
         ResponseBody::Json(ty) => {
             let t = rust_type(api, ty);
             let decode = if e.response.enveloped {
-                quote!(crate::error::unwrap_envelope::<#t>(&resp.body))
+                quote!(|r| crate::error::unwrap_envelope(&r.body))
             } else {
-                quote!(crate::error::decode::<#t>(&resp.body))
+                quote!(|r| crate::error::decode(&r.body))
             };
             (t, decode)
         }
-        ResponseBody::Empty => (quote!(()), quote!(Ok(()))),
+        ResponseBody::Empty => (quote!(()), quote!(|_| Ok(()))),
         ResponseBody::Binary(_) => (
             quote!(crate::http::Binary),
-            quote!(Ok(crate::http::Binary {
-                content_type: resp.content_type.unwrap_or_default(),
-                bytes: resp.body
+            quote!(|r| Ok(crate::http::Binary {
+                content_type: r.content_type.unwrap_or_default(),
+                bytes: r.body
             })),
         ),
     };
-    let mutable = if e.scheme.is_some()
-        || !e.request.fields.is_empty()
-        || !matches!(e.request.encoding, Encoding::Query)
-    {
-        quote!(mut)
-    } else {
-        quote!()
-    };
+    let changes =
+        !query.is_empty() || !headers.is_empty() || !body.is_empty() || authorize.is_some();
+    let mutable = changes.then(|| quote!(mut));
+    let bare = crate::ir::naming::bare(&e.fn_ident);
+    let prepare = format_ident!("prepare_{}", bare);
+    let prepare_doc = markdown_docs(&format!(
+        "The signed request [`Client::{bare}`] sends, without sending it: to log it, or to send it\nwith another HTTP client."
+    ));
+    let arg = has_request.then(|| quote!(request));
     quote! {
-        #doc
-        pub async fn #name(&self #param) -> Result<#ret, Error> {
+        #prepare_doc
+        pub fn #prepare(&self #param) -> Result<Outgoing, Error> {
             #check
             let #mutable out = Outgoing::new(#method, #path);
             #(#query)*
             #(#headers)*
             #body
             #authorize
-            let resp = self.execute(out).await?;
-            if !(200..300).contains(&resp.status) {
-                return Err(crate::error::from_response(resp.status, &resp.body));
-            }
-            #decode
+            Ok(out)
+        }
+
+        #doc
+        pub async fn #name(&self #param) -> Result<#ret, Error> {
+            let out = self.#prepare(#arg)?;
+            self.send(out, #decode).await
         }
     }
 }

@@ -47,6 +47,7 @@ pub fn lib_rs(api: &Api) -> TokenStream {
         #rsa
 
         pub use payspec_runtime::signing::SignError;
+        pub use payspec_runtime::http::{Body, Outgoing};
         pub use payspec_runtime::wire::{Secret, StringOrNumber};
 
         pub use client::{Client, Credentials};

@@ -17,14 +17,6 @@ impl Credentials {
     pub fn new(token: impl Into<crate::wire::Secret>) -> Self {
         Self { token: token.into() }
     }
-
-    /// A credential by its spec name, for signing.
-    pub(crate) fn get(&self, name: &str) -> Option<String> {
-        match name {
-            "token" => Some(self.token.expose().to_string()),
-            _ => None,
-        }
-    }
 }
 
 /// The async client. Cheap to clone; clones share the connection pool and the nonce
@@ -140,26 +132,42 @@ impl Client {
         })
     }
 
+    /// Sends a prepared request; a status outside 2xx is the provider's error.
+    async fn send<T>(
+        &self,
+        out: Outgoing,
+        decode: fn(Received) -> Result<T, Error>,
+    ) -> Result<T, Error> {
+        let resp = self.execute(out).await?;
+        if !(200..300).contains(&resp.status) {
+            return Err(crate::error::from_response(resp.status, &resp.body));
+        }
+        decode(resp)
+    }
+
     /// Applies the `token` auth scheme.
     fn authorize_token(&self, out: &mut Outgoing) -> Result<(), Error> {
         out.headers
             .push((
                 "X-Token".to_string(),
-                self.inner.credentials.get("token").unwrap_or_default(),
+                self.inner.credentials.token.expose().to_string(),
             ));
         Ok(())
+    }
+
+    /// The signed request [`Client::dated`] sends, without sending it: to log it, or to send it
+    /// with another HTTP client.
+    pub fn prepare_dated(&self) -> Result<Outgoing, Error> {
+        let mut out = Outgoing::new(reqwest::Method::GET, "/dated".to_string());
+        self.authorize_token(&mut out)?;
+        Ok(out)
     }
 
     /// Read the dates.
     ///
     /// `GET /dated`
     pub async fn dated(&self) -> Result<crate::types::Dated, Error> {
-        let mut out = Outgoing::new(reqwest::Method::GET, "/dated".to_string());
-        self.authorize_token(&mut out)?;
-        let resp = self.execute(out).await?;
-        if !(200..300).contains(&resp.status) {
-            return Err(crate::error::from_response(resp.status, &resp.body));
-        }
-        crate::error::decode::<crate::types::Dated>(&resp.body)
+        let out = self.prepare_dated()?;
+        self.send(out, |r| crate::error::decode(&r.body)).await
     }
 }

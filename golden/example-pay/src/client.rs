@@ -26,7 +26,7 @@ impl Credentials {
         }
     }
 
-    /// A credential by its spec name, for signing.
+    /// A credential by its spec name, for signature recipes.
     pub(crate) fn get(&self, name: &str) -> Option<String> {
         match name {
             "shop_id" => Some(self.shop_id.clone()),
@@ -161,33 +161,62 @@ impl Client {
         })
     }
 
+    /// Sends a prepared request; a status outside 2xx is the provider's error.
+    async fn send<T>(
+        &self,
+        out: Outgoing,
+        decode: fn(Received) -> Result<T, Error>,
+    ) -> Result<T, Error> {
+        let resp = self.execute(out).await?;
+        if !(200..300).contains(&resp.status) {
+            return Err(crate::error::from_response(resp.status, &resp.body));
+        }
+        decode(resp)
+    }
+
     /// Applies the `signed` auth scheme.
     fn authorize_signed(&self, out: &mut Outgoing) -> Result<(), Error> {
         out.inject(
             vec![
                 ("shop_id".to_string(), serde_json::Value::String(self.inner.credentials
-                .get("shop_id").unwrap_or_default())), ("nonce".to_string(),
+                .shop_id.as_str().to_string())), ("nonce".to_string(),
                 serde_json::Value::from(self.inner.nonce.next()))
             ],
         );
-        let body = out.body_bytes();
-        let form = out.form().to_vec();
-        let probe = out.clone();
-        let fields = move |w: &str| probe.field_text(w);
-        let creds = |c: &str| self.inner.credentials.get(c);
-        let src = crate::signing::Source {
-            body: &body,
-            fields: &fields,
-            form: &form,
+        let signature = {
+            let body = out.body_bytes();
+            let fields = |w: &str| out.field_text(w);
+            let creds = |c: &str| self.inner.credentials.get(c);
+            let src = crate::signing::Source {
+                body: &body,
+                fields: &fields,
+                form: out.form(),
+            };
+            crate::signing::compute(&crate::auth::SIGNED, &creds, &src)
+                .map_err(|e| Error::InvalidRequest(e.to_string()))?
         };
-        let signature = crate::signing::compute(&crate::auth::SIGNED, &creds, &src)
-            .map_err(|e| Error::InvalidRequest(e.to_string()))?;
         out.headers
             .push((
                 "Authorization".to_string(),
                 crate::signing::header_value(&crate::auth::SIGNED, &signature),
             ));
         Ok(())
+    }
+
+    /// The signed request [`Client::create_payment`] sends, without sending it: to log it, or to send it
+    /// with another HTTP client.
+    pub fn prepare_create_payment(
+        &self,
+        request: &crate::requests::CreatePaymentRequest,
+    ) -> Result<Outgoing, Error> {
+        request.check().map_err(Error::InvalidRequest)?;
+        let mut out = Outgoing::new(reqwest::Method::POST, "/payments".to_string());
+        out.body = Body::Json(
+            serde_json::to_string(request)
+                .map_err(|e| Error::InvalidRequest(e.to_string()))?,
+        );
+        self.authorize_signed(&mut out)?;
+        Ok(out)
     }
 
     /// Create a payment.
@@ -197,18 +226,23 @@ impl Client {
         &self,
         request: &crate::requests::CreatePaymentRequest,
     ) -> Result<crate::types::Payment, Error> {
+        let out = self.prepare_create_payment(request)?;
+        self.send(out, |r| crate::error::decode(&r.body)).await
+    }
+
+    /// The signed request [`Client::get_payment`] sends, without sending it: to log it, or to send it
+    /// with another HTTP client.
+    pub fn prepare_get_payment(
+        &self,
+        request: &crate::requests::GetPaymentRequest,
+    ) -> Result<Outgoing, Error> {
         request.check().map_err(Error::InvalidRequest)?;
-        let mut out = Outgoing::new(reqwest::Method::POST, "/payments".to_string());
-        out.body = Body::Json(
-            serde_json::to_string(request)
-                .map_err(|e| Error::InvalidRequest(e.to_string()))?,
+        let mut out = Outgoing::new(
+            reqwest::Method::GET,
+            format!("/payments/{}", crate ::http::path_segment(& request.id.to_string())),
         );
         self.authorize_signed(&mut out)?;
-        let resp = self.execute(out).await?;
-        if !(200..300).contains(&resp.status) {
-            return Err(crate::error::from_response(resp.status, &resp.body));
-        }
-        crate::error::decode::<crate::types::Payment>(&resp.body)
+        Ok(out)
     }
 
     /// Read one payment.
@@ -218,16 +252,7 @@ impl Client {
         &self,
         request: &crate::requests::GetPaymentRequest,
     ) -> Result<crate::types::Payment, Error> {
-        request.check().map_err(Error::InvalidRequest)?;
-        let mut out = Outgoing::new(
-            reqwest::Method::GET,
-            format!("/payments/{}", crate ::http::path_segment(& request.id.to_string())),
-        );
-        self.authorize_signed(&mut out)?;
-        let resp = self.execute(out).await?;
-        if !(200..300).contains(&resp.status) {
-            return Err(crate::error::from_response(resp.status, &resp.body));
-        }
-        crate::error::decode::<crate::types::Payment>(&resp.body)
+        let out = self.prepare_get_payment(request)?;
+        self.send(out, |r| crate::error::decode(&r.body)).await
     }
 }
