@@ -7,21 +7,66 @@
 
 /// Formats a file: its inner attributes, then each item, one blank line apart (imports
 /// together).
+#[cfg(test)]
 pub fn unparse(mut file: syn::File) -> String {
     let items = std::mem::take(&mut file.items);
-    let mut out = prettyplease::unparse(&file);
-    let mut previous_was_use = false;
+    let mut out = Layout::new(&file);
     for item in items {
-        let is_use = matches!(item, syn::Item::Use(_));
-        // Imports stay together; everything else is set apart.
-        let same_group = is_use && previous_was_use;
-        if !out.is_empty() && !same_group {
-            out.push('\n');
-        }
-        previous_was_use = is_use;
-        out.push_str(&item_text(item));
+        out.push(item);
     }
-    out
+    out.finish()
+}
+
+/// Parses and formats a file item by item: only one item's syntax tree is alive at a time,
+/// so a crate of thousands of endpoints lays out in bounded memory. `inner` is added to the
+/// file's inner attributes.
+pub fn unparse_tokens(
+    tokens: proc_macro2::TokenStream,
+    inner: syn::Attribute,
+) -> syn::Result<String> {
+    use syn::parse::Parser;
+    let parse = |input: syn::parse::ParseStream<'_>| -> syn::Result<String> {
+        let mut head: syn::File = syn::parse_quote!();
+        head.attrs = input.call(syn::Attribute::parse_inner)?;
+        head.attrs.push(inner);
+        let mut out = Layout::new(&head);
+        while !input.is_empty() {
+            out.push(input.parse()?);
+        }
+        Ok(out.finish())
+    };
+    parse.parse2(tokens)
+}
+
+/// Text being laid out, item after item.
+struct Layout {
+    out: String,
+    previous_was_use: bool,
+}
+
+impl Layout {
+    /// Starts with the file's inner attributes and doc comments.
+    fn new(head: &syn::File) -> Layout {
+        Layout {
+            out: prettyplease::unparse(head),
+            previous_was_use: false,
+        }
+    }
+
+    /// Adds an item: imports stay together; everything else is set apart.
+    fn push(&mut self, item: syn::Item) {
+        let is_use = matches!(item, syn::Item::Use(_));
+        let same_group = is_use && self.previous_was_use;
+        if !self.out.is_empty() && !same_group {
+            self.out.push('\n');
+        }
+        self.previous_was_use = is_use;
+        self.out.push_str(&item_text(item));
+    }
+
+    fn finish(self) -> String {
+        self.out
+    }
 }
 
 /// One item, with blank lines between the members of an `impl` block or inline module.

@@ -76,8 +76,10 @@ fn rust_jobs(api: &Api) -> Vec<RustJob> {
 pub fn crate_files(api: &Api) -> Result<Vec<OutFile>, EmitError> {
     let dir = PathBuf::from("generated").join(&api.crate_name);
     let jobs = rust_jobs(api);
-    let workers = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
+    let workers = std::env::var("PAYSPEC_WORKERS")
+        .ok()
+        .and_then(|v| v.parse::<usize>().ok())
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
         .min(jobs.len());
     let next = std::sync::atomic::AtomicUsize::new(0);
     let done: std::sync::Mutex<Vec<Result<OutFile, EmitError>>> =
@@ -121,17 +123,15 @@ pub fn crate_files(api: &Api) -> Result<Vec<OutFile>, EmitError> {
 /// rustfmt to leave it alone: the bytes depend only on payspec and the spec, never on which
 /// rustfmt (if any) is installed, and `cargo fmt --all` leaves `generated/` unchanged.
 fn rust_file(api: &Api, name: &str, tokens: TokenStream) -> Result<String, EmitError> {
-    let mut file: syn::File = syn::parse2(tokens).map_err(|e| EmitError {
+    let text = layout::unparse_tokens(
+        tokens,
+        syn::parse_quote!(#![cfg_attr(rustfmt, rustfmt::skip)]),
+    )
+    .map_err(|e| EmitError {
         file: format!("{}/{name}", api.crate_name),
         message: format!("emitted code does not parse: {e}"),
     })?;
-    file.attrs
-        .push(syn::parse_quote!(#![cfg_attr(rustfmt, rustfmt::skip)]));
-    Ok(format!(
-        "{}\n{}",
-        header("//", &api.spec_file),
-        layout::unparse(file)
-    ))
+    Ok(format!("{}\n{text}", header("//", &api.spec_file)))
 }
 
 /// The `@generated` line that starts every generated file.
