@@ -89,6 +89,7 @@ pub struct Source<'a> {
 
 /// Why a signature could not be computed or did not match.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum SignError {
     /// A credential the recipe needs is not configured.
     MissingCredential(&'static str),

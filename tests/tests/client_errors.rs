@@ -262,7 +262,7 @@ async fn m2cerber_documented_errors_keep_the_message() {
         let base = provider(status, body).await;
         let err = Client::new(Credentials::sample())
             .with_base_url(base)
-            .get_status(&GetStatusRequest::new("p-1".into()))
+            .get_status(&GetStatusRequest::new("p-1"))
             .await
             .unwrap_err();
         match &err {
@@ -291,7 +291,7 @@ async fn pegas_documented_errors_keep_code_message_and_validation() {
     let request = DepositRequest::new(
         "1000.00".parse().unwrap(),
         DepositType::InvoiceQw,
-        "order-1001".into(),
+        "order-1001",
     );
     // The spec's own example of a duplicate order_id.
     let body = r#"{"code": "invalid_parameters", "message": "A transaction with this order_id already exists", "validation_error": {"path": "order_id", "message": "order-1001 is already used"}}"#;
@@ -366,7 +366,7 @@ async fn begateway_documented_errors_keep_message_and_field_errors() {
     let base = provider(422, body).await;
     let err = Client::new(Credentials::sample())
         .with_base_url(base)
-        .get_product(&GetProductRequest::new("prd_ed27b047d3ccd1a6".into()))
+        .get_product(&GetProductRequest::new("prd_ed27b047d3ccd1a6"))
         .await
         .unwrap_err();
     match &err {

@@ -35,19 +35,18 @@ mod tegro {
             .create_order(&CreateOrderRequest::new(
                 Currency::Usd,
                 dec("10.50"),
-                "first".into(),
+                "first",
                 7,
             ))
             .await
             .unwrap();
         let second = client
             .create_order(
-                &CreateOrderRequest::new(Currency::Rub, dec("1200.00"), "second".into(), 5)
-                    .with_fields(
-                        OrderFields::new()
-                            .with_email("user@email.ru".into())
-                            .with_phone("79111231212".into()),
-                    ),
+                &CreateOrderRequest::new(Currency::Rub, dec("1200.00"), "second", 5).with_fields(
+                    OrderFields::new()
+                        .with_email("user@email.ru")
+                        .with_phone("79111231212"),
+                ),
             )
             .await
             .unwrap();
@@ -63,7 +62,7 @@ mod tegro {
         );
 
         let o = client
-            .order(&OrderRequest::new().with_payment_id("second".into()))
+            .order(&OrderRequest::new().with_payment_id("second"))
             .await
             .unwrap();
         assert_eq!(
@@ -193,7 +192,7 @@ mod tegro {
         let w = client
             .create_withdrawal(&CreateWithdrawalRequest::new(
                 Currency::Eur,
-                "killme".into(),
+                "killme",
                 dec("1.00"),
                 "argr".into(),
                 3,
@@ -223,7 +222,7 @@ mod tegro {
         assert!(w.date_created.is_some());
 
         let by_payment_id = client
-            .withdrawal(&WithdrawalRequest::new().with_payment_id("argr".into()))
+            .withdrawal(&WithdrawalRequest::new().with_payment_id("argr"))
             .await
             .unwrap();
         assert_eq!(by_payment_id, w);
@@ -262,12 +261,12 @@ mod m2cerber_endpoints {
 
     fn wallet(id: &str, sum: &str) -> GetWalletRequest {
         GetWalletRequest::new(
-            id.into(),
-            "1234567890".into(),
+            id,
+            "1234567890",
             dec(sum),
             PaymentStatus::Pending,
-            "http://127.0.0.1:9/cb".into(),
-            "2024-01-01 12:00:00".into(),
+            "http://127.0.0.1:9/cb",
+            "2024-01-01 12:00:00",
         )
     }
 
@@ -299,7 +298,7 @@ mod m2cerber_endpoints {
         assert_eq!(rec["status"], "pending");
 
         let st = client
-            .get_status(&GetStatusRequest::new("3636363".into()))
+            .get_status(&GetStatusRequest::new("3636363"))
             .await
             .unwrap();
         assert_eq!(
@@ -316,7 +315,7 @@ mod m2cerber_endpoints {
             client.get_wallet(&wallet(id, sum)).await.unwrap();
         }
         let accepted = client
-            .update_status(&UpdateStatusRequest::new("a".into(), PaymentStatus::Accept))
+            .update_status(&UpdateStatusRequest::new("a", PaymentStatus::Accept))
             .await
             .unwrap();
         assert_eq!(
@@ -324,7 +323,7 @@ mod m2cerber_endpoints {
             ("a", PaymentStatus::Confirming)
         );
         let cancelled = client
-            .update_status(&UpdateStatusRequest::new("b".into(), PaymentStatus::Cancel))
+            .update_status(&UpdateStatusRequest::new("b", PaymentStatus::Cancel))
             .await
             .unwrap();
         assert_eq!(
@@ -335,7 +334,7 @@ mod m2cerber_endpoints {
             .await
             .unwrap();
         let st = client
-            .get_status(&GetStatusRequest::new("a".into()))
+            .get_status(&GetStatusRequest::new("a"))
             .await
             .unwrap();
         assert_eq!(st.status, PaymentStatus::Confirming);
@@ -353,9 +352,9 @@ mod m2cerber_endpoints {
         let ranged = client
             .get_balance(
                 &GetBalanceRequest::new()
-                    .with_start_date("2024-01-01".into())
-                    .with_end_date("2024-01-31".into())
-                    .with_callback_url("https://merchant.example/cb".into()),
+                    .with_start_date("2024-01-01")
+                    .with_end_date("2024-01-31")
+                    .with_callback_url("https://merchant.example/cb"),
             )
             .await
             .unwrap();
@@ -385,11 +384,11 @@ mod pegas {
         let (mock, client) = setup().await;
         let d = client
             .deposit(
-                &DepositRequest::new(dec("1000.00"), DepositType::InvoiceQw, "order-1001".into())
-                    .with_phone("+79001234567".into())
-                    .with_qiwi_account("qiwi-1".into())
+                &DepositRequest::new(dec("1000.00"), DepositType::InvoiceQw, "order-1001")
+                    .with_phone("+79001234567")
+                    .with_qiwi_account("qiwi-1")
                     .with_ttl(30)
-                    .with_success_url("https://shop.example.com/success".into()),
+                    .with_success_url("https://shop.example.com/success"),
             )
             .await
             .unwrap();
@@ -425,7 +424,7 @@ mod pegas {
             .deposit(&DepositRequest::new(
                 dec("150.00"),
                 DepositType::InvoiceCard,
-                "ord-c".into(),
+                "ord-c",
             ))
             .await
             .unwrap();
@@ -433,16 +432,13 @@ mod pegas {
             .deposit(&DepositRequest::new(
                 dec("5"),
                 DepositType::Wallet,
-                "ord-keep".into(),
+                "ord-keep",
             ))
             .await
             .unwrap();
 
         let cancelled = client
-            .deposit_cancel(&DepositCancelRequest::new(
-                "ord-c".into(),
-                d.id.as_str().into(),
-            ))
+            .deposit_cancel(&DepositCancelRequest::new("ord-c", d.id.as_str()))
             .await
             .unwrap();
         assert_eq!(cancelled.id.as_str(), d.id.as_str());
@@ -459,10 +455,7 @@ mod pegas {
 
         // A cancelled request can be neither cancelled again nor paid.
         match client
-            .deposit_cancel(&DepositCancelRequest::new(
-                "ord-c".into(),
-                d.id.as_str().into(),
-            ))
+            .deposit_cancel(&DepositCancelRequest::new("ord-c", d.id.as_str()))
             .await
         {
             Err(Error::Api(e)) => assert_eq!(
@@ -484,14 +477,10 @@ mod pegas {
         let (mock, client) = setup().await;
         let w = client
             .withdrawal(
-                &WithdrawalRequest::new(
-                    dec("500.00"),
-                    "4276380012345678".into(),
-                    WithdrawalMethod::Card,
-                )
-                .with_comment("Payout for order 1001".into())
-                .with_order_id("payout-1001".into())
-                .with_ttl(15),
+                &WithdrawalRequest::new(dec("500.00"), "4276380012345678", WithdrawalMethod::Card)
+                    .with_comment("Payout for order 1001")
+                    .with_order_id("payout-1001")
+                    .with_ttl(15),
             )
             .await
             .unwrap();
@@ -510,7 +499,7 @@ mod pegas {
         let a = client
             .withdrawal(&WithdrawalRequest::new(
                 dec("1"),
-                "79001234567".into(),
+                "79001234567",
                 WithdrawalMethod::Phone,
             ))
             .await
@@ -518,7 +507,7 @@ mod pegas {
         let b = client
             .withdrawal(&WithdrawalRequest::new(
                 dec("1"),
-                "79001234567".into(),
+                "79001234567",
                 WithdrawalMethod::Phone,
             ))
             .await
@@ -531,15 +520,11 @@ mod pegas {
     async fn receipt_by_order_id_and_by_id() {
         let (_mock, client) = setup().await;
         let d = client
-            .deposit(&DepositRequest::new(
-                dec("1"),
-                DepositType::Yandex,
-                "r-1".into(),
-            ))
+            .deposit(&DepositRequest::new(dec("1"), DepositType::Yandex, "r-1"))
             .await
             .unwrap();
         let pdf = client
-            .receipt(&ReceiptRequest::new(ReceiptFormat::Pdf).with_order_id("r-1".into()))
+            .receipt(&ReceiptRequest::new(ReceiptFormat::Pdf).with_order_id("r-1"))
             .await
             .unwrap();
         assert_eq!(pdf.content_type, "application/pdf");
@@ -547,7 +532,7 @@ mod pegas {
         let text = String::from_utf8_lossy(&pdf.bytes);
         assert!(text.contains(d.id.as_str()), "the receipt is the deposit's");
         let jpeg = client
-            .receipt(&ReceiptRequest::new(ReceiptFormat::Jpeg).with_id(d.id.as_str().into()))
+            .receipt(&ReceiptRequest::new(ReceiptFormat::Jpeg).with_id(d.id.as_str()))
             .await
             .unwrap();
         assert_eq!(jpeg.content_type, "image/jpeg");
@@ -573,18 +558,12 @@ mod begateway_endpoints {
         let (mock, client) = setup().await;
         let p = client
             .create_product(
-                &CreateProductRequest::new(
-                    "ticket".into(),
-                    "a concert ticket".into(),
-                    "BYN".into(),
-                    2500,
-                    "ru".into(),
-                )
-                .with_quantity(3)
-                .with_test(true)
-                .with_transaction_type(TransactionType::Authorization)
-                .with_visible_fields(vec![VisibleField::Email, VisibleField::Phone])
-                .with_return_url("https://shop.example/back".into()),
+                &CreateProductRequest::new("ticket", "a concert ticket", "BYN", 2500, "ru")
+                    .with_quantity(3)
+                    .with_test(true)
+                    .with_transaction_type(TransactionType::Authorization)
+                    .with_visible_fields(vec![VisibleField::Email, VisibleField::Phone])
+                    .with_return_url("https://shop.example/back"),
             )
             .await
             .unwrap();
@@ -644,7 +623,7 @@ mod begateway_endpoints {
     async fn get_and_list_include_the_seeded_products() {
         let (_mock, client) = setup().await;
         let seeded = client
-            .get_product(&GetProductRequest::new("prd_ed27b047d3ccd1a6".into()))
+            .get_product(&GetProductRequest::new("prd_ed27b047d3ccd1a6"))
             .await
             .unwrap();
         assert_eq!(
@@ -682,13 +661,7 @@ mod begateway_endpoints {
         );
 
         let p = client
-            .create_product(&CreateProductRequest::new(
-                "n".into(),
-                "d".into(),
-                "USD".into(),
-                1,
-                "en".into(),
-            ))
+            .create_product(&CreateProductRequest::new("n", "d", "USD", 1, "en"))
             .await
             .unwrap();
         let mut ids: Vec<String> = client
@@ -719,9 +692,9 @@ mod begateway_endpoints {
         let updated: () = client
             .update_product(
                 &UpdateProductRequest::new(id.clone())
-                    .with_name("renamed".into())
+                    .with_name("renamed")
                     .with_amount(1990)
-                    .with_currency("USD".into()),
+                    .with_currency("USD"),
             )
             .await
             .unwrap();

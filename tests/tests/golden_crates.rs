@@ -24,7 +24,7 @@ async fn example_pay_creates_reads_and_is_paid_with_a_signed_webhook() {
     let mock = MockServer::start().await.expect("mock starts");
     let c = client(&mock);
     let created = c
-        .create_payment(&CreatePaymentRequest::new(dec("10.50"), "A1".into()))
+        .create_payment(&CreatePaymentRequest::new(dec("10.50"), "A1"))
         .await
         .expect("created");
     assert_eq!(
@@ -66,7 +66,7 @@ async fn example_pay_creates_reads_and_is_paid_with_a_signed_webhook() {
 async fn example_pay_refuses_what_its_spec_refuses() {
     let mock = MockServer::start().await.expect("mock starts");
     // `order` is at most 8 characters: the mock answers 400 in the spec's error shape.
-    let long = CreatePaymentRequest::new(dec("1"), "ABCDEFGHI".into());
+    let long = CreatePaymentRequest::new(dec("1"), "ABCDEFGHI");
     let err = client(&mock)
         .create_payment(&long)
         .await
@@ -80,7 +80,7 @@ async fn example_pay_refuses_what_its_spec_refuses() {
     let wrong =
         Client::new(Credentials::new("test-shop-id", "nope")).with_base_url(mock.base_url());
     let err = wrong
-        .create_payment(&CreatePaymentRequest::new(dec("1"), "A1".into()))
+        .create_payment(&CreatePaymentRequest::new(dec("1"), "A1"))
         .await
         .expect_err("refused");
     let Error::Api(api) = &err else {

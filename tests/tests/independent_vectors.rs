@@ -196,31 +196,28 @@ async fn m2cerber_client_signs_like_the_vectors() {
         let _ = match endpoint {
             "get_wallet" => client
                 .get_wallet(&GetWalletRequest::new(
-                    "3636363".into(),
-                    "1234567890".into(),
+                    "3636363",
+                    "1234567890",
                     "500".parse().unwrap(),
                     PaymentStatus::Pending,
-                    "https://merchant.example/m2cerber/callback".into(),
-                    "2024-01-01 12:00:00".into(),
+                    "https://merchant.example/m2cerber/callback",
+                    "2024-01-01 12:00:00",
                 ))
                 .await
                 .map(drop),
             "update_status" => client
-                .update_status(&UpdateStatusRequest::new(
-                    "3636363".into(),
-                    PaymentStatus::Accept,
-                ))
+                .update_status(&UpdateStatusRequest::new("3636363", PaymentStatus::Accept))
                 .await
                 .map(drop),
             "get_status" => client
-                .get_status(&GetStatusRequest::new("3636363".into()))
+                .get_status(&GetStatusRequest::new("3636363"))
                 .await
                 .map(drop),
             _ => client
                 .get_balance(
                     &GetBalanceRequest::new()
-                        .with_start_date("2024-01-01".into())
-                        .with_end_date("2024-01-31".into()),
+                        .with_start_date("2024-01-01")
+                        .with_end_date("2024-01-31"),
                 )
                 .await
                 .map(drop),
@@ -260,7 +257,7 @@ async fn begateway_and_pegas_clients_authenticate_like_the_vectors() {
     let client = begateway::Client::new(begateway::Credentials::sample()).with_base_url(url);
     let _ = client
         .get_product(&begateway::requests::GetProductRequest::new(
-            "prd_ed27b047d3ccd1a6".into(),
+            "prd_ed27b047d3ccd1a6",
         ))
         .await;
     let got = rx.await.unwrap();

@@ -25,10 +25,10 @@ async fn hex_ids_are_distinct_and_follow_splitmix64() {
         let p = client
             .create_product(&CreateProductRequest::new(
                 format!("p{i}"),
-                "d".into(),
-                "USD".into(),
+                "d",
+                "USD",
                 100,
-                "en".into(),
+                "en",
             ))
             .await
             .unwrap();

@@ -38,14 +38,7 @@ mod begateway_mock {
         let client = Client::new(sample()).with_base_url(mock.base_url());
         let p = client
             .create_product(
-                &CreateProductRequest::new(
-                    "book".into(),
-                    "a book".into(),
-                    "USD".into(),
-                    990,
-                    "en".into(),
-                )
-                .with_quantity(10),
+                &CreateProductRequest::new("book", "a book", "USD", 990, "en").with_quantity(10),
             )
             .await
             .unwrap();
@@ -78,7 +71,7 @@ mod begateway_mock {
         let mock = MockServer::start().await.unwrap();
         let client = Client::new(sample()).with_base_url(mock.base_url());
         match client
-            .get_product(&GetProductRequest::new("prd_0000000000000000".into()))
+            .get_product(&GetProductRequest::new("prd_0000000000000000"))
             .await
         {
             Err(Error::Api(e)) => assert_eq!(
@@ -101,7 +94,7 @@ mod begateway_mock {
             }
             other => panic!("{other:?}"),
         }
-        let bad = CreateProductRequest::new("x".into(), "y".into(), "usd".into(), 1, "en".into());
+        let bad = CreateProductRequest::new("x", "y", "usd", 1, "en");
         match client.create_product(&bad).await {
             Err(Error::Api(e)) => {
                 assert_eq!(e.status, 422);
@@ -126,13 +119,7 @@ mod begateway_mock {
         let (hook_url, hook) = capture_one(200, "{}").await;
         mock.set_webhook_url(hook_url);
         let p = client
-            .create_product(&CreateProductRequest::new(
-                "b".into(),
-                "d".into(),
-                "EUR".into(),
-                500,
-                "en".into(),
-            ))
+            .create_product(&CreateProductRequest::new("b", "d", "EUR", 500, "en"))
             .await
             .unwrap();
         mock.fire("product", &p.id, "paid", None).await.unwrap();
@@ -187,12 +174,12 @@ mod m2cerber_mock {
 
     fn wallet(id: &str, sum: &str, callback: &str) -> GetWalletRequest {
         GetWalletRequest::new(
-            id.into(),
-            "9000".into(),
+            id,
+            "9000",
             dec(sum),
             PaymentStatus::Pending,
-            callback.into(),
-            "2024-01-01 12:00:00".into(),
+            callback,
+            "2024-01-01 12:00:00",
         )
     }
 
@@ -207,10 +194,7 @@ mod m2cerber_mock {
             .unwrap();
         assert_eq!(w.payment_id.as_str(), "p-1");
         let s = client
-            .update_status(&UpdateStatusRequest::new(
-                "p-1".into(),
-                PaymentStatus::Accept,
-            ))
+            .update_status(&UpdateStatusRequest::new("p-1", PaymentStatus::Accept))
             .await
             .unwrap();
         assert_eq!(s.status, PaymentStatus::Confirming);
@@ -228,7 +212,7 @@ mod m2cerber_mock {
         );
 
         let st = client
-            .get_status(&GetStatusRequest::new("p-1".into()))
+            .get_status(&GetStatusRequest::new("p-1"))
             .await
             .unwrap();
         assert_eq!(st.status, PaymentStatus::Confirm);
@@ -256,11 +240,7 @@ mod m2cerber_mock {
             "duplicate payment_id"
         );
         assert_eq!(
-            status(
-                client
-                    .get_status(&GetStatusRequest::new("nope".into()))
-                    .await
-            ),
+            status(client.get_status(&GetStatusRequest::new("nope")).await),
             (404, "Payment not found".to_string())
         );
         let wrong = Client::new(Credentials::new(
@@ -269,7 +249,7 @@ mod m2cerber_mock {
         ))
         .with_base_url(mock.base_url());
         assert_eq!(
-            status(wrong.get_status(&GetStatusRequest::new("p-2".into())).await),
+            status(wrong.get_status(&GetStatusRequest::new("p-2")).await),
             (401, "Signature error".to_string())
         );
         let merch = m2cerber::mock::spec::default_config().credentials["merch_id"].clone();
@@ -314,7 +294,7 @@ mod pegas_mock {
             .deposit(&DepositRequest::new(
                 dec("150.00"),
                 DepositType::InvoiceCard,
-                "ord-1".into(),
+                "ord-1",
             ))
             .await
             .unwrap();
@@ -325,22 +305,22 @@ mod pegas_mock {
         assert_eq!(after - before, dec("150.00"));
 
         let pdf = client
-            .receipt(&ReceiptRequest::new(ReceiptFormat::Pdf).with_order_id("ord-1".into()))
+            .receipt(&ReceiptRequest::new(ReceiptFormat::Pdf).with_order_id("ord-1"))
             .await
             .unwrap();
         assert_eq!(pdf.content_type, "application/pdf");
         assert!(pdf.bytes.starts_with(b"%PDF"));
         let jpeg = client
-            .receipt(&ReceiptRequest::new(ReceiptFormat::Jpeg).with_id(d.id.as_str().into()))
+            .receipt(&ReceiptRequest::new(ReceiptFormat::Jpeg).with_id(d.id.as_str()))
             .await
             .unwrap();
         assert_eq!(jpeg.content_type, "image/jpeg");
 
         let w = client
             .withdrawal(
-                &WithdrawalRequest::new(dec("50"), "4111".into(), WithdrawalMethod::Card)
-                    .with_order_id("out-1".into())
-                    .with_comment("rent".into()),
+                &WithdrawalRequest::new(dec("50"), "4111", WithdrawalMethod::Card)
+                    .with_order_id("out-1")
+                    .with_comment("rent"),
             )
             .await
             .unwrap();
@@ -368,7 +348,7 @@ mod pegas_mock {
     async fn errors_carry_status_code_and_validation_path() {
         let mock = MockServer::start().await.unwrap();
         let client = Client::new(sample()).with_base_url(mock.base_url());
-        let req = DepositRequest::new(dec("10"), DepositType::Wallet, "dup-1".into());
+        let req = DepositRequest::new(dec("10"), DepositType::Wallet, "dup-1");
         client.deposit(&req).await.unwrap();
         let dup = api(client.deposit(&req).await.unwrap_err());
         assert_eq!(
@@ -387,8 +367,8 @@ mod pegas_mock {
             )
         );
 
-        let short = WithdrawalRequest::new(dec("1"), "1".into(), WithdrawalMethod::Card)
-            .with_comment("ab".into());
+        let short =
+            WithdrawalRequest::new(dec("1"), "1", WithdrawalMethod::Card).with_comment("ab");
         let e = api(client.withdrawal(&short).await.unwrap_err());
         assert_eq!(
             (e.status, e.validation_path.as_deref()),
@@ -416,7 +396,7 @@ mod pegas_mock {
         assert_eq!(e.message.as_deref(), Some("Invalid token"));
 
         let e = api(client
-            .deposit_cancel(&DepositCancelRequest::new("none".into(), "none".into()))
+            .deposit_cancel(&DepositCancelRequest::new("none", "none"))
             .await
             .unwrap_err());
         assert_eq!(

@@ -32,15 +32,15 @@ async fn every_endpoint_answers_in_the_documented_shape() {
     let (_mock, client) = setup().await;
     let created = client
         .create_order(
-            &CreateOrderRequest::new(Currency::Rub, dec("1200.50"), "o-1".into(), 5)
-                .with_fields(OrderFields::new().with_email("a@b.ru".into())),
+            &CreateOrderRequest::new(Currency::Rub, dec("1200.50"), "o-1", 5)
+                .with_fields(OrderFields::new().with_email("a@b.ru")),
         )
         .await
         .unwrap();
     assert!(created.url.contains(&created.id.to_string()));
 
     let order = client
-        .order(&OrderRequest::new().with_payment_id("o-1".into()))
+        .order(&OrderRequest::new().with_payment_id("o-1"))
         .await
         .unwrap();
     assert_eq!(order.id, created.id);
@@ -65,7 +65,7 @@ async fn every_endpoint_answers_in_the_documented_shape() {
     let w = client
         .create_withdrawal(&CreateWithdrawalRequest::new(
             Currency::Rub,
-            "acc-1".into(),
+            "acc-1",
             dec("100"),
             "w-1".into(),
             5,
@@ -74,7 +74,7 @@ async fn every_endpoint_answers_in_the_documented_shape() {
         .unwrap();
     let wid = w.id.unwrap();
     let got = client
-        .withdrawal(&WithdrawalRequest::new().with_payment_id("w-1".into()))
+        .withdrawal(&WithdrawalRequest::new().with_payment_id("w-1"))
         .await
         .unwrap();
     assert_eq!(got.id, Some(wid));
@@ -101,7 +101,7 @@ async fn payment_lifecycle_sends_a_signed_notification() {
         .create_order(&CreateOrderRequest::new(
             Currency::Rub,
             dec("1200.00"),
-            "life-1".into(),
+            "life-1",
             5,
         ))
         .await
@@ -132,7 +132,7 @@ async fn payment_lifecycle_sends_a_signed_notification() {
     );
 
     let order = client
-        .order(&OrderRequest::new().with_payment_id("life-1".into()))
+        .order(&OrderRequest::new().with_payment_id("life-1"))
         .await
         .unwrap();
     assert_eq!(order.status, OrderStatus::Paid);
@@ -182,7 +182,7 @@ async fn documented_errors() {
         "Wrong authorization token"
     );
 
-    let req = CreateOrderRequest::new(Currency::Rub, dec("10"), "dup".into(), 5);
+    let req = CreateOrderRequest::new(Currency::Rub, dec("10"), "dup", 5);
     client.create_order(&req).await.unwrap();
     assert_eq!(
         provider_message(client.create_order(&req).await.unwrap_err()),
@@ -190,7 +190,7 @@ async fn documented_errors() {
     );
 
     let missing = client
-        .order(&OrderRequest::new().with_payment_id("nope".into()))
+        .order(&OrderRequest::new().with_payment_id("nope"))
         .await
         .unwrap_err();
     assert_eq!(provider_message(missing), "Order not found");

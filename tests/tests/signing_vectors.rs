@@ -92,13 +92,8 @@ async fn tegro_client_signs_the_exact_bytes_it_sends() {
     use tegro_money::types::{Currency, OrderFields};
     let (url, rx) = capture_one(200, r#"{"type":"success","desc":"","data":{"id":755555,"url":"https://tegro.money/pay/complete/755555/x/"}}"#).await;
     let client = tegro_money::Client::new(tegro_money::Credentials::sample()).with_base_url(url);
-    let request = CreateOrderRequest::new(
-        Currency::Rub,
-        "1200.50".parse().unwrap(),
-        "order-1".into(),
-        5,
-    )
-    .with_fields(OrderFields::new().with_email("user@email.ru".into()));
+    let request = CreateOrderRequest::new(Currency::Rub, "1200.50".parse().unwrap(), "order-1", 5)
+        .with_fields(OrderFields::new().with_email("user@email.ru"));
     let created = client.create_order(&request).await.unwrap();
     assert_eq!(created.id, 755555);
 
@@ -159,7 +154,7 @@ async fn begateway_uses_basic_auth_and_path_parameters() {
     let (url, rx) = capture_one(204, "").await;
     let client =
         begateway::Client::new(begateway::Credentials::new("1", "secret")).with_base_url(url);
-    let req = begateway::requests::UpdateProductRequest::new("prd/1 x".into()).with_amount(950);
+    let req = begateway::requests::UpdateProductRequest::new("prd/1 x").with_amount(950);
     client.update_product(&req).await.unwrap();
     let got = rx.await.unwrap();
     assert_eq!(
@@ -178,7 +173,7 @@ async fn begateway_422_keeps_field_messages_and_raw_body() {
     let client =
         begateway::Client::new(begateway::Credentials::new("1", "secret")).with_base_url(url);
     let err = client
-        .get_product(&begateway::requests::GetProductRequest::new("prd_1".into()))
+        .get_product(&begateway::requests::GetProductRequest::new("prd_1"))
         .await
         .unwrap_err();
     match &err {
@@ -235,12 +230,12 @@ async fn m2cerber_client_sends_the_signature_header() {
     let client = m2cerber::Client::new(m2cerber::Credentials::new("merchant-1", "m2-secret"))
         .with_base_url(url);
     let req = GetWalletRequest::new(
-        "3636363".into(),
-        "w".into(),
+        "3636363",
+        "w",
         "500".parse().unwrap(),
         PaymentStatus::Pending,
-        "https://cb".into(),
-        "t".into(),
+        "https://cb",
+        "t",
     );
     let wallet = client.get_wallet(&req).await.unwrap();
     assert_eq!(
@@ -266,7 +261,7 @@ async fn pegas_sends_the_token_as_a_query_parameter_and_returns_files_as_bytes()
     let client =
         pegas_kassa::Client::new(pegas_kassa::Credentials::new("tok en")).with_base_url(url);
     let file = client
-        .receipt(&ReceiptRequest::new(ReceiptFormat::Pdf).with_order_id("o 1".into()))
+        .receipt(&ReceiptRequest::new(ReceiptFormat::Pdf).with_order_id("o 1"))
         .await
         .unwrap();
     assert_eq!(file.bytes, b"%PDF-1.4");

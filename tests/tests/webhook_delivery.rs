@@ -97,7 +97,7 @@ mod tegro {
             .create_order(&CreateOrderRequest::new(
                 Currency::Rub,
                 dec("1200.00"),
-                order_id.into(),
+                order_id,
                 5,
             ))
             .await
@@ -313,12 +313,12 @@ mod m2cerber_hooks {
     async fn wallet(client: &Client, id: &str, callback: &str) {
         client
             .get_wallet(&GetWalletRequest::new(
-                id.into(),
-                "9000".into(),
+                id,
+                "9000",
                 dec("500"),
                 PaymentStatus::Pending,
-                callback.into(),
-                "2024-01-01 12:00:00".into(),
+                callback,
+                "2024-01-01 12:00:00",
             ))
             .await
             .unwrap();
@@ -386,7 +386,7 @@ mod m2cerber_hooks {
         assert_eq!(hooks[0].body.as_bytes(), got[2].body.as_slice());
 
         let st = client
-            .get_status(&GetStatusRequest::new("pay-1".into()))
+            .get_status(&GetStatusRequest::new("pay-1"))
             .await
             .unwrap();
         assert_eq!(st.status, PaymentStatus::Confirm);
@@ -423,7 +423,7 @@ mod m2cerber_hooks {
         );
         // The payment is confirmed all the same.
         let st = client
-            .get_status(&GetStatusRequest::new("pay-2".into()))
+            .get_status(&GetStatusRequest::new("pay-2"))
             .await
             .unwrap();
         assert_eq!(st.status, PaymentStatus::Confirm);

@@ -65,16 +65,16 @@ pub struct CreateProductRequest {
 impl CreateProductRequest {
     /// Creates a value from its required fields; optional ones start empty.
     pub fn new(
-        name: String,
-        description: String,
-        currency: String,
+        name: impl Into<String>,
+        description: impl Into<String>,
+        currency: impl Into<String>,
         amount: i64,
-        language: String,
+        language: impl Into<String>,
     ) -> Self {
         Self {
-            name,
-            description,
-            currency,
+            name: name.into(),
+            description: description.into(),
+            currency: currency.into(),
             amount,
             quantity: None,
             infinite: None,
@@ -84,7 +84,7 @@ impl CreateProductRequest {
             expired_at: None,
             return_url: None,
             shop_id: None,
-            language,
+            language: language.into(),
             transaction_type: None,
         }
     }
@@ -123,14 +123,14 @@ impl CreateProductRequest {
     }
 
     /// Sets `expired_at`.
-    pub fn with_expired_at(mut self, value: String) -> Self {
-        self.expired_at = Some(value);
+    pub fn with_expired_at(mut self, value: impl Into<String>) -> Self {
+        self.expired_at = Some(value.into());
         self
     }
 
     /// Sets `return_url`.
-    pub fn with_return_url(mut self, value: String) -> Self {
-        self.return_url = Some(value);
+    pub fn with_return_url(mut self, value: impl Into<String>) -> Self {
+        self.return_url = Some(value.into());
         self
     }
 
@@ -170,8 +170,8 @@ pub struct GetProductRequest {
 
 impl GetProductRequest {
     /// Creates a value from its required fields; optional ones start empty.
-    pub fn new(id: String) -> Self {
-        Self { id }
+    pub fn new(id: impl Into<String>) -> Self {
+        Self { id: id.into() }
     }
 
     /// The value as JSON text (for query parameters that carry an object).
@@ -247,9 +247,9 @@ pub struct UpdateProductRequest {
 
 impl UpdateProductRequest {
     /// Creates a value from its required fields; optional ones start empty.
-    pub fn new(id: String) -> Self {
+    pub fn new(id: impl Into<String>) -> Self {
         Self {
-            id,
+            id: id.into(),
             name: None,
             description: None,
             currency: None,
@@ -268,20 +268,20 @@ impl UpdateProductRequest {
     }
 
     /// Sets `name`.
-    pub fn with_name(mut self, value: String) -> Self {
-        self.name = Some(value);
+    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
         self
     }
 
     /// Sets `description`.
-    pub fn with_description(mut self, value: String) -> Self {
-        self.description = Some(value);
+    pub fn with_description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
         self
     }
 
     /// Sets `currency`.
-    pub fn with_currency(mut self, value: String) -> Self {
-        self.currency = Some(value);
+    pub fn with_currency(mut self, value: impl Into<String>) -> Self {
+        self.currency = Some(value.into());
         self
     }
 
@@ -325,14 +325,14 @@ impl UpdateProductRequest {
     }
 
     /// Sets `expired_at`.
-    pub fn with_expired_at(mut self, value: String) -> Self {
-        self.expired_at = Some(value);
+    pub fn with_expired_at(mut self, value: impl Into<String>) -> Self {
+        self.expired_at = Some(value.into());
         self
     }
 
     /// Sets `return_url`.
-    pub fn with_return_url(mut self, value: String) -> Self {
-        self.return_url = Some(value);
+    pub fn with_return_url(mut self, value: impl Into<String>) -> Self {
+        self.return_url = Some(value.into());
         self
     }
 
@@ -343,8 +343,8 @@ impl UpdateProductRequest {
     }
 
     /// Sets `language`.
-    pub fn with_language(mut self, value: String) -> Self {
-        self.language = Some(value);
+    pub fn with_language(mut self, value: impl Into<String>) -> Self {
+        self.language = Some(value.into());
         self
     }
 

@@ -243,40 +243,40 @@ impl Product {
     /// Creates a value from its required fields; optional ones start empty.
     #[allow(clippy::too_many_arguments)]
     pub fn new(
-        id: String,
-        name: String,
-        description: String,
-        currency: String,
+        id: impl Into<String>,
+        name: impl Into<String>,
+        description: impl Into<String>,
+        currency: impl Into<String>,
         amount: i64,
         quantity: Option<i64>,
         infinite: bool,
-        language: String,
+        language: impl Into<String>,
         transaction_type: crate::types::TransactionType,
         created_at: time::PrimitiveDateTime,
         updated_at: time::PrimitiveDateTime,
         test: bool,
         additional_data: std::collections::BTreeMap<String, serde_json::Value>,
-        pay_url: String,
-        payment_url: String,
-        confirm_url: String,
+        pay_url: impl Into<String>,
+        payment_url: impl Into<String>,
+        confirm_url: impl Into<String>,
     ) -> Self {
         Self {
-            id,
-            name,
-            description,
-            currency,
+            id: id.into(),
+            name: name.into(),
+            description: description.into(),
+            currency: currency.into(),
             amount,
             quantity,
             infinite,
-            language,
+            language: language.into(),
             transaction_type,
             created_at,
             updated_at,
             test,
             additional_data,
-            pay_url,
-            payment_url,
-            confirm_url,
+            pay_url: pay_url.into(),
+            payment_url: payment_url.into(),
+            confirm_url: confirm_url.into(),
             expired_at: None,
             return_url: None,
             visible_fields: None,
@@ -285,14 +285,14 @@ impl Product {
     }
 
     /// Sets `expired_at`.
-    pub fn with_expired_at(mut self, value: String) -> Self {
-        self.expired_at = Some(Some(value));
+    pub fn with_expired_at(mut self, value: impl Into<String>) -> Self {
+        self.expired_at = Some(Some(value.into()));
         self
     }
 
     /// Sets `return_url`.
-    pub fn with_return_url(mut self, value: String) -> Self {
-        self.return_url = Some(Some(value));
+    pub fn with_return_url(mut self, value: impl Into<String>) -> Self {
+        self.return_url = Some(Some(value.into()));
         self
     }
 
@@ -331,8 +331,11 @@ pub struct ErrorBody {
 
 impl ErrorBody {
     /// Creates a value from its required fields; optional ones start empty.
-    pub fn new(message: String) -> Self {
-        Self { message, errors: None }
+    pub fn new(message: impl Into<String>) -> Self {
+        Self {
+            message: message.into(),
+            errors: None,
+        }
     }
 
     /// Sets `errors`.
@@ -415,14 +418,14 @@ impl NotificationTransaction {
     }
 
     /// Sets `uid`.
-    pub fn with_uid(mut self, value: String) -> Self {
-        self.uid = Some(value);
+    pub fn with_uid(mut self, value: impl Into<String>) -> Self {
+        self.uid = Some(value.into());
         self
     }
 
     /// Sets `status`.
-    pub fn with_status(mut self, value: String) -> Self {
-        self.status = Some(value);
+    pub fn with_status(mut self, value: impl Into<String>) -> Self {
+        self.status = Some(value.into());
         self
     }
 
@@ -439,26 +442,26 @@ impl NotificationTransaction {
     }
 
     /// Sets `currency`.
-    pub fn with_currency(mut self, value: String) -> Self {
-        self.currency = Some(value);
+    pub fn with_currency(mut self, value: impl Into<String>) -> Self {
+        self.currency = Some(value.into());
         self
     }
 
     /// Sets `description`.
-    pub fn with_description(mut self, value: String) -> Self {
-        self.description = Some(value);
+    pub fn with_description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
         self
     }
 
     /// Sets `tracking_id`.
-    pub fn with_tracking_id(mut self, value: String) -> Self {
-        self.tracking_id = Some(value);
+    pub fn with_tracking_id(mut self, value: impl Into<String>) -> Self {
+        self.tracking_id = Some(value.into());
         self
     }
 
     /// Sets `message`.
-    pub fn with_message(mut self, value: String) -> Self {
-        self.message = Some(value);
+    pub fn with_message(mut self, value: impl Into<String>) -> Self {
+        self.message = Some(value.into());
         self
     }
 

@@ -35,20 +35,20 @@ pub struct GetWalletRequest {
 impl GetWalletRequest {
     /// Creates a value from its required fields; optional ones start empty.
     pub fn new(
-        payment_id: String,
-        user_wallet: String,
+        payment_id: impl Into<String>,
+        user_wallet: impl Into<String>,
         sum: rust_decimal::Decimal,
         status: crate::types::PaymentStatus,
-        callback_url: String,
-        create_time: String,
+        callback_url: impl Into<String>,
+        create_time: impl Into<String>,
     ) -> Self {
         Self {
-            payment_id,
-            user_wallet,
+            payment_id: payment_id.into(),
+            user_wallet: user_wallet.into(),
             sum,
             status,
-            callback_url,
-            create_time,
+            callback_url: callback_url.into(),
+            create_time: create_time.into(),
         }
     }
 
@@ -76,8 +76,14 @@ pub struct UpdateStatusRequest {
 
 impl UpdateStatusRequest {
     /// Creates a value from its required fields; optional ones start empty.
-    pub fn new(payment_id: String, status: crate::types::PaymentStatus) -> Self {
-        Self { payment_id, status }
+    pub fn new(
+        payment_id: impl Into<String>,
+        status: crate::types::PaymentStatus,
+    ) -> Self {
+        Self {
+            payment_id: payment_id.into(),
+            status,
+        }
     }
 
     /// The value as JSON text (for query parameters that carry an object).
@@ -101,8 +107,10 @@ pub struct GetStatusRequest {
 
 impl GetStatusRequest {
     /// Creates a value from its required fields; optional ones start empty.
-    pub fn new(payment_id: String) -> Self {
-        Self { payment_id }
+    pub fn new(payment_id: impl Into<String>) -> Self {
+        Self {
+            payment_id: payment_id.into(),
+        }
     }
 
     /// The value as JSON text (for query parameters that carry an object).
@@ -153,20 +161,20 @@ impl GetBalanceRequest {
     }
 
     /// Sets `start_date`.
-    pub fn with_start_date(mut self, value: String) -> Self {
-        self.start_date = Some(value);
+    pub fn with_start_date(mut self, value: impl Into<String>) -> Self {
+        self.start_date = Some(value.into());
         self
     }
 
     /// Sets `end_date`.
-    pub fn with_end_date(mut self, value: String) -> Self {
-        self.end_date = Some(value);
+    pub fn with_end_date(mut self, value: impl Into<String>) -> Self {
+        self.end_date = Some(value.into());
         self
     }
 
     /// Sets `callback_url`.
-    pub fn with_callback_url(mut self, value: String) -> Self {
-        self.callback_url = Some(value);
+    pub fn with_callback_url(mut self, value: impl Into<String>) -> Self {
+        self.callback_url = Some(value.into());
         self
     }
 

@@ -95,15 +95,15 @@ impl Wallet {
     /// Creates a value from its required fields; optional ones start empty.
     pub fn new(
         payment_id: crate::wire::StringOrNumber,
-        wallet_link: String,
-        image: String,
-        wallet_number: String,
+        wallet_link: impl Into<String>,
+        image: impl Into<String>,
+        wallet_number: impl Into<String>,
     ) -> Self {
         Self {
             payment_id,
-            wallet_link,
-            image,
-            wallet_number,
+            wallet_link: wallet_link.into(),
+            image: image.into(),
+            wallet_number: wallet_number.into(),
         }
     }
 
@@ -229,14 +229,14 @@ impl Error {
     }
 
     /// Sets `error`.
-    pub fn with_error(mut self, value: String) -> Self {
-        self.error = Some(value);
+    pub fn with_error(mut self, value: impl Into<String>) -> Self {
+        self.error = Some(value.into());
         self
     }
 
     /// Sets `message`.
-    pub fn with_message(mut self, value: String) -> Self {
-        self.message = Some(value);
+    pub fn with_message(mut self, value: impl Into<String>) -> Self {
+        self.message = Some(value.into());
         self
     }
 

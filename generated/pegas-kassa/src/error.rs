@@ -29,6 +29,7 @@ pub struct ApiError {
 
 /// Everything a call can fail with.
 #[derive(Debug)]
+#[non_exhaustive]
 pub enum Error {
     /// The request could not be sent or the response not received.
     Transport(reqwest::Error),

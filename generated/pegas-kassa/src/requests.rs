@@ -40,12 +40,12 @@ impl DepositRequest {
     pub fn new(
         amount: rust_decimal::Decimal,
         r#type: crate::types::DepositType,
-        order_id: String,
+        order_id: impl Into<String>,
     ) -> Self {
         Self {
             amount,
             r#type,
-            order_id,
+            order_id: order_id.into(),
             phone: None,
             qiwi_account: None,
             ttl: None,
@@ -54,14 +54,14 @@ impl DepositRequest {
     }
 
     /// Sets `phone`.
-    pub fn with_phone(mut self, value: String) -> Self {
-        self.phone = Some(value);
+    pub fn with_phone(mut self, value: impl Into<String>) -> Self {
+        self.phone = Some(value.into());
         self
     }
 
     /// Sets `qiwi_account`.
-    pub fn with_qiwi_account(mut self, value: String) -> Self {
-        self.qiwi_account = Some(value);
+    pub fn with_qiwi_account(mut self, value: impl Into<String>) -> Self {
+        self.qiwi_account = Some(value.into());
         self
     }
 
@@ -72,8 +72,8 @@ impl DepositRequest {
     }
 
     /// Sets `success_url`.
-    pub fn with_success_url(mut self, value: String) -> Self {
-        self.success_url = Some(value);
+    pub fn with_success_url(mut self, value: impl Into<String>) -> Self {
+        self.success_url = Some(value.into());
         self
     }
 
@@ -101,8 +101,11 @@ pub struct DepositCancelRequest {
 
 impl DepositCancelRequest {
     /// Creates a value from its required fields; optional ones start empty.
-    pub fn new(order_id: String, id: String) -> Self {
-        Self { order_id, id }
+    pub fn new(order_id: impl Into<String>, id: impl Into<String>) -> Self {
+        Self {
+            order_id: order_id.into(),
+            id: id.into(),
+        }
     }
 
     /// The value as JSON text (for query parameters that carry an object).
@@ -151,12 +154,12 @@ impl WithdrawalRequest {
     /// Creates a value from its required fields; optional ones start empty.
     pub fn new(
         amount: rust_decimal::Decimal,
-        number: String,
+        number: impl Into<String>,
         method: crate::types::WithdrawalMethod,
     ) -> Self {
         Self {
             amount,
-            number,
+            number: number.into(),
             method,
             comment: None,
             order_id: None,
@@ -165,14 +168,14 @@ impl WithdrawalRequest {
     }
 
     /// Sets `comment`.
-    pub fn with_comment(mut self, value: String) -> Self {
-        self.comment = Some(value);
+    pub fn with_comment(mut self, value: impl Into<String>) -> Self {
+        self.comment = Some(value.into());
         self
     }
 
     /// Sets `order_id`.
-    pub fn with_order_id(mut self, value: String) -> Self {
-        self.order_id = Some(value);
+    pub fn with_order_id(mut self, value: impl Into<String>) -> Self {
+        self.order_id = Some(value.into());
         self
     }
 
@@ -218,14 +221,14 @@ impl ReceiptRequest {
     }
 
     /// Sets `order_id`.
-    pub fn with_order_id(mut self, value: String) -> Self {
-        self.order_id = Some(value);
+    pub fn with_order_id(mut self, value: impl Into<String>) -> Self {
+        self.order_id = Some(value.into());
         self
     }
 
     /// Sets `id`.
-    pub fn with_id(mut self, value: String) -> Self {
-        self.id = Some(value);
+    pub fn with_id(mut self, value: impl Into<String>) -> Self {
+        self.id = Some(value.into());
         self
     }
 

@@ -250,20 +250,20 @@ impl Deposit {
     }
 
     /// Sets `url`.
-    pub fn with_url(mut self, value: String) -> Self {
-        self.url = Some(value);
+    pub fn with_url(mut self, value: impl Into<String>) -> Self {
+        self.url = Some(value.into());
         self
     }
 
     /// Sets `wallet`.
-    pub fn with_wallet(mut self, value: String) -> Self {
-        self.wallet = Some(value);
+    pub fn with_wallet(mut self, value: impl Into<String>) -> Self {
+        self.wallet = Some(value.into());
         self
     }
 
     /// Sets `card`.
-    pub fn with_card(mut self, value: String) -> Self {
-        self.card = Some(value);
+    pub fn with_card(mut self, value: impl Into<String>) -> Self {
+        self.card = Some(value.into());
         self
     }
 
@@ -369,10 +369,10 @@ pub struct Error {
 
 impl Error {
     /// Creates a value from its required fields; optional ones start empty.
-    pub fn new(code: String, message: String) -> Self {
+    pub fn new(code: impl Into<String>, message: impl Into<String>) -> Self {
         Self {
-            code,
-            message,
+            code: code.into(),
+            message: message.into(),
             validation_error: None,
         }
     }
@@ -403,8 +403,11 @@ pub struct ValidationError {
 
 impl ValidationError {
     /// Creates a value from its required fields; optional ones start empty.
-    pub fn new(path: String, message: String) -> Self {
-        Self { path, message }
+    pub fn new(path: impl Into<String>, message: impl Into<String>) -> Self {
+        Self {
+            path: path.into(),
+            message: message.into(),
+        }
     }
 
     /// The value as JSON text (for query parameters that carry an object).

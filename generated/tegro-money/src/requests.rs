@@ -31,13 +31,13 @@ impl CreateOrderRequest {
     pub fn new(
         currency: crate::types::Currency,
         amount: rust_decimal::Decimal,
-        order_id: String,
+        order_id: impl Into<String>,
         payment_system: i64,
     ) -> Self {
         Self {
             currency,
             amount,
-            order_id,
+            order_id: order_id.into(),
             payment_system,
             fields: None,
             receipt: None,
@@ -100,8 +100,8 @@ impl OrderRequest {
     }
 
     /// Sets `payment_id`.
-    pub fn with_payment_id(mut self, value: String) -> Self {
-        self.payment_id = Some(value);
+    pub fn with_payment_id(mut self, value: impl Into<String>) -> Self {
+        self.payment_id = Some(value.into());
         self
     }
 
@@ -181,14 +181,14 @@ impl CreateWithdrawalRequest {
     /// Creates a value from its required fields; optional ones start empty.
     pub fn new(
         currency: crate::types::Currency,
-        account: String,
+        account: impl Into<String>,
         amount: rust_decimal::Decimal,
         payment_id: crate::wire::StringOrNumber,
         payment_system: i64,
     ) -> Self {
         Self {
             currency,
-            account,
+            account: account.into(),
             amount,
             payment_id,
             payment_system,
@@ -278,8 +278,8 @@ impl WithdrawalRequest {
     }
 
     /// Sets `payment_id`.
-    pub fn with_payment_id(mut self, value: String) -> Self {
-        self.payment_id = Some(value);
+    pub fn with_payment_id(mut self, value: impl Into<String>) -> Self {
+        self.payment_id = Some(value.into());
         self
     }
 

@@ -146,14 +146,14 @@ impl OrderFields {
     }
 
     /// Sets `email`.
-    pub fn with_email(mut self, value: String) -> Self {
-        self.email = Some(value);
+    pub fn with_email(mut self, value: impl Into<String>) -> Self {
+        self.email = Some(value.into());
         self
     }
 
     /// Sets `phone`.
-    pub fn with_phone(mut self, value: String) -> Self {
-        self.phone = Some(value);
+    pub fn with_phone(mut self, value: impl Into<String>) -> Self {
+        self.phone = Some(value.into());
         self
     }
 
@@ -207,8 +207,16 @@ pub struct ReceiptItem {
 
 impl ReceiptItem {
     /// Creates a value from its required fields; optional ones start empty.
-    pub fn new(name: String, count: i64, price: rust_decimal::Decimal) -> Self {
-        Self { name, count, price }
+    pub fn new(
+        name: impl Into<String>,
+        count: i64,
+        price: rust_decimal::Decimal,
+    ) -> Self {
+        Self {
+            name: name.into(),
+            count,
+            price,
+        }
     }
 
     /// The value as JSON text (for query parameters that carry an object).
@@ -228,8 +236,8 @@ pub struct CreatedOrder {
 
 impl CreatedOrder {
     /// Creates a value from its required fields; optional ones start empty.
-    pub fn new(id: i64, url: String) -> Self {
-        Self { id, url }
+    pub fn new(id: i64, url: impl Into<String>) -> Self {
+        Self { id, url: url.into() }
     }
 
     /// The value as JSON text (for query parameters that carry an object).
@@ -287,20 +295,20 @@ impl Shop {
     pub fn new(
         id: i64,
         date_added: time::PrimitiveDateTime,
-        name: String,
-        url: String,
+        name: impl Into<String>,
+        url: impl Into<String>,
         status: i64,
-        public_key: String,
-        desc: String,
+        public_key: impl Into<String>,
+        desc: impl Into<String>,
     ) -> Self {
         Self {
             id,
             date_added,
-            name,
-            url,
+            name: name.into(),
+            url: url.into(),
             status,
-            public_key,
-            desc,
+            public_key: public_key.into(),
+            desc: desc.into(),
         }
     }
 
@@ -393,9 +401,9 @@ impl Order {
         currency_id: i64,
         amount: rust_decimal::Decimal,
         fee: rust_decimal::Decimal,
-        email: String,
+        email: impl Into<String>,
         test_order: i64,
-        payment_id: String,
+        payment_id: impl Into<String>,
     ) -> Self {
         Self {
             id,
@@ -406,9 +414,9 @@ impl Order {
             currency_id,
             amount,
             fee,
-            email,
+            email: email.into(),
             test_order,
-            payment_id,
+            payment_id: payment_id.into(),
         }
     }
 
@@ -526,8 +534,8 @@ impl Withdrawal {
     }
 
     /// Sets `account`.
-    pub fn with_account(mut self, value: String) -> Self {
-        self.account = Some(value);
+    pub fn with_account(mut self, value: impl Into<String>) -> Self {
+        self.account = Some(value.into());
         self
     }
 

@@ -57,16 +57,16 @@ pub struct PaymentNotification {
 impl PaymentNotification {
     /// Creates a value from its required fields; optional ones start empty.
     pub fn new(
-        shop_id: String,
+        shop_id: impl Into<String>,
         amount: rust_decimal::Decimal,
-        order_id: String,
+        order_id: impl Into<String>,
         payment_system: i64,
         currency: crate::types::Currency,
     ) -> Self {
         Self {
-            shop_id,
+            shop_id: shop_id.into(),
             amount,
-            order_id,
+            order_id: order_id.into(),
             payment_system,
             currency,
             test: None,

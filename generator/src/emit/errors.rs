@@ -93,6 +93,7 @@ pub fn error_rs(api: &Api) -> TokenStream {
 
         /// Everything a call can fail with.
         #[derive(Debug)]
+        #[non_exhaustive]
         pub enum Error {
             /// The request could not be sent or the response not received.
             Transport(reqwest::Error),

@@ -76,15 +76,23 @@ fn field_doc(f: &Field) -> String {
 /// `new(required…)` and `with_*(optional)` setters; `to_wire_text` for query use.
 pub fn constructor(api: &Api, fields: &[Field]) -> TokenStream {
     let required: Vec<&Field> = fields.iter().filter(|f| !f.optional).collect();
+    // Text fields take anything that becomes a `String`.
+    let text = |f: &Field| f.ty == crate::ir::Ty::String && !f.nullable;
     let params = required.iter().map(|f| {
         let id = ident(&f.ident);
-        let ty = field_type(api, f);
-        quote!(#id: #ty)
+        if text(f) {
+            quote!(#id: impl Into<String>)
+        } else {
+            let ty = field_type(api, f);
+            quote!(#id: #ty)
+        }
     });
     let inits = fields.iter().map(|f| {
         let id = ident(&f.ident);
         if f.optional {
             quote!(#id: None)
+        } else if text(f) {
+            quote!(#id: #id.into())
         } else {
             quote!(#id)
         }
@@ -92,12 +100,16 @@ pub fn constructor(api: &Api, fields: &[Field]) -> TokenStream {
     let setters = fields.iter().filter(|f| f.optional).map(|f| {
         let id = ident(&f.ident);
         let setter = format_ident!("with_{}", crate::ir::naming::bare(&f.ident));
-        let inner = super::rust_types::rust_type(api, &f.ty);
+        let (inner, value) = if f.ty == crate::ir::Ty::String {
+            (quote!(impl Into<String>), quote!(value.into()))
+        } else {
+            (super::rust_types::rust_type(api, &f.ty), quote!(value))
+        };
         let doc = docs(&format!("Sets `{}`.", f.wire));
         let value = if f.nullable {
-            quote!(Some(Some(value)))
+            quote!(Some(Some(#value)))
         } else {
-            quote!(Some(value))
+            quote!(Some(#value))
         };
         quote! {
             #doc

@@ -11,8 +11,8 @@ pub struct Problem {
 
 impl Problem {
     /// Creates a value from its required fields; optional ones start empty.
-    pub fn new(message: String) -> Self {
-        Self { message }
+    pub fn new(message: impl Into<String>) -> Self {
+        Self { message: message.into() }
     }
 
     /// The value as JSON text (for query parameters that carry an object).

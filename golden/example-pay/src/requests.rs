@@ -18,8 +18,11 @@ pub struct CreatePaymentRequest {
 
 impl CreatePaymentRequest {
     /// Creates a value from its required fields; optional ones start empty.
-    pub fn new(amount: rust_decimal::Decimal, order: String) -> Self {
-        Self { amount, order }
+    pub fn new(amount: rust_decimal::Decimal, order: impl Into<String>) -> Self {
+        Self {
+            amount,
+            order: order.into(),
+        }
     }
 
     /// The value as JSON text (for query parameters that carry an object).

@@ -13,8 +13,11 @@ pub struct Problem {
 
 impl Problem {
     /// Creates a value from its required fields; optional ones start empty.
-    pub fn new(code: String, message: String) -> Self {
-        Self { code, message }
+    pub fn new(code: impl Into<String>, message: impl Into<String>) -> Self {
+        Self {
+            code: code.into(),
+            message: message.into(),
+        }
     }
 
     /// The value as JSON text (for query parameters that carry an object).
