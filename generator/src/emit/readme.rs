@@ -178,10 +178,7 @@ fn literal(f: &Field) -> Option<String> {
         return None;
     }
     Some(match &f.ty {
-        Ty::String => format!(
-            "{:?}.to_string()",
-            format!("example-{}", f.wire.replace('_', "-"))
-        ),
+        Ty::String => format!("{:?}", format!("example-{}", f.wire.replace('_', "-"))),
         Ty::StringOrNumber => format!(
             "{:?}.into()",
             format!("example-{}", f.wire.replace('_', "-"))
