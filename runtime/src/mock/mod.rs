@@ -1,13 +1,19 @@
 //! The mock server engine (feature `mock`): a generated crate describes its provider's
 //! behaviour as [`tables::Spec`] and implements [`server::Provider`]; this module interprets
-//! the tables — authentication with the same signing recipes as the client, validation,
-//! stored records, state events and signed webhooks — behind an axum server.
+//! the tables — authentication with the same signing recipes as the client (`auth`),
+//! validation (`validate`), stored records (`store`), actions and state events with signed
+//! webhooks (`engine::actions`), placeholders (`template`) and rendering (`render`) —
+//! behind an axum server (`server`).
 
 mod auth;
 pub mod engine;
 mod pattern;
+mod render;
 pub mod server;
+mod store;
 pub mod tables;
+mod template;
+mod validate;
 pub mod value;
 
 pub use engine::{Config, Delivery, Entry, Fault};

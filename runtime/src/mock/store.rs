@@ -1,0 +1,113 @@
+//! Stored records per resource: seeds, lookups by id and by request fields, generated ids.
+
+use std::collections::{HashMap, HashSet, VecDeque};
+
+use super::engine::{Failure, fail};
+use super::tables::*;
+use super::value::V;
+
+/// The records of one resource.
+#[derive(Default)]
+pub(super) struct Store {
+    /// Records, oldest first.
+    pub(super) items: VecDeque<V>,
+    /// Id text → position counted from the first record ever stored.
+    pub(super) by_id: HashMap<String, u64>,
+    /// Number of records dropped from the front.
+    pub(super) dropped: u64,
+    /// (field, value) pairs taken by unique fields.
+    pub(super) unique: HashSet<(String, String)>,
+    /// The next sequence id.
+    pub(super) next: i64,
+}
+
+/// A store holding a resource's seed records.
+pub(super) fn seeded(r: &Resource) -> Store {
+    let mut store = Store {
+        next: r.id_start.unwrap_or(1),
+        ..Store::default()
+    };
+    for text in r.seed {
+        let rec = V::from_spec(text);
+        let id = rec.get(r.id_field).map(V::text).unwrap_or_default();
+        if let Ok(n) = id.parse::<i64>() {
+            store.next = store.next.max(n + 1);
+        }
+        for u in r.unique {
+            if let Some(v) = rec.get(u) {
+                store.unique.insert((u.to_string(), v.text()));
+            }
+        }
+        store.by_id.insert(id, store.items.len() as u64);
+        store.items.push_back(rec);
+    }
+    store
+}
+
+pub(super) fn field_value<'m>(e: &Endpoint, msg: &'m V, name: &str) -> Option<&'m V> {
+    let f = e.fields.iter().find(|f| f.name == name)?;
+    msg.get(f.wire).filter(|v| **v != V::Null)
+}
+
+/// Fields of a resource's records: its type's and the extra ones.
+pub(super) fn record_fields(spec: &'static Spec, r: ResourceId) -> Vec<&'static Field> {
+    let mut v: Vec<&'static Field> = Vec::new();
+    if let Some(res) = spec.resource(r) {
+        if let Some(t) = spec.type_def(res.type_id) {
+            v.extend(t.fields.iter());
+        }
+        v.extend(res.extra.iter());
+    }
+    v
+}
+
+pub(super) fn find_by_id<'s>(store: &'s Store, id: &str) -> Option<&'s V> {
+    let pos = store.by_id.get(id)?;
+    store.items.get(usize::try_from(pos - store.dropped).ok()?)
+}
+
+pub(super) fn lookup_pos(store: &Store, e: &Endpoint, msg: &V) -> Result<usize, Failure> {
+    let wanted: Vec<(&str, String)> =
+        e.op.lookup
+            .iter()
+            .filter_map(|(req, rec)| field_value(e, msg, req).map(|v| (*rec, v.text())))
+            .collect();
+    if wanted.is_empty() {
+        let names: Vec<&str> = e.op.lookup.iter().map(|(q, _)| *q).collect();
+        return Err(fail(Case::MissingField, names.join(" or "), "give the id"));
+    }
+    // Any of the given keys identifies the record ("order_id or payment_id").
+    store
+        .items
+        .iter()
+        .rposition(|r| {
+            wanted
+                .iter()
+                .any(|(f, v)| r.get(f).map(V::text).as_deref() == Some(v.as_str()))
+        })
+        .ok_or_else(|| {
+            fail(
+                Case::NotFound,
+                wanted.first().map(|w| w.0).unwrap_or(""),
+                "no such record",
+            )
+        })
+}
+
+pub(super) fn lookup<'s>(store: &'s Store, e: &Endpoint, msg: &V) -> Result<&'s V, Failure> {
+    let pos = lookup_pos(store, e, msg)?;
+    store
+        .items
+        .get(pos)
+        .ok_or_else(|| fail(Case::NotFound, "", "no such record"))
+}
+
+pub(super) fn hex_id(counter: u64, digits: u32) -> String {
+    // splitmix64 of the counter: unique per counter, looks random.
+    let mut z = counter.wrapping_add(0x9E37_79B9_7F4A_7C15);
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    z ^= z >> 31;
+    let s = format!("{z:016x}{:016x}", counter);
+    s.chars().take(digits.clamp(1, 32) as usize).collect()
+}

@@ -1,0 +1,185 @@
+//! Values the spec writes with placeholders (`{now}`, `{id}`, `{credential.key}`,
+//! `{amount}`, `{base_url}`) filled from a record, and converted to the wire form of a kind.
+
+use std::collections::HashMap;
+use std::str::FromStr;
+use std::sync::Mutex;
+
+use rust_decimal::Decimal;
+
+use super::engine::Config;
+use super::tables::*;
+use super::validate::format_items;
+use super::value::V;
+
+/// A JSON value written in the spec tables, parsed once.
+pub(super) fn spec_value(text: &'static str) -> V {
+    static CACHE: std::sync::OnceLock<Mutex<HashMap<&'static str, V>>> = std::sync::OnceLock::new();
+    let cache = CACHE.get_or_init(|| Mutex::new(HashMap::new()));
+    let mut map = cache.lock().unwrap_or_else(|p| p.into_inner());
+    map.entry(text)
+        .or_insert_with(|| V::from_spec(text))
+        .clone()
+}
+
+/// Resolves placeholders in a spec value against a record.
+pub(super) fn fill(v: &V, rec: &V, config: &Config, amount: Option<&V>, kind: Option<Kind>) -> V {
+    match v {
+        V::Str(s) => {
+            let whole = s
+                .strip_prefix('{')
+                .and_then(|x| x.strip_suffix('}'))
+                .filter(|x| !x.contains('{'));
+            if let Some(name) = whole
+                && let Some(val) = placeholder(name, rec, config, amount, kind)
+            {
+                return match kind {
+                    Some(k) => coerce(&val, &k),
+                    None => val,
+                };
+            }
+            let mut out = String::new();
+            let mut rest = s.as_str();
+            while let Some(open) = rest.find('{') {
+                let Some(close) = rest[open..].find('}') else {
+                    break;
+                };
+                out.push_str(&rest[..open]);
+                let name = &rest[open + 1..open + close];
+                match placeholder(name, rec, config, amount, None) {
+                    Some(val) => out.push_str(&val.text()),
+                    None => out.push_str(&rest[open..=open + close]),
+                }
+                rest = &rest[open + close + 1..];
+            }
+            out.push_str(rest);
+            V::Str(out)
+        }
+        V::Arr(items) => V::Arr(
+            items
+                .iter()
+                .map(|i| fill(i, rec, config, amount, None))
+                .collect(),
+        ),
+        V::Obj(m) => V::Obj(
+            m.iter()
+                .map(|(k, x)| (k.clone(), fill(x, rec, config, amount, None)))
+                .collect(),
+        ),
+        other => match kind {
+            Some(k) => coerce(other, &k),
+            None => other.clone(),
+        },
+    }
+}
+
+pub(super) fn placeholder(
+    name: &str,
+    rec: &V,
+    config: &Config,
+    amount: Option<&V>,
+    kind: Option<Kind>,
+) -> Option<V> {
+    Some(match name {
+        "now" => now_value(&kind.unwrap_or(Kind::DateTime("rfc3339"))),
+        "base_url" => V::Str(config.base_url.clone()),
+        "amount" => amount.cloned().or_else(|| rec.get("amount").cloned())?,
+        _ => match name.strip_prefix("credential.") {
+            Some(c) => V::Str(config.credentials.get(c)?.clone()),
+            None => rec.get(name)?.clone(),
+        },
+    })
+}
+
+pub(super) fn build(
+    entries: &[(&'static str, &'static str)],
+    rec: &V,
+    config: &Config,
+    amount: Option<&V>,
+) -> V {
+    V::Obj(
+        entries
+            .iter()
+            .map(|(k, v)| ((*k).into(), fill(&spec_value(v), rec, config, amount, None)))
+            .collect(),
+    )
+}
+
+pub(super) fn set_path(target: &mut V, path: &str, value: V) {
+    match path.split_once('.') {
+        None => target.set(path.to_string(), value),
+        Some((head, rest)) => {
+            let mut inner = target.get(head).cloned().unwrap_or(V::Obj(Vec::new()));
+            set_path(&mut inner, rest, value);
+            target.set(head.to_string(), inner);
+        }
+    }
+}
+
+thread_local! {
+    static FROZEN_NOW: std::cell::Cell<Option<time::OffsetDateTime>> = const { std::cell::Cell::new(None) };
+}
+
+/// One instant per request: every `{now}` of one request or event (a record's `created_at`
+/// and `updated_at`, say) is the same time. The engine's handlers are synchronous, so the
+/// instant lives in a thread-local for the guard's lifetime.
+pub(super) struct Instant;
+
+impl Instant {
+    pub(super) fn freeze() -> Instant {
+        FROZEN_NOW.with(|c| c.set(Some(time::OffsetDateTime::now_utc())));
+        Instant
+    }
+}
+
+impl Drop for Instant {
+    fn drop(&mut self) {
+        FROZEN_NOW.with(|c| c.set(None));
+    }
+}
+
+pub(super) fn now_value(kind: &Kind) -> V {
+    let now = FROZEN_NOW
+        .with(|c| c.get())
+        .unwrap_or_else(time::OffsetDateTime::now_utc);
+    let text = match kind {
+        Kind::Date(f) | Kind::DateTime(f) if *f != "rfc3339" => format_items(f)
+            .and_then(|items| now.format(&items).ok())
+            .unwrap_or_default(),
+        _ => now
+            .format(&time::format_description::well_known::Rfc3339)
+            .unwrap_or_default(),
+    };
+    V::Str(text)
+}
+
+/// Converts a value to the wire form of `kind` (numbers as strings or numbers, etc.).
+pub(super) fn coerce(v: &V, kind: &Kind) -> V {
+    match (kind, v) {
+        (Kind::Integer(w) | Kind::Decimal(w), V::Num(t) | V::Str(t)) => match w {
+            Wire::String | Wire::StringOrNumber => V::Str(t.clone()),
+            Wire::Number | Wire::NumberOrString => {
+                if Decimal::from_str(t.trim()).is_ok() || Decimal::from_scientific(t.trim()).is_ok()
+                {
+                    V::Num(t.trim().to_string())
+                } else {
+                    V::Str(t.clone())
+                }
+            }
+        },
+        (Kind::String | Kind::Date(_) | Kind::DateTime(_), V::Num(t)) => V::Str(t.clone()),
+        (Kind::Bool, V::Str(t)) => V::Bool(t == "true" || t == "1"),
+        (Kind::Named(_), V::Str(t)) if t.parse::<i64>().is_ok() => V::Num(t.clone()),
+        _ => v.clone(),
+    }
+}
+
+/// A decimal sum in the wire form of `kind`.
+pub(super) fn number(d: Decimal, kind: Option<Kind>) -> V {
+    let text = d.to_string();
+    match kind {
+        Some(Kind::Decimal(Wire::String | Wire::StringOrNumber))
+        | Some(Kind::Integer(Wire::String | Wire::StringOrNumber)) => V::Str(text),
+        _ => V::Num(text),
+    }
+}

@@ -1,0 +1,154 @@
+//! Request fields checked against the spec: presence, nulls, types, enum values, dates in
+//! their formats, lengths, patterns and ranges.
+
+use std::collections::HashMap;
+use std::str::FromStr;
+use std::sync::Mutex;
+
+use rust_decimal::Decimal;
+
+use super::engine::{Failure, fail};
+use super::tables::*;
+use super::value::V;
+
+/// Checks one request field: presence, type, enum, limits.
+pub(super) fn check_field(
+    spec: &Spec,
+    f: &Field,
+    v: Option<&V>,
+    path: &str,
+) -> Result<(), Failure> {
+    let v = match v {
+        None if f.optional => return Ok(()),
+        None => return Err(fail(Case::MissingField, path, "required")),
+        Some(V::Null) if f.nullable || f.optional => return Ok(()),
+        Some(V::Null) => return Err(fail(Case::InvalidField, path, "must not be null")),
+        Some(v) => v,
+    };
+    check_kind(spec, &f.kind, v, path)?;
+    if let V::Str(s) = v {
+        let len = s.chars().count() as u32;
+        if f.min_length.is_some_and(|m| len < m) || f.max_length.is_some_and(|m| len > m) {
+            return Err(fail(
+                Case::InvalidField,
+                path,
+                format!(
+                    "length must be between {} and {}",
+                    f.min_length.unwrap_or(0),
+                    f.max_length
+                        .map(|m| m.to_string())
+                        .unwrap_or_else(|| "any".into())
+                ),
+            ));
+        }
+        if let Some(p) = f.pattern
+            && !super::pattern::full_match(p, s)
+        {
+            return Err(fail(Case::InvalidField, path, format!("must match {p}")));
+        }
+    }
+    if (f.minimum.is_some() || f.maximum.is_some())
+        && let Ok(n) = v.text().trim().parse::<i64>()
+        && (f.minimum.is_some_and(|m| n < m) || f.maximum.is_some_and(|m| n > m))
+    {
+        return Err(fail(Case::InvalidField, path, "out of range"));
+    }
+    Ok(())
+}
+
+pub(super) fn check_kind(spec: &Spec, kind: &Kind, v: &V, path: &str) -> Result<(), Failure> {
+    let bad = |what: &str| Err(fail(Case::InvalidField, path, format!("must be {what}")));
+    match (kind, v) {
+        (Kind::Any, _) => Ok(()),
+        (Kind::String, V::Str(_)) | (Kind::StringOrNumber, V::Str(_) | V::Num(_)) => Ok(()),
+        (Kind::String, _) => bad("a string"),
+        (Kind::Bool, V::Bool(_)) => Ok(()),
+        (Kind::Bool, V::Str(s)) if matches!(s.as_str(), "true" | "false" | "1" | "0") => Ok(()),
+        (Kind::Integer(_), V::Num(t) | V::Str(t)) if t.trim().parse::<i64>().is_ok() => Ok(()),
+        (Kind::Integer(_), _) => bad("a whole number"),
+        (Kind::Decimal(_), V::Num(t) | V::Str(t))
+            if Decimal::from_str(t.trim()).is_ok()
+                || Decimal::from_scientific(t.trim()).is_ok() =>
+        {
+            Ok(())
+        }
+        (Kind::Decimal(_), _) => bad("a decimal number"),
+        (Kind::Date(f) | Kind::DateTime(f), V::Str(s)) => {
+            if date_ok(matches!(kind, Kind::Date(_)), f, s) {
+                Ok(())
+            } else {
+                bad(&format!("a date in the format {f}"))
+            }
+        }
+        (Kind::Array(k), V::Arr(items)) => {
+            for (i, it) in items.iter().enumerate() {
+                check_kind(spec, k, it, &format!("{path}.{i}"))?;
+            }
+            Ok(())
+        }
+        (Kind::Map(k), V::Obj(m)) => {
+            for (key, it) in m {
+                check_kind(spec, k, it, &format!("{path}.{key}"))?;
+            }
+            Ok(())
+        }
+        (Kind::Named(t), v) => {
+            let Some(def) = spec.type_def(*t) else {
+                return Ok(());
+            };
+            if !def.values.is_empty() {
+                let text = v.text();
+                return if def.values.contains(&text.as_str()) {
+                    Ok(())
+                } else {
+                    bad(&format!("one of {}", def.values.join(", ")))
+                };
+            }
+            let V::Obj(_) = v else {
+                return bad("an object");
+            };
+            for f in def.fields {
+                check_field(spec, f, v.get(f.wire), &format!("{path}.{}", f.wire))?;
+            }
+            Ok(())
+        }
+        _ => bad("of another type"),
+    }
+}
+
+pub(super) type Items = Option<std::sync::Arc<time::format_description::OwnedFormatItem>>;
+
+/// A parsed `time` format description, cached per format string.
+pub(super) fn format_items(fmt: &'static str) -> Items {
+    static CACHE: std::sync::OnceLock<Mutex<HashMap<&'static str, Items>>> =
+        std::sync::OnceLock::new();
+    let cache = CACHE.get_or_init(|| Mutex::new(HashMap::new()));
+    let mut map = cache.lock().unwrap_or_else(|p| p.into_inner());
+    map.entry(fmt)
+        .or_insert_with(|| {
+            time::format_description::parse_owned::<2>(fmt)
+                .ok()
+                .map(std::sync::Arc::new)
+        })
+        .clone()
+}
+
+pub(super) fn date_ok(date_only: bool, fmt: &'static str, s: &str) -> bool {
+    use time::format_description::well_known::Rfc3339;
+    if fmt == "rfc3339" {
+        return if date_only {
+            time::Date::parse(s, time::macros::format_description!("[year]-[month]-[day]")).is_ok()
+        } else {
+            time::OffsetDateTime::parse(s, &Rfc3339).is_ok()
+        };
+    }
+    let Some(items) = format_items(fmt) else {
+        return true;
+    };
+    if date_only {
+        time::Date::parse(s, &items).is_ok()
+    } else {
+        time::PrimitiveDateTime::parse(s, &items).is_ok()
+            || time::OffsetDateTime::parse(s, &items).is_ok()
+    }
+}
