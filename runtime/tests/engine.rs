@@ -1031,3 +1031,15 @@ fn nonces_are_accepted_once_until_forgotten() {
         (500, r#"{"error":"internal error"}"#)
     );
 }
+
+#[test]
+fn the_instant_of_a_request_does_not_outlive_it() {
+    let e = engine();
+    let first = call(&e, "GET", "/orders/7", &[], "").at("updated_at");
+    std::thread::sleep(std::time::Duration::from_millis(1_100));
+    // Rendering outside a request reads the clock, not the last request's instant.
+    let seed = V::parse(br#"{"id": 7}"#).expect("json");
+    let later = render(&SPEC, &seed, &Kind::Named(ORDER));
+    let later = later.get("updated_at").map(V::text).expect("a time");
+    assert!(later > first, "{later} is not after {first}");
+}

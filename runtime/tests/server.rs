@@ -373,6 +373,27 @@ async fn nonces_are_forgotten_through_both_doors() {
 }
 
 #[tokio::test]
+async fn stop_waits_for_requests_in_flight() {
+    let mock = MockServer::<Shop>::start().await.expect("starts");
+    let base = mock.base_url();
+    mock.inject(Fault {
+        latency_ms: 400,
+        times: 1,
+        ..Fault::default()
+    });
+    let slow = tokio::spawn(get(format!("{base}/orders/7")));
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    let start = Instant::now();
+    mock.stop().await;
+    assert!(
+        start.elapsed() >= Duration::from_millis(200),
+        "stop returned after {:?}, before the request in flight was answered",
+        start.elapsed()
+    );
+    assert_eq!(slow.await.expect("joins").0, 200);
+}
+
+#[tokio::test]
 async fn stopping_or_dropping_the_server_closes_its_port() {
     let mock = MockServer::<Shop>::start().await.expect("starts");
     let base = mock.base_url();

@@ -24,7 +24,8 @@ pub trait Provider {
 /// Delivery attempts per webhook.
 pub const WEBHOOK_ATTEMPTS: u32 = 4;
 
-/// A running mock server of provider `P`. Dropping it stops the server.
+/// A running mock server of provider `P`. Dropping it stops the server: its shutdown channel
+/// closes, which the server takes as the signal to stop.
 pub struct MockServer<P> {
     engine: Arc<Engine>,
     addr: SocketAddr,
@@ -157,14 +158,6 @@ impl<P> MockServer<P> {
     }
 }
 
-impl<P> Drop for MockServer<P> {
-    fn drop(&mut self) {
-        if let Some(tx) = self.shutdown.take() {
-            let _ = tx.send(());
-        }
-    }
-}
-
 async fn fire(
     engine: &Engine,
     http: &reqwest::Client,
@@ -240,8 +233,8 @@ async fn handle(
             }
         });
     }
-    if reply.delay_ms > 0 {
-        tokio::time::sleep(Duration::from_millis(reply.delay_ms)).await;
+    if let Some(ms) = std::num::NonZeroU64::new(reply.delay_ms) {
+        tokio::time::sleep(Duration::from_millis(ms.get())).await;
     }
     let status = StatusCode::from_u16(reply.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     (status, [("content-type", reply.content_type)], reply.body).into_response()

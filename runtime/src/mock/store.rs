@@ -2,7 +2,7 @@
 
 use std::collections::{HashMap, HashSet, VecDeque};
 
-use super::engine::{Failure, fail};
+use super::engine::{Failure, GROW_AT, MAX_RECORDS, fail};
 use super::tables::*;
 use super::value::V;
 
@@ -19,6 +19,43 @@ pub(super) struct Store {
     pub(super) unique: HashSet<(String, String)>,
     /// The next sequence id.
     pub(super) next: i64,
+}
+
+/// Room reserved at once when a store reaches `GROW_AT` records.
+const ROOM: usize = MAX_RECORDS + 1 - GROW_AT;
+
+impl Store {
+    /// Stores a record under `id`, taking its unique values; beyond `MAX_RECORDS` the oldest
+    /// record is dropped and its id and unique values freed.
+    pub(super) fn insert(&mut self, res: &Resource, id: String, rec: V) {
+        for u in res.unique {
+            if let Some(v) = rec.get(u) {
+                self.unique.insert((u.to_string(), v.text()));
+            }
+        }
+        let pos = self.dropped + self.items.len() as u64;
+        if self.items.len() == GROW_AT {
+            // One early allocation instead of rehashing ever larger tables under load.
+            self.items.reserve(ROOM);
+            self.by_id.reserve(ROOM);
+            self.unique.reserve(ROOM.saturating_mul(res.unique.len()));
+        }
+        self.by_id.insert(id, pos);
+        self.items.push_back(rec);
+        if self.items.len() > MAX_RECORDS
+            && let Some(old) = self.items.pop_front()
+        {
+            self.dropped += 1;
+            if let Some(i) = old.get(res.id_field) {
+                self.by_id.remove(&i.text());
+            }
+            for u in res.unique {
+                if let Some(v) = old.get(u) {
+                    self.unique.remove(&(u.to_string(), v.text()));
+                }
+            }
+        }
+    }
 }
 
 /// A store holding a resource's seed records.

@@ -214,35 +214,7 @@ impl Engine {
                 ));
             }
         }
-        for u in res.unique {
-            if let Some(v) = rec.get(u) {
-                store.unique.insert((u.to_string(), v.text()));
-            }
-        }
-        let pos = store.dropped + store.items.len() as u64;
-        if store.items.len() == GROW_AT {
-            // One early allocation instead of rehashing ever larger tables under load.
-            store.items.reserve(MAX_RECORDS + 1 - GROW_AT);
-            store.by_id.reserve(MAX_RECORDS + 1 - GROW_AT);
-            store
-                .unique
-                .reserve((MAX_RECORDS + 1 - GROW_AT) * res.unique.len());
-        }
-        store.by_id.insert(id.text(), pos);
-        store.items.push_back(rec.clone());
-        if store.items.len() > MAX_RECORDS
-            && let Some(old) = store.items.pop_front()
-        {
-            store.dropped += 1;
-            if let Some(i) = old.get(res.id_field) {
-                store.by_id.remove(&i.text());
-            }
-            for u in res.unique {
-                if let Some(v) = old.get(u) {
-                    store.unique.remove(&(u.to_string(), v.text()));
-                }
-            }
-        }
+        store.insert(res, id.text(), rec.clone());
         Ok(rec)
     }
 
