@@ -4,13 +4,14 @@
 //!   integers as strings, dates), [`wire::Secret`], nonces, digests, PHP query encoding;
 //! - [`signing`]: the interpreter of signature recipes, shared by clients, webhook
 //!   verification and mocks;
-//! - [`http`]: outgoing request assembly and form encoding;
+//! - `http` (feature `client`): outgoing request assembly and form encoding;
 //! - [`json`]: JSON compared digit for digit (the generated example tests);
 //! - `rsa_keys` (feature `rsa`): RSA-SHA256 signatures;
 //! - `mock` (feature `mock`): the engine and server of the generated mock servers.
 
 #![forbid(unsafe_code)]
 
+#[cfg(feature = "client")]
 pub mod http;
 pub mod json;
 #[cfg(feature = "mock")]

@@ -245,6 +245,61 @@ fn raw_number(text: String) -> Result<Box<RawValue>, serde_json::Error> {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Checks shared by the client, the mock and the generator's validator
+
+/// Parses an integer as sent on the wire (digits with an optional sign, no spaces).
+pub fn parse_integer(text: &str) -> Option<i64> {
+    text.parse().ok()
+}
+
+type FormatItems = Option<std::sync::Arc<time::format_description::OwnedFormatItem>>;
+
+/// A parsed `time` format description, cached per format string (`None` if it is invalid).
+pub fn format_items(format: &str) -> FormatItems {
+    use std::collections::HashMap;
+    use std::sync::{Mutex, OnceLock};
+    static CACHE: OnceLock<Mutex<HashMap<String, FormatItems>>> = OnceLock::new();
+    let cache = CACHE.get_or_init(|| Mutex::new(HashMap::new()));
+    let mut map = cache.lock().unwrap_or_else(|p| p.into_inner());
+    if let Some(items) = map.get(format) {
+        return items.clone();
+    }
+    let items = time::format_description::parse_owned::<2>(format)
+        .ok()
+        .map(std::sync::Arc::new);
+    map.insert(format.to_string(), items.clone());
+    items
+}
+
+/// Whether `text` is a date (`date_only`) or date-time in `format`: a `time` format
+/// description, or `rfc3339` (RFC 3339 date-times; `[year]-[month]-[day]` dates). A format
+/// without an offset accepts a date-time without one. An invalid description accepts
+/// anything (the generator's validator reports it).
+pub fn date_matches(date_only: bool, format: &str, text: &str) -> bool {
+    use time::format_description::well_known::Rfc3339;
+    if format == "rfc3339" {
+        return if date_only {
+            time::Date::parse(
+                text,
+                time::macros::format_description!("[year]-[month]-[day]"),
+            )
+            .is_ok()
+        } else {
+            time::OffsetDateTime::parse(text, &Rfc3339).is_ok()
+        };
+    }
+    let Some(items) = format_items(format) else {
+        return true;
+    };
+    if date_only {
+        time::Date::parse(text, &items).is_ok()
+    } else {
+        time::PrimitiveDateTime::parse(text, &items).is_ok()
+            || time::OffsetDateTime::parse(text, &items).is_ok()
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
 // Decimals
 
 /// The parts of a number written as `[+-]digits[.digits][(e|E)[+-]digits]`.
@@ -307,8 +362,10 @@ fn number_parts(text: &str, loose: bool) -> Option<NumberParts<'_>> {
     })
 }
 
-/// Parses decimal text exactly (plain or exponent form); never rounds.
-fn parse_decimal(text: &str) -> Result<Decimal, &'static str> {
+/// Parses decimal text exactly (plain or exponent form); never rounds. The one definition
+/// of a decimal on the wire: the client's codecs, the mock's request checks and the
+/// generator's check of the docs' examples all use it.
+pub fn parse_decimal(text: &str) -> Result<Decimal, &'static str> {
     let p = number_parts(text, false).ok_or("not a number")?;
     let mut digits = String::with_capacity(p.int.len() + p.frac.len());
     digits.push_str(p.int.trim_start_matches('0'));

@@ -1,4 +1,5 @@
 //! Outgoing request assembly and form codecs, against values from Python's `urllib.parse`.
+#![cfg(feature = "client")]
 
 use payspec_runtime::http::{
     Body, Outgoing, form_decode, form_encode, json_member_text, path_segment, value_text,

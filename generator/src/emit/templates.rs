@@ -75,9 +75,9 @@ fn dep(name: &'static str, spec: &str) -> Dep {
 /// code itself names.
 fn dependencies(api: &Api) -> Vec<Dep> {
     let runtime = if api.needs.rsa {
-        "{ version = \"0.1\", path = \"../../runtime\", features = [\"rsa\"] }"
+        "{ version = \"0.1\", path = \"../../runtime\", features = [\"client\", \"rsa\"] }"
     } else {
-        "{ version = \"0.1\", path = \"../../runtime\" }"
+        "{ version = \"0.1\", path = \"../../runtime\", features = [\"client\"] }"
     };
     let mut d = vec![
         dep("payspec-runtime", runtime),

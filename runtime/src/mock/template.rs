@@ -2,14 +2,12 @@
 //! `{amount}`, `{base_url}`) filled from a record, and converted to the wire form of a kind.
 
 use std::collections::HashMap;
-use std::str::FromStr;
 use std::sync::Mutex;
 
 use rust_decimal::Decimal;
 
 use super::engine::Config;
 use super::tables::*;
-use super::validate::format_items;
 use super::value::V;
 
 /// A JSON value written in the spec tables, parsed once.
@@ -143,7 +141,7 @@ pub(super) fn now_value(kind: &Kind) -> V {
         .with(|c| c.get())
         .unwrap_or_else(time::OffsetDateTime::now_utc);
     let text = match kind {
-        Kind::Date(f) | Kind::DateTime(f) if *f != "rfc3339" => format_items(f)
+        Kind::Date(f) | Kind::DateTime(f) if *f != "rfc3339" => crate::wire::format_items(f)
             .and_then(|items| now.format(&items).ok())
             .unwrap_or_default(),
         _ => now
@@ -159,9 +157,8 @@ pub(super) fn coerce(v: &V, kind: &Kind) -> V {
         (Kind::Integer(w) | Kind::Decimal(w), V::Num(t) | V::Str(t)) => match w {
             Wire::String | Wire::StringOrNumber => V::Str(t.clone()),
             Wire::Number | Wire::NumberOrString => {
-                if Decimal::from_str(t.trim()).is_ok() || Decimal::from_scientific(t.trim()).is_ok()
-                {
-                    V::Num(t.trim().to_string())
+                if crate::wire::parse_decimal(t).is_ok() {
+                    V::Num(t.to_string())
                 } else {
                     V::Str(t.clone())
                 }

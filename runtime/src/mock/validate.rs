@@ -1,15 +1,10 @@
 //! Request fields checked against the spec: presence, nulls, types, enum values, dates in
 //! their formats, lengths, patterns and ranges.
 
-use std::collections::HashMap;
-use std::str::FromStr;
-use std::sync::Mutex;
-
-use rust_decimal::Decimal;
-
 use super::engine::{Failure, fail};
 use super::tables::*;
 use super::value::V;
+use crate::wire;
 
 /// Checks one request field: presence, type, enum, limits.
 pub(super) fn check_field(
@@ -48,7 +43,7 @@ pub(super) fn check_field(
         }
     }
     if (f.minimum.is_some() || f.maximum.is_some())
-        && let Ok(n) = v.text().trim().parse::<i64>()
+        && let Some(n) = wire::parse_integer(&v.text())
         && (f.minimum.is_some_and(|m| n < m) || f.maximum.is_some_and(|m| n > m))
     {
         return Err(fail(Case::InvalidField, path, "out of range"));
@@ -64,17 +59,12 @@ pub(super) fn check_kind(spec: &Spec, kind: &Kind, v: &V, path: &str) -> Result<
         (Kind::String, _) => bad("a string"),
         (Kind::Bool, V::Bool(_)) => Ok(()),
         (Kind::Bool, V::Str(s)) if matches!(s.as_str(), "true" | "false" | "1" | "0") => Ok(()),
-        (Kind::Integer(_), V::Num(t) | V::Str(t)) if t.trim().parse::<i64>().is_ok() => Ok(()),
+        (Kind::Integer(_), V::Num(t) | V::Str(t)) if wire::parse_integer(t).is_some() => Ok(()),
         (Kind::Integer(_), _) => bad("a whole number"),
-        (Kind::Decimal(_), V::Num(t) | V::Str(t))
-            if Decimal::from_str(t.trim()).is_ok()
-                || Decimal::from_scientific(t.trim()).is_ok() =>
-        {
-            Ok(())
-        }
+        (Kind::Decimal(_), V::Num(t) | V::Str(t)) if wire::parse_decimal(t).is_ok() => Ok(()),
         (Kind::Decimal(_), _) => bad("a decimal number"),
         (Kind::Date(f) | Kind::DateTime(f), V::Str(s)) => {
-            if date_ok(matches!(kind, Kind::Date(_)), f, s) {
+            if wire::date_matches(matches!(kind, Kind::Date(_)), f, s) {
                 Ok(())
             } else {
                 bad(&format!("a date in the format {f}"))
@@ -113,42 +103,5 @@ pub(super) fn check_kind(spec: &Spec, kind: &Kind, v: &V, path: &str) -> Result<
             Ok(())
         }
         _ => bad("of another type"),
-    }
-}
-
-pub(super) type Items = Option<std::sync::Arc<time::format_description::OwnedFormatItem>>;
-
-/// A parsed `time` format description, cached per format string.
-pub(super) fn format_items(fmt: &'static str) -> Items {
-    static CACHE: std::sync::OnceLock<Mutex<HashMap<&'static str, Items>>> =
-        std::sync::OnceLock::new();
-    let cache = CACHE.get_or_init(|| Mutex::new(HashMap::new()));
-    let mut map = cache.lock().unwrap_or_else(|p| p.into_inner());
-    map.entry(fmt)
-        .or_insert_with(|| {
-            time::format_description::parse_owned::<2>(fmt)
-                .ok()
-                .map(std::sync::Arc::new)
-        })
-        .clone()
-}
-
-pub(super) fn date_ok(date_only: bool, fmt: &'static str, s: &str) -> bool {
-    use time::format_description::well_known::Rfc3339;
-    if fmt == "rfc3339" {
-        return if date_only {
-            time::Date::parse(s, time::macros::format_description!("[year]-[month]-[day]")).is_ok()
-        } else {
-            time::OffsetDateTime::parse(s, &Rfc3339).is_ok()
-        };
-    }
-    let Some(items) = format_items(fmt) else {
-        return true;
-    };
-    if date_only {
-        time::Date::parse(s, &items).is_ok()
-    } else {
-        time::PrimitiveDateTime::parse(s, &items).is_ok()
-            || time::OffsetDateTime::parse(s, &items).is_ok()
     }
 }

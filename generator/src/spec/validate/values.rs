@@ -322,7 +322,7 @@ impl<'s> Checker<'s> {
         let Some(text) = self.number_text(n, v, wire, path, "an integer", hints) else {
             return;
         };
-        let Ok(i) = text.parse::<i64>() else {
+        let Some(i) = payspec_runtime::wire::parse_integer(text) else {
             self.bad(
                 n,
                 format!("{} is `{text}`, which is not an integer", show(path)),
@@ -358,14 +358,14 @@ impl<'s> Checker<'s> {
         let Some(text) = self.number_text(n, v, wire, path, "a decimal number", hints) else {
             return;
         };
-        if !is_plain_decimal(text) {
+        if let Err(why) = payspec_runtime::wire::parse_decimal(text) {
             self.bad(
                 n,
                 format!(
-                    "{} is `{text}`, which is not a plain decimal number",
+                    "{} is `{text}`, which is not a decimal number ({why})",
                     show(path)
                 ),
-                "write digits with an optional `.` and sign, no exponent",
+                "write digits with an optional sign, `.` and exponent, as clients and mocks read them",
             );
         }
     }
@@ -403,37 +403,10 @@ fn wire_name(wire: Option<Wire>) -> &'static str {
     }
 }
 
-fn is_plain_decimal(t: &str) -> bool {
-    let t = t.strip_prefix('-').unwrap_or(t);
-    let (int, frac) = t.split_once('.').unwrap_or((t, "0"));
-    !int.is_empty()
-        && !frac.is_empty()
-        && int.bytes().all(|b| b.is_ascii_digit())
-        && frac.bytes().all(|b| b.is_ascii_digit())
-}
-
-/// Whether `v` parses with the declared format (or the default for the type).
+/// Whether `v` parses with the declared format (or the default for the type), as the
+/// clients and mocks read it.
 pub fn date_matches(s: Scalar, v: &str, fmt: Option<&str>) -> bool {
-    use time::format_description::well_known::Rfc3339;
-    match fmt {
-        None | Some("rfc3339") if s == Scalar::DateTime => {
-            time::OffsetDateTime::parse(v, &Rfc3339).is_ok()
-        }
-        None | Some("rfc3339") => {
-            time::Date::parse(v, time::macros::format_description!("[year]-[month]-[day]")).is_ok()
-        }
-        Some(desc) => {
-            let Ok(items) = time::format_description::parse_borrowed::<2>(desc) else {
-                return true;
-            };
-            if s == Scalar::Date {
-                time::Date::parse(v, &items).is_ok()
-            } else {
-                time::PrimitiveDateTime::parse(v, &items).is_ok()
-                    || time::OffsetDateTime::parse(v, &items).is_ok()
-            }
-        }
-    }
+    payspec_runtime::wire::date_matches(s == Scalar::Date, fmt.unwrap_or("rfc3339"), v)
 }
 
 fn join(path: &str, key: &str) -> String {
