@@ -136,8 +136,7 @@ impl PaymentNotification {
                     .ok_or_else(|| WebhookError::Malformed(
                         "field `amount` is missing".to_string(),
                     ))?;
-                v.trim()
-                    .parse::<rust_decimal::Decimal>()
+                crate::wire::parse_decimal(v)
                     .map_err(|_| WebhookError::Malformed(
                         "field `amount` is not valid".to_string(),
                     ))?
@@ -154,8 +153,8 @@ impl PaymentNotification {
                     .ok_or_else(|| WebhookError::Malformed(
                         "field `payment_system` is missing".to_string(),
                     ))?;
-                v.trim()
-                    .parse::<i64>()
+                crate::wire::parse_integer(v)
+                    .ok_or(())
                     .map_err(|_| WebhookError::Malformed(
                         "field `payment_system` is not valid".to_string(),
                     ))?
@@ -170,9 +169,8 @@ impl PaymentNotification {
             test: match get("test") {
                 Some(v) => {
                     Some(
-                        v
-                            .trim()
-                            .parse::<i64>()
+                        crate::wire::parse_integer(v)
+                            .ok_or(())
                             .map_err(|_| WebhookError::Malformed(
                                 "field `test` is not valid".to_string(),
                             ))?,

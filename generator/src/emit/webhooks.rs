@@ -343,8 +343,8 @@ fn from_text(api: &Api, ty: &Ty, v: TokenStream, wire: &str) -> TokenStream {
     match ty {
         Ty::String => quote!(#v.to_string()),
         Ty::StringOrNumber => quote!(crate::wire::StringOrNumber::from(#v)),
-        Ty::Integer(_) => quote!(#v.trim().parse::<i64>().map_err(#err)?),
-        Ty::Decimal(_) => quote!(#v.trim().parse::<rust_decimal::Decimal>().map_err(#err)?),
+        Ty::Integer(_) => quote!(crate::wire::parse_integer(#v).ok_or(()).map_err(#err)?),
+        Ty::Decimal(_) => quote!(crate::wire::parse_decimal(#v).map_err(#err)?),
         Ty::Bool => quote!(matches!(#v, "1" | "true")),
         Ty::Date(i) | Ty::DateTime(i) => match api.date_format(*i) {
             Some(d) => {
@@ -357,7 +357,7 @@ fn from_text(api: &Api, ty: &Ty, v: TokenStream, wire: &str) -> TokenStream {
             let t = ident(n);
             match api.types.iter().find(|d| d.name == *n).map(|d| &d.kind) {
                 Some(TypeKind::Enum { integer: true, .. }) => {
-                    quote!(crate::types::#t::from_code(#v.trim().parse::<i64>().map_err(#err)?))
+                    quote!(crate::types::#t::from_code(crate::wire::parse_integer(#v).ok_or(()).map_err(#err)?))
                 }
                 Some(TypeKind::Enum { integer: false, .. }) => quote!(crate::types::#t::from(#v)),
                 _ => quote!(serde_json::from_str(#v).map_err(#err)?),
