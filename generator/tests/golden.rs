@@ -10,7 +10,7 @@ use payspec::ir;
 use payspec::spec::load_bytes;
 
 /// Each fixture, by file name, and its text.
-const FIXTURES: [(&str, &str); 2] = [
+const FIXTURES: [(&str, &str); 3] = [
     (
         "minimal.yaml",
         include_str!("../../tests/fixtures/minimal.yaml"),
@@ -18,6 +18,10 @@ const FIXTURES: [(&str, &str); 2] = [
     (
         "dates.yaml",
         include_str!("../../tests/fixtures/dates.yaml"),
+    ),
+    (
+        "forms.yaml",
+        include_str!("../../tests/fixtures/forms.yaml"),
     ),
 ];
 

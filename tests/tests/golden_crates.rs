@@ -102,3 +102,99 @@ async fn example_pay_refuses_what_its_spec_refuses() {
         (404, Some("missing"), Some("No id"))
     );
 }
+
+mod form_pay {
+    use super::dec;
+    use form_pay::requests::{CreateInvoiceRequest, InvoicePdfRequest};
+    use form_pay::types::Kind;
+    use form_pay::webhooks::Paid;
+    use form_pay::{Client, Credentials, Error};
+
+    #[tokio::test]
+    async fn a_form_request_with_a_query_token_and_a_file_behind_basic_auth() {
+        let mock = form_pay::mock::MockServer::start()
+            .await
+            .expect("mock starts");
+        let client = Client::new(Credentials::sample()).with_base_url(mock.base_url());
+        let request = CreateInvoiceRequest::new(dec("5.00"), Kind::Wallet).with_note("gift");
+        // What goes out: a form body and the token in the query, nothing else signed.
+        let out = client.prepare_create_invoice(&request).expect("prepares");
+        assert_eq!(out.path, "/invoices");
+        assert_eq!(out.query, [("token".to_string(), "t0k".to_string())]);
+        assert_eq!(out.body_bytes(), b"amount=5.00&kind=2&note=gift");
+        let invoice = client.create_invoice(&request).await.expect("created");
+        assert!(
+            invoice.id.starts_with("inv_") && invoice.id.len() == 12,
+            "{}",
+            invoice.id
+        );
+        assert_eq!(
+            (invoice.amount, &invoice.kind),
+            (dec("5.00"), &Kind::Wallet)
+        );
+
+        let pdf = client
+            .invoice_pdf(&InvoicePdfRequest::new(invoice.id.as_str()))
+            .await
+            .expect("a file");
+        assert_eq!(pdf.content_type, "application/pdf");
+        assert!(pdf.bytes.starts_with(b"%PDF-"));
+        let out = client
+            .prepare_invoice_pdf(&InvoicePdfRequest::new("inv_1"))
+            .expect("prepares");
+        // `shop:pa55` in base64.
+        assert_eq!(
+            out.headers,
+            [(
+                "Authorization".to_string(),
+                "Basic c2hvcDpwYTU1".to_string()
+            )]
+        );
+
+        // A wrong token is refused inside the envelope, with the spec's message.
+        let wrong =
+            Client::new(Credentials::new("nope", "shop", "pa55")).with_base_url(mock.base_url());
+        let err = wrong.create_invoice(&request).await.expect_err("refused");
+        let Error::Api(api) = &err else {
+            panic!("{err:?}")
+        };
+        assert_eq!(api.message.as_deref(), Some("Denied"));
+        let missing = client
+            .invoice_pdf(&InvoicePdfRequest::new("inv_none"))
+            .await
+            .expect_err("absent");
+        let Error::Api(api) = &missing else {
+            panic!("{missing:?}")
+        };
+        assert_eq!(api.message.as_deref(), Some("No such id"));
+    }
+
+    #[test]
+    fn the_form_webhook_is_signed_over_its_sorted_fields() {
+        let paid = Paid::new("inv_1", dec("5.00"), Kind::Card);
+        let creds = |c: &str| (c == "secret").then(|| "s3cret".to_string());
+        let (headers, body) = paid.signed(creds).expect("signs");
+        // MD5 of the fields sorted by name, PHP-query-encoded, then the key, as Python's
+        // hashlib and urllib compute it.
+        let sign = "a01ecc9a86b548a4976c0b5541d22efc";
+        assert_eq!(
+            String::from_utf8(body.clone()).expect("text"),
+            format!("id=inv_1&amount=5.00&kind=1&sign={sign}")
+        );
+        assert_eq!(
+            headers,
+            [(
+                "Content-Type".to_string(),
+                "application/x-www-form-urlencoded".to_string()
+            )]
+        );
+        let none = reqwest::header::HeaderMap::new();
+        let back = Paid::verify("s3cret", &none, &body).expect("verifies");
+        assert_eq!(back, paid);
+        assert!(Paid::verify("other", &none, &body).is_err());
+        let tampered = String::from_utf8(body)
+            .expect("text")
+            .replace("5.00", "6.00");
+        assert!(Paid::verify("s3cret", &none, tampered.as_bytes()).is_err());
+    }
+}

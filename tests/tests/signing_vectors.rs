@@ -257,7 +257,9 @@ async fn m2cerber_client_sends_the_signature_header() {
 async fn pegas_sends_the_token_as_a_query_parameter_and_returns_files_as_bytes() {
     use pegas_kassa::requests::ReceiptRequest;
     use pegas_kassa::types::ReceiptFormat;
-    let (url, rx) = capture_one(200, "%PDF-1.4").await;
+    let (url, mut rx) =
+        payspec_tests::serve(|_| payspec_tests::Reply::new(200, "application/pdf", "%PDF-1.4"))
+            .await;
     let client =
         pegas_kassa::Client::new(pegas_kassa::Credentials::new("tok en")).with_base_url(url);
     let file = client
@@ -265,7 +267,8 @@ async fn pegas_sends_the_token_as_a_query_parameter_and_returns_files_as_bytes()
         .await
         .unwrap();
     assert_eq!(file.bytes, b"%PDF-1.4");
-    let got = rx.await.unwrap();
+    assert_eq!(file.content_type, "application/pdf");
+    let got = rx.recv().await.unwrap();
     assert_eq!(got.method, "GET");
     assert!(
         got.target

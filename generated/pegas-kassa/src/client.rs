@@ -296,14 +296,7 @@ impl Client {
         request: &crate::requests::ReceiptRequest,
     ) -> Result<crate::http::Binary, Error> {
         let out = self.prepare_receipt(request)?;
-        self.send(
-                out,
-                |r| Ok(crate::http::Binary {
-                    content_type: r.content_type.unwrap_or_default(),
-                    bytes: r.body,
-                }),
-            )
-            .await
+        self.send(out, crate::error::file).await
     }
 
     /// The signed request [`Client::balance`] sends, without sending it: to log it, or to send it

@@ -180,3 +180,18 @@ pub fn from_response(status: u16, body: &[u8]) -> Error {
         }),
     )
 }
+
+/// A file answer; JSON in its place is the provider's error.
+pub(crate) fn file(r: crate::http::Received) -> Result<crate::http::Binary, Error> {
+    let json = r
+        .content_type
+        .as_deref()
+        .is_some_and(|t| t.starts_with("application/json"));
+    if json {
+        return Err(from_response(r.status, &r.body));
+    }
+    Ok(crate::http::Binary {
+        content_type: r.content_type.unwrap_or_default(),
+        bytes: r.body,
+    })
+}

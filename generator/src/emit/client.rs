@@ -392,13 +392,7 @@ fn endpoint_method(api: &Api, e: &Endpoint) -> TokenStream {
             (t, decode)
         }
         ResponseBody::Empty => (quote!(()), quote!(|_| Ok(()))),
-        ResponseBody::Binary(_) => (
-            quote!(crate::http::Binary),
-            quote!(|r| Ok(crate::http::Binary {
-                content_type: r.content_type.unwrap_or_default(),
-                bytes: r.body
-            })),
-        ),
+        ResponseBody::Binary(_) => (quote!(crate::http::Binary), quote!(crate::error::file)),
     };
     let changes =
         !query.is_empty() || !headers.is_empty() || !body.is_empty() || authorize.is_some();

@@ -25,6 +25,37 @@ pub fn error_rs(api: &Api) -> TokenStream {
             format!("\n\n{}", e.doc)
         }
     ));
+    let has_files = api
+        .endpoints
+        .iter()
+        .any(|ep| matches!(ep.response.body, crate::ir::ResponseBody::Binary(_)));
+    // A JSON answer where a file was expected is the provider's error: inside the envelope
+    // when the provider puts its errors there, else by status.
+    let json_error = if e.in_envelope && api.envelope.is_some() {
+        quote! {
+            match unwrap_envelope::<serde_json::Value>(&r.body) {
+                Err(e) => e,
+                Ok(_) => Error::Decode {
+                    message: "expected a file, got JSON".to_string(),
+                    body: String::from_utf8_lossy(&r.body).into_owned(),
+                },
+            }
+        }
+    } else {
+        quote!(from_response(r.status, &r.body))
+    };
+    let file = has_files.then(|| {
+        quote! {
+            /// A file answer; JSON in its place is the provider's error.
+            pub(crate) fn file(r: crate::http::Received) -> Result<crate::http::Binary, Error> {
+                let json = r.content_type.as_deref().is_some_and(|t| t.starts_with("application/json"));
+                if json {
+                    return Err(#json_error);
+                }
+                Ok(crate::http::Binary { content_type: r.content_type.unwrap_or_default(), bytes: r.body })
+            }
+        }
+    });
     let (code, message, vpath, vmsg, ferr) = (
         path(&e.code),
         path(&e.message),
@@ -219,5 +250,7 @@ pub fn error_rs(api: &Api) -> TokenStream {
         }
 
         #envelope
+
+        #file
     }
 }

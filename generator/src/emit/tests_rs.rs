@@ -17,16 +17,38 @@ pub fn examples_rs(api: &Api) -> TokenStream {
         for (i, ex) in e.examples.iter().enumerate() {
             let Some(body) = &ex.response else { continue };
             let status = ex.status.unwrap_or(e.response.status);
+            let enveloped_error = enveloped_error(api, e.response.enveloped, body);
             let name = format_ident!(
                 "{}_example_{}_{}",
                 crate::ir::naming::bare(&e.fn_ident),
                 i + 1,
-                if status == e.response.status {
+                if status == e.response.status && enveloped_error.is_none() {
                     "round_trips"
                 } else {
                     "is_a_provider_error"
                 }
             );
+            if let Some(message) = enveloped_error {
+                // An error inside the envelope, with the success status.
+                let message = match message {
+                    Some(m) => quote!(Some(#m)),
+                    None => quote!(None),
+                };
+                tests.push(quote! {
+                    #[test]
+                    fn #name() {
+                        let body = #body;
+                        match #lib::error::unwrap_envelope::<serde_json::Value>(body.as_bytes()) {
+                            Err(#lib::Error::Api(e)) => {
+                                assert_eq!(e.body, body);
+                                assert_eq!(e.message.as_deref(), #message, "message");
+                            }
+                            other => panic!("expected a provider error, got {other:?}"),
+                        }
+                    }
+                });
+                continue;
+            }
             if status != e.response.status {
                 let expected = expected_error(api, body);
                 tests.push(quote! {
@@ -95,6 +117,22 @@ pub fn examples_rs(api: &Api) -> TokenStream {
 
         #(#tests)*
     }
+}
+
+/// For an enveloped answer whose outcome is the envelope's error value: `Some(message)`.
+fn enveloped_error(api: &Api, enveloped: bool, body: &str) -> Option<Option<String>> {
+    let env = api
+        .envelope
+        .as_ref()
+        .filter(|_| enveloped && api.errors.in_envelope)?;
+    let doc: serde_json::Value = serde_json::from_str(body).ok()?;
+    let outcome = doc.get(&env.status_field)?.as_str()?;
+    (outcome == env.error).then(|| {
+        doc.get(&env.message_field).map(|m| match m {
+            serde_json::Value::String(s) => s.clone(),
+            other => other.to_string(),
+        })
+    })
 }
 
 /// Assertions on the provider error an error example decodes into: each field the error
