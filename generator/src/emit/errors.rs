@@ -15,6 +15,23 @@ fn path(p: &Option<Vec<String>>) -> TokenStream {
 }
 
 pub fn error_rs(api: &Api) -> TokenStream {
+    let types = error_types(api);
+    let decoding = decoding(api);
+    let envelope = envelope(api);
+    let file = file(api);
+    quote! {
+        //! Errors: transport, provider-reported, unexpected status, and undecodable responses.
+        use std::collections::BTreeMap;
+
+        #types
+        #decoding
+        #envelope
+        #file
+    }
+}
+
+/// `ApiError`, `Error` and their `is_retryable`, `status`, `Display` and `source`.
+fn error_types(api: &Api) -> TokenStream {
     let e = &api.errors;
     let doc = docs(&format!(
         "An error reported by {}.{}",
@@ -25,84 +42,8 @@ pub fn error_rs(api: &Api) -> TokenStream {
             format!("\n\n{}", e.doc)
         }
     ));
-    let has_files = api
-        .endpoints
-        .iter()
-        .any(|ep| matches!(ep.response.body, crate::ir::ResponseBody::Binary(_)));
-    // A JSON answer where a file was expected is the provider's error: inside the envelope
-    // when the provider puts its errors there, else by status.
-    let json_error = if e.in_envelope && api.envelope.is_some() {
-        quote! {
-            match unwrap_envelope::<serde_json::Value>(&r.body) {
-                Err(e) => e,
-                Ok(_) => Error::Decode {
-                    message: "expected a file, got JSON".to_string(),
-                    body: String::from_utf8_lossy(&r.body).into_owned(),
-                },
-            }
-        }
-    } else {
-        quote!(from_response(r.status, &r.body))
-    };
-    let file = has_files.then(|| {
-        quote! {
-            /// A file answer; JSON in its place is the provider's error.
-            pub(crate) fn file(r: crate::http::Received) -> Result<crate::http::Binary, Error> {
-                let json = r.content_type.as_deref().is_some_and(|t| t.starts_with("application/json"));
-                if json {
-                    return Err(#json_error);
-                }
-                Ok(crate::http::Binary { content_type: r.content_type.unwrap_or_default(), bytes: r.body })
-            }
-        }
-    });
-    let (code, message, vpath, vmsg, ferr) = (
-        path(&e.code),
-        path(&e.message),
-        path(&e.validation_path),
-        path(&e.validation_message),
-        path(&e.field_errors),
-    );
     let retryable = &e.retryable_statuses;
-    let envelope = api.envelope.as_ref().map(|env| {
-        let (sf, ok, err, mf, df) = (&env.status_field, &env.success, &env.error, &env.message_field, &env.data_field);
-        quote! {
-            #[derive(serde::Deserialize)]
-            struct Envelope<'a> {
-                #[serde(rename = #sf, default)]
-                outcome: Option<String>,
-                #[serde(rename = #mf, default)]
-                message: Option<serde_json::Value>,
-                #[serde(rename = #df, borrow, default)]
-                data: Option<&'a serde_json::value::RawValue>,
-            }
-
-            /// Unwraps the provider's envelope: the payload on success, the error otherwise.
-            pub fn unwrap_envelope<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, Error> {
-                let env: Envelope<'_> = serde_json::from_slice(body).map_err(|e| Error::decode(&e, body))?;
-                match env.outcome.as_deref() {
-                    Some(#ok) => {
-                        let data = env.data.map(|d| d.get()).unwrap_or("null");
-                        serde_json::from_str(data).map_err(|e| Error::decode(&e, body))
-                    }
-                    Some(#err) => Err(Error::Api(Box::new(ApiError {
-                        status: 200,
-                        message: env.message.as_ref().map(crate::http::value_text),
-                        body: String::from_utf8_lossy(body).into_owned(),
-                        ..ApiError::default()
-                    }))),
-                    other => Err(Error::Decode {
-                        message: format!("unexpected envelope outcome {other:?}"),
-                        body: String::from_utf8_lossy(body).into_owned(),
-                    }),
-                }
-            }
-        }
-    });
     quote! {
-        //! Errors: transport, provider-reported, unexpected status, and undecodable responses.
-        use std::collections::BTreeMap;
-
         #doc
         #[derive(Clone, Debug, Default, PartialEq, Eq)]
         pub struct ApiError {
@@ -206,6 +147,20 @@ pub fn error_rs(api: &Api) -> TokenStream {
             }
         }
 
+    }
+}
+
+/// `decode` and `from_response`: bodies into values, or into the provider's error fields.
+fn decoding(api: &Api) -> TokenStream {
+    let e = &api.errors;
+    let (code, message, vpath, vmsg, ferr) = (
+        path(&e.code),
+        path(&e.message),
+        path(&e.validation_path),
+        path(&e.validation_message),
+        path(&e.field_errors),
+    );
+    quote! {
         /// Decodes a JSON body, keeping the raw body on failure (used by the client; public for
         /// custom transports and tests).
         pub fn decode<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, Error> {
@@ -248,9 +203,88 @@ pub fn error_rs(api: &Api) -> TokenStream {
                 body: raw,
             }))
         }
-
-        #envelope
-
-        #file
     }
+}
+
+/// `unwrap_envelope`, for providers that wrap every answer.
+fn envelope(api: &Api) -> TokenStream {
+    let Some(env) = &api.envelope else {
+        return quote!();
+    };
+    let (sf, ok, err, mf, df) = (
+        &env.status_field,
+        &env.success,
+        &env.error,
+        &env.message_field,
+        &env.data_field,
+    );
+    quote! {
+        #[derive(serde::Deserialize)]
+        struct Envelope<'a> {
+            #[serde(rename = #sf, default)]
+            outcome: Option<String>,
+            #[serde(rename = #mf, default)]
+            message: Option<serde_json::Value>,
+            #[serde(rename = #df, borrow, default)]
+            data: Option<&'a serde_json::value::RawValue>,
+        }
+
+        /// Unwraps the provider's envelope: the payload on success, the error otherwise.
+        pub fn unwrap_envelope<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, Error> {
+            let env: Envelope<'_> = serde_json::from_slice(body).map_err(|e| Error::decode(&e, body))?;
+            match env.outcome.as_deref() {
+                Some(#ok) => {
+                    let data = env.data.map(|d| d.get()).unwrap_or("null");
+                    serde_json::from_str(data).map_err(|e| Error::decode(&e, body))
+                }
+                Some(#err) => Err(Error::Api(Box::new(ApiError {
+                    status: 200,
+                    message: env.message.as_ref().map(crate::http::value_text),
+                    body: String::from_utf8_lossy(body).into_owned(),
+                    ..ApiError::default()
+                }))),
+                other => Err(Error::Decode {
+                    message: format!("unexpected envelope outcome {other:?}"),
+                    body: String::from_utf8_lossy(body).into_owned(),
+                }),
+            }
+        }
+    }
+}
+
+/// `file`: a file answer, or the provider's error sent in its place.
+fn file(api: &Api) -> TokenStream {
+    let e = &api.errors;
+    let has_files = api
+        .endpoints
+        .iter()
+        .any(|ep| matches!(ep.response.body, crate::ir::ResponseBody::Binary(_)));
+    // A JSON answer where a file was expected is the provider's error: inside the envelope
+    // when the provider puts its errors there, else by status.
+    let json_error = if e.in_envelope && api.envelope.is_some() {
+        quote! {
+            match unwrap_envelope::<serde_json::Value>(&r.body) {
+                Err(e) => e,
+                Ok(_) => Error::Decode {
+                    message: "expected a file, got JSON".to_string(),
+                    body: String::from_utf8_lossy(&r.body).into_owned(),
+                },
+            }
+        }
+    } else {
+        quote!(from_response(r.status, &r.body))
+    };
+    let file = has_files.then(|| {
+        quote! {
+            /// A file answer; JSON in its place is the provider's error.
+            pub(crate) fn file(r: crate::http::Received) -> Result<crate::http::Binary, Error> {
+                let json = r.content_type.as_deref().is_some_and(|t| t.starts_with("application/json"));
+                if json {
+                    return Err(#json_error);
+                }
+                Ok(crate::http::Binary { content_type: r.content_type.unwrap_or_default(), bytes: r.body })
+            }
+        }
+    });
+    file.unwrap_or_default()
 }
