@@ -407,29 +407,22 @@ fn endpoint_const(api: &Api, e: &Endpoint, op: Option<&Operation>) -> TokenStrea
 
 /// `Op { action, <what differs>, ..Op::DEFAULT }`.
 fn operation(api: &Api, o: &Operation) -> TokenStream {
-    let action = match o.action {
-        Action::Create(r) => {
+    let (variant, resource) = match o.action {
+        Action::Create(r) => ("Create", Some(r)),
+        Action::Read(r) => ("Read", Some(r)),
+        Action::List(r) => ("List", Some(r)),
+        Action::Update(r) => ("Update", Some(r)),
+        Action::Fire(r) => ("Fire", Some(r)),
+        Action::Totals => ("Totals", None),
+        Action::Fixed => ("Fixed", None),
+    };
+    let variant = format_ident!("{variant}");
+    let action = match resource {
+        Some(r) => {
             let r = resource_ref(api, r);
-            quote!(Action::Create(#r))
+            quote!(Action::#variant(#r))
         }
-        Action::Read(r) => {
-            let r = resource_ref(api, r);
-            quote!(Action::Read(#r))
-        }
-        Action::List(r) => {
-            let r = resource_ref(api, r);
-            quote!(Action::List(#r))
-        }
-        Action::Update(r) => {
-            let r = resource_ref(api, r);
-            quote!(Action::Update(#r))
-        }
-        Action::Fire(r) => {
-            let r = resource_ref(api, r);
-            quote!(Action::Fire(#r))
-        }
-        Action::Totals => quote!(Action::Totals),
-        Action::Fixed => quote!(Action::Fixed),
+        None => quote!(Action::#variant),
     };
     let mut set = Vec::new();
     if !o.store.is_empty() {
