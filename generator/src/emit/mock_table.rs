@@ -183,47 +183,49 @@ fn id_modules(api: &Api) -> TokenStream {
     quote!(#types #schemes #resources #webhooks)
 }
 
-fn type_ref(api: &Api, name: &str) -> TokenStream {
-    match api.types.iter().find(|t| t.name == name) {
-        Some(t) => {
-            let c = const_ident(&t.name);
-            quote!(types::#c)
+/// `<module>::<NAME>`, the id constant of a named item, or a compile error naming what is
+/// missing (the IR guarantees it is not).
+fn id_ref(module: &str, name: Option<&str>, what: &str) -> TokenStream {
+    match name {
+        Some(n) => {
+            let (m, c) = (format_ident!("{module}"), const_ident(n));
+            quote!(#m::#c)
         }
         None => {
-            let msg = format!("payspec: unknown type `{name}`");
+            let msg = format!("payspec: unknown {what}");
             quote!(compile_error!(#msg))
         }
     }
 }
 
+fn type_ref(api: &Api, name: &str) -> TokenStream {
+    let found = api.types.iter().find(|t| t.name == name);
+    id_ref(
+        "types",
+        found.map(|t| t.name.as_str()),
+        &format!("type `{name}`"),
+    )
+}
+
 fn scheme_ref(api: &Api, id: crate::ir::SchemeId) -> TokenStream {
-    match api.scheme(id) {
-        Some(s) => {
-            let c = const_ident(&s.name);
-            quote!(schemes::#c)
-        }
-        None => quote!(compile_error!("payspec: unknown auth scheme")),
-    }
+    id_ref(
+        "schemes",
+        api.scheme(id).map(|s| s.name.as_str()),
+        "auth scheme",
+    )
 }
 
 fn resource_ref(api: &Api, id: crate::ir::ResourceId) -> TokenStream {
-    match api.mock.as_ref().and_then(|m| m.resources.get(id.0)) {
-        Some(r) => {
-            let c = const_ident(&r.name);
-            quote!(resources::#c)
-        }
-        None => quote!(compile_error!("payspec: unknown mock resource")),
-    }
+    let found = api.mock.as_ref().and_then(|m| m.resources.get(id.0));
+    id_ref("resources", found.map(|r| r.name.as_str()), "mock resource")
 }
 
 fn webhook_ref(api: &Api, id: crate::ir::WebhookId) -> TokenStream {
-    match api.webhook(id) {
-        Some(w) => {
-            let c = const_ident(&w.name);
-            quote!(webhooks::#c)
-        }
-        None => quote!(compile_error!("payspec: unknown webhook")),
-    }
+    id_ref(
+        "webhooks",
+        api.webhook(id).map(|w| w.name.as_str()),
+        "webhook",
+    )
 }
 
 fn wire(w: NumWire) -> TokenStream {

@@ -40,7 +40,10 @@ id!(
 
 /// An enum of the IR with the same variants as the spec model's, and the conversion.
 macro_rules! mirror {
-    ($(#[$doc:meta])* $name:ident { $($(#[$vdoc:meta])* $variant:ident => $model:ident),* $(,)? }) => {
+    ($(#[$doc:meta])* $name:ident { $($body:tt)* }) => {
+        mirror!($(#[$doc])* $name from $name { $($body)* });
+    };
+    ($(#[$doc:meta])* $name:ident from $source:ident { $($(#[$vdoc:meta])* $variant:ident => $model:ident),* $(,)? }) => {
         $(#[$doc])*
         #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize)]
         pub enum $name {
@@ -48,10 +51,10 @@ macro_rules! mirror {
             $($(#[$vdoc])* $variant),*
         }
 
-        impl From<m::$name> for $name {
-            fn from(x: m::$name) -> Self {
+        impl From<m::$source> for $name {
+            fn from(x: m::$source) -> Self {
                 match x {
-                    $(m::$name::$model => $name::$variant),*
+                    $(m::$source::$model => $name::$variant),*
                 }
             }
         }
@@ -116,49 +119,17 @@ pub enum Action {
     Fixed,
 }
 
-/// A situation the mock answers with the provider's error shape.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
-pub enum Case {
-    Unauthorized,
-    ReplayedNonce,
-    MissingField,
-    InvalidField,
-    Malformed,
-    NotFound,
-    Duplicate,
-    InsufficientFunds,
-    Internal,
-}
-
-impl From<m::ErrorCase> for Case {
-    fn from(c: m::ErrorCase) -> Self {
-        match c {
-            m::ErrorCase::Unauthorized => Case::Unauthorized,
-            m::ErrorCase::ReplayedNonce => Case::ReplayedNonce,
-            m::ErrorCase::MissingField => Case::MissingField,
-            m::ErrorCase::InvalidField => Case::InvalidField,
-            m::ErrorCase::Malformed => Case::Malformed,
-            m::ErrorCase::NotFound => Case::NotFound,
-            m::ErrorCase::Duplicate => Case::Duplicate,
-            m::ErrorCase::InsufficientFunds => Case::InsufficientFunds,
-            m::ErrorCase::Internal => Case::Internal,
-        }
+mirror!(
+    /// A situation the mock answers with the provider's error shape.
+    Case from ErrorCase {
+        Unauthorized => Unauthorized,
+        ReplayedNonce => ReplayedNonce,
+        MissingField => MissingField,
+        InvalidField => InvalidField,
+        Malformed => Malformed,
+        NotFound => NotFound,
+        Duplicate => Duplicate,
+        InsufficientFunds => InsufficientFunds,
+        Internal => Internal,
     }
-}
-
-impl Case {
-    /// The spec's (and the docs') name of the case, e.g. `not_found`.
-    pub fn name(self) -> &'static str {
-        match self {
-            Case::Unauthorized => "unauthorized",
-            Case::ReplayedNonce => "replayed_nonce",
-            Case::MissingField => "missing_field",
-            Case::InvalidField => "invalid_field",
-            Case::Malformed => "malformed",
-            Case::NotFound => "not_found",
-            Case::Duplicate => "duplicate",
-            Case::InsufficientFunds => "insufficient_funds",
-            Case::Internal => "internal",
-        }
-    }
-}
+);
