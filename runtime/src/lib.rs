@@ -5,12 +5,17 @@
 //! - [`signing`]: the interpreter of signature recipes, shared by clients, webhook
 //!   verification and mocks;
 //! - `http` (feature `client`): outgoing request assembly and form encoding;
+//! - `transport` (feature `client`): sending a request and reading its answer within bounds;
+//! - `error` (feature `client`): the one `Error` of every generated client, and
+//!   `ErrorModel`, how a provider reports errors, as data;
 //! - [`json`]: JSON compared digit for digit (the generated example tests);
 //! - `rsa_keys` (feature `rsa`): RSA-SHA256 signatures;
 //! - `mock` (feature `mock`): the engine and server of the generated mock servers.
 
 #![forbid(unsafe_code)]
 
+#[cfg(feature = "client")]
+pub mod error;
 #[cfg(feature = "client")]
 pub mod http;
 pub mod json;
@@ -19,4 +24,6 @@ pub mod mock;
 #[cfg(feature = "rsa")]
 pub mod rsa_keys;
 pub mod signing;
+#[cfg(feature = "client")]
+pub mod transport;
 pub mod wire;

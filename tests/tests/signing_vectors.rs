@@ -125,14 +125,14 @@ async fn tegro_client_signs_the_exact_bytes_it_sends() {
 #[test]
 fn tegro_envelope_errors_become_provider_errors() {
     let body = br#"{"type":"error","desc":"Wrong authorization token"}"#;
-    match tegro_money::error::unwrap_envelope::<tegro_money::types::Balance>(body) {
+    match tegro_money::error::MODEL.unwrap_envelope::<tegro_money::types::Balance>(body) {
         Err(tegro_money::Error::Api(e)) => {
             assert_eq!(e.message.as_deref(), Some("Wrong authorization token"));
             assert_eq!(e.status, 200);
         }
         other => panic!("{other:?}"),
     }
-    match tegro_money::error::unwrap_envelope::<tegro_money::types::Balance>(b"<html>") {
+    match tegro_money::error::MODEL.unwrap_envelope::<tegro_money::types::Balance>(b"<html>") {
         Err(tegro_money::Error::Decode { body, .. }) => assert_eq!(body, "<html>"),
         other => panic!("{other:?}"),
     }

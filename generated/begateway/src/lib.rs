@@ -21,7 +21,7 @@ pub mod types;
 
 pub mod webhooks;
 
-use payspec_runtime::{http, signing, wire};
+use payspec_runtime::{http, signing, transport, wire};
 use payspec_runtime::rsa_keys;
 pub use payspec_runtime::signing::SignError;
 pub use payspec_runtime::http::{Body, Outgoing};

@@ -17,7 +17,7 @@ fn create_product_example_2_round_trips() {
 #[test]
 fn create_product_example_3_is_a_provider_error() {
     let body = "{\n\"message\": \"Currency is not in ISO 4217 Alpha-3 format. Currency is unknown ISO 4217 Alpha-3 code\",\n\"errors\": {\n\"currency\": [\n\"is not in ISO 4217 Alpha-3 format\",\n\"is unknown ISO 4217 Alpha-3 code\"\n]\n}\n}";
-    match begateway::error::from_response(422u16, body.as_bytes()) {
+    match begateway::error::MODEL.from_response(422u16, body.as_bytes()) {
         begateway::Error::Api(e) => {
             assert_eq!(e.status, 422u16);
             assert_eq!(e.body, body);

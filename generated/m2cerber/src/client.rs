@@ -3,7 +3,7 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use crate::error::Error;
-use crate::http::{Body, Outgoing, Received};
+use crate::http::Outgoing;
 
 /// What the merchant holds to call the API. Secrets are redacted in `Debug`.
 #[derive(Clone, Debug)]
@@ -54,8 +54,7 @@ pub struct Client {
 
 #[derive(Clone, Debug)]
 struct Inner {
-    http: reqwest::Client,
-    base_url: String,
+    transport: crate::transport::Transport,
     credentials: Credentials,
 }
 
@@ -73,14 +72,12 @@ impl Client {
 
     /// A client for the production API.
     pub fn new(credentials: Credentials) -> Self {
-        let http = reqwest::Client::builder()
-            .timeout(std::time::Duration::from_secs(30))
-            .build()
-            .unwrap_or_default();
         Client {
             inner: std::sync::Arc::new(Inner {
-                http,
-                base_url: Self::PRODUCTION_URL.to_string(),
+                transport: crate::transport::Transport::new(
+                    Self::PRODUCTION_URL,
+                    &crate::error::MODEL,
+                ),
                 credentials,
             }),
         }
@@ -88,95 +85,39 @@ impl Client {
 
     /// Sends requests to another base URL (a mock server, a proxy).
     pub fn with_base_url(mut self, base_url: impl Into<String>) -> Self {
-        let url: String = base_url.into();
-        std::sync::Arc::make_mut(&mut self.inner).base_url = url
-            .trim_end_matches('/')
-            .to_string();
+        std::sync::Arc::make_mut(&mut self.inner)
+            .transport
+            .set_base_url(&base_url.into());
         self
     }
 
     /// Uses a configured `reqwest::Client` (proxies, TLS settings, middleware).
     pub fn with_http_client(mut self, http: reqwest::Client) -> Self {
-        std::sync::Arc::make_mut(&mut self.inner).http = http;
+        std::sync::Arc::make_mut(&mut self.inner).transport.set_http_client(http);
         self
     }
 
     /// Sets the timeout of each whole request (default 30 s).
     pub fn with_timeout(mut self, timeout: std::time::Duration) -> Self {
-        let http = reqwest::Client::builder()
-            .timeout(timeout)
-            .build()
-            .unwrap_or_default();
-        std::sync::Arc::make_mut(&mut self.inner).http = http;
+        std::sync::Arc::make_mut(&mut self.inner).transport.set_timeout(timeout);
+        self
+    }
+
+    /// Bounds the size of a response body (default 16 MiB); a larger answer is
+    /// [`Error::TooLarge`].
+    pub fn with_max_response(mut self, bytes: usize) -> Self {
+        std::sync::Arc::make_mut(&mut self.inner).transport.set_max_response(bytes);
         self
     }
 
     /// The base URL requests go to.
     pub fn base_url(&self) -> &str {
-        &self.inner.base_url
+        self.inner.transport.base_url()
     }
 
     /// The credentials in use.
     pub fn credentials(&self) -> &Credentials {
         &self.inner.credentials
-    }
-
-    async fn execute(&self, out: Outgoing) -> Result<Received, Error> {
-        let url = format!("{}{}", self.inner.base_url, out.path);
-        let body = out.body_bytes();
-        let mut req = self
-            .inner
-            .http
-            .request(out.method.clone(), url)
-            .header(reqwest::header::ACCEPT, "application/json");
-        if !out.query.is_empty() {
-            req = req.query(&out.query);
-        }
-        for (k, v) in &out.headers {
-            req = req.header(k.as_str(), v.as_str());
-        }
-        match &out.body {
-            Body::None => {}
-            Body::Json(_) => {
-                req = req
-                    .header(reqwest::header::CONTENT_TYPE, "application/json")
-                    .body(body);
-            }
-            Body::Form(_) => {
-                req = req
-                    .header(
-                        reqwest::header::CONTENT_TYPE,
-                        "application/x-www-form-urlencoded",
-                    )
-                    .body(body);
-            }
-        }
-        let resp = req.send().await.map_err(Error::Transport)?;
-        let status = resp.status().as_u16();
-        let content_type = resp
-            .headers()
-            .get(reqwest::header::CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok())
-            .map(str::to_string);
-        let body = resp.bytes().await.map_err(Error::Transport)?.to_vec();
-        Ok(Received {
-            status,
-            content_type,
-            body,
-        })
-    }
-
-    /// Sends a prepared request; a status outside 2xx is the provider's error.
-    async fn send<T>(
-        &self,
-        out: Outgoing,
-        decode: fn(Received) -> Result<T, Error>,
-    ) -> Result<T, Error> {
-        let resp = self.execute(out).await?;
-        if !(200..300).contains(&resp.status) {
-            return Err(crate::error::from_response(resp.status, &resp.body));
-        }
-        decode(resp)
     }
 
     /// Applies the `wallet` auth scheme.
@@ -287,7 +228,7 @@ impl Client {
     ) -> Result<Outgoing, Error> {
         request.check().map_err(Error::InvalidRequest)?;
         let mut out = Outgoing::new(reqwest::Method::POST, "/get_wallet/".to_string());
-        out.body = Body::Json(
+        out.body = crate::http::Body::Json(
             serde_json::to_string(request)
                 .map_err(|e| Error::InvalidRequest(e.to_string()))?,
         );
@@ -303,7 +244,7 @@ impl Client {
         request: &crate::requests::GetWalletRequest,
     ) -> Result<crate::types::Wallet, Error> {
         let out = self.prepare_get_wallet(request)?;
-        self.send(out, |r| crate::error::decode(&r.body)).await
+        self.inner.transport.send(out, |r| crate::error::decode(&r.body)).await
     }
 
     /// The signed request [`Client::update_status`] sends, without sending it: to log it, or to send it
@@ -317,7 +258,7 @@ impl Client {
             reqwest::Method::POST,
             "/update_status/".to_string(),
         );
-        out.body = Body::Json(
+        out.body = crate::http::Body::Json(
             serde_json::to_string(request)
                 .map_err(|e| Error::InvalidRequest(e.to_string()))?,
         );
@@ -335,7 +276,7 @@ impl Client {
         request: &crate::requests::UpdateStatusRequest,
     ) -> Result<crate::types::StatusUpdate, Error> {
         let out = self.prepare_update_status(request)?;
-        self.send(out, |r| crate::error::decode(&r.body)).await
+        self.inner.transport.send(out, |r| crate::error::decode(&r.body)).await
     }
 
     /// The signed request [`Client::get_status`] sends, without sending it: to log it, or to send it
@@ -361,7 +302,7 @@ impl Client {
         request: &crate::requests::GetStatusRequest,
     ) -> Result<crate::types::PaymentState, Error> {
         let out = self.prepare_get_status(request)?;
-        self.send(out, |r| crate::error::decode(&r.body)).await
+        self.inner.transport.send(out, |r| crate::error::decode(&r.body)).await
     }
 
     /// The signed request [`Client::get_balance`] sends, without sending it: to log it, or to send it
@@ -397,6 +338,6 @@ impl Client {
         request: &crate::requests::GetBalanceRequest,
     ) -> Result<crate::types::Balance, Error> {
         let out = self.prepare_get_balance(request)?;
-        self.send(out, |r| crate::error::decode(&r.body)).await
+        self.inner.transport.send(out, |r| crate::error::decode(&r.body)).await
     }
 }

@@ -17,7 +17,7 @@ fn deposit_example_1_round_trips() {
 #[test]
 fn deposit_example_2_is_a_provider_error() {
     let body = "{\"code\": \"invalid_parameters\", \"message\": \"A transaction with this order_id already exists\", \"validation_error\": {\"path\": \"order_id\", \"message\": \"order-1001 is already used\"}}";
-    match pegas_kassa::error::from_response(400u16, body.as_bytes()) {
+    match pegas_kassa::error::MODEL.from_response(400u16, body.as_bytes()) {
         pegas_kassa::Error::Api(e) => {
             assert_eq!(e.status, 400u16);
             assert_eq!(e.body, body);

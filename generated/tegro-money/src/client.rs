@@ -3,7 +3,7 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use crate::error::Error;
-use crate::http::{Body, Outgoing, Received};
+use crate::http::Outgoing;
 
 /// What the merchant holds to call the API. Secrets are redacted in `Debug`.
 #[derive(Clone, Debug)]
@@ -52,8 +52,7 @@ pub struct Client {
 
 #[derive(Clone, Debug)]
 struct Inner {
-    http: reqwest::Client,
-    base_url: String,
+    transport: crate::transport::Transport,
     credentials: Credentials,
     nonce: std::sync::Arc<crate::wire::Nonce>,
 }
@@ -64,14 +63,12 @@ impl Client {
 
     /// A client for the production API.
     pub fn new(credentials: Credentials) -> Self {
-        let http = reqwest::Client::builder()
-            .timeout(std::time::Duration::from_secs(30))
-            .build()
-            .unwrap_or_default();
         Client {
             inner: std::sync::Arc::new(Inner {
-                http,
-                base_url: Self::PRODUCTION_URL.to_string(),
+                transport: crate::transport::Transport::new(
+                    Self::PRODUCTION_URL,
+                    &crate::error::MODEL,
+                ),
                 credentials,
                 nonce: std::sync::Arc::new(
                     crate::wire::Nonce::new(crate::wire::NonceStyle::UnixMillis),
@@ -82,95 +79,39 @@ impl Client {
 
     /// Sends requests to another base URL (a mock server, a proxy).
     pub fn with_base_url(mut self, base_url: impl Into<String>) -> Self {
-        let url: String = base_url.into();
-        std::sync::Arc::make_mut(&mut self.inner).base_url = url
-            .trim_end_matches('/')
-            .to_string();
+        std::sync::Arc::make_mut(&mut self.inner)
+            .transport
+            .set_base_url(&base_url.into());
         self
     }
 
     /// Uses a configured `reqwest::Client` (proxies, TLS settings, middleware).
     pub fn with_http_client(mut self, http: reqwest::Client) -> Self {
-        std::sync::Arc::make_mut(&mut self.inner).http = http;
+        std::sync::Arc::make_mut(&mut self.inner).transport.set_http_client(http);
         self
     }
 
     /// Sets the timeout of each whole request (default 30 s).
     pub fn with_timeout(mut self, timeout: std::time::Duration) -> Self {
-        let http = reqwest::Client::builder()
-            .timeout(timeout)
-            .build()
-            .unwrap_or_default();
-        std::sync::Arc::make_mut(&mut self.inner).http = http;
+        std::sync::Arc::make_mut(&mut self.inner).transport.set_timeout(timeout);
+        self
+    }
+
+    /// Bounds the size of a response body (default 16 MiB); a larger answer is
+    /// [`Error::TooLarge`].
+    pub fn with_max_response(mut self, bytes: usize) -> Self {
+        std::sync::Arc::make_mut(&mut self.inner).transport.set_max_response(bytes);
         self
     }
 
     /// The base URL requests go to.
     pub fn base_url(&self) -> &str {
-        &self.inner.base_url
+        self.inner.transport.base_url()
     }
 
     /// The credentials in use.
     pub fn credentials(&self) -> &Credentials {
         &self.inner.credentials
-    }
-
-    async fn execute(&self, out: Outgoing) -> Result<Received, Error> {
-        let url = format!("{}{}", self.inner.base_url, out.path);
-        let body = out.body_bytes();
-        let mut req = self
-            .inner
-            .http
-            .request(out.method.clone(), url)
-            .header(reqwest::header::ACCEPT, "application/json");
-        if !out.query.is_empty() {
-            req = req.query(&out.query);
-        }
-        for (k, v) in &out.headers {
-            req = req.header(k.as_str(), v.as_str());
-        }
-        match &out.body {
-            Body::None => {}
-            Body::Json(_) => {
-                req = req
-                    .header(reqwest::header::CONTENT_TYPE, "application/json")
-                    .body(body);
-            }
-            Body::Form(_) => {
-                req = req
-                    .header(
-                        reqwest::header::CONTENT_TYPE,
-                        "application/x-www-form-urlencoded",
-                    )
-                    .body(body);
-            }
-        }
-        let resp = req.send().await.map_err(Error::Transport)?;
-        let status = resp.status().as_u16();
-        let content_type = resp
-            .headers()
-            .get(reqwest::header::CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok())
-            .map(str::to_string);
-        let body = resp.bytes().await.map_err(Error::Transport)?.to_vec();
-        Ok(Received {
-            status,
-            content_type,
-            body,
-        })
-    }
-
-    /// Sends a prepared request; a status outside 2xx is the provider's error.
-    async fn send<T>(
-        &self,
-        out: Outgoing,
-        decode: fn(Received) -> Result<T, Error>,
-    ) -> Result<T, Error> {
-        let resp = self.execute(out).await?;
-        if !(200..300).contains(&resp.status) {
-            return Err(crate::error::from_response(resp.status, &resp.body));
-        }
-        decode(resp)
     }
 
     /// Applies the `api` auth scheme.
@@ -210,7 +151,7 @@ impl Client {
     ) -> Result<Outgoing, Error> {
         request.check().map_err(Error::InvalidRequest)?;
         let mut out = Outgoing::new(reqwest::Method::POST, "/createOrder/".to_string());
-        out.body = Body::Json(
+        out.body = crate::http::Body::Json(
             serde_json::to_string(request)
                 .map_err(|e| Error::InvalidRequest(e.to_string()))?,
         );
@@ -226,14 +167,17 @@ impl Client {
         request: &crate::requests::CreateOrderRequest,
     ) -> Result<crate::types::CreatedOrder, Error> {
         let out = self.prepare_create_order(request)?;
-        self.send(out, |r| crate::error::unwrap_envelope(&r.body)).await
+        self.inner
+            .transport
+            .send(out, |r| crate::error::MODEL.unwrap_envelope(&r.body))
+            .await
     }
 
     /// The signed request [`Client::shops`] sends, without sending it: to log it, or to send it
     /// with another HTTP client.
     pub fn prepare_shops(&self) -> Result<Outgoing, Error> {
         let mut out = Outgoing::new(reqwest::Method::POST, "/shops/".to_string());
-        out.body = Body::Json("{}".to_string());
+        out.body = crate::http::Body::Json("{}".to_string());
         self.authorize_api(&mut out)?;
         Ok(out)
     }
@@ -243,14 +187,17 @@ impl Client {
     /// `POST /shops/`
     pub async fn shops(&self) -> Result<crate::types::ShopList, Error> {
         let out = self.prepare_shops()?;
-        self.send(out, |r| crate::error::unwrap_envelope(&r.body)).await
+        self.inner
+            .transport
+            .send(out, |r| crate::error::MODEL.unwrap_envelope(&r.body))
+            .await
     }
 
     /// The signed request [`Client::balance`] sends, without sending it: to log it, or to send it
     /// with another HTTP client.
     pub fn prepare_balance(&self) -> Result<Outgoing, Error> {
         let mut out = Outgoing::new(reqwest::Method::POST, "/balance/".to_string());
-        out.body = Body::Json("{}".to_string());
+        out.body = crate::http::Body::Json("{}".to_string());
         self.authorize_api(&mut out)?;
         Ok(out)
     }
@@ -262,7 +209,10 @@ impl Client {
     /// `POST /balance/`
     pub async fn balance(&self) -> Result<crate::types::Balance, Error> {
         let out = self.prepare_balance()?;
-        self.send(out, |r| crate::error::unwrap_envelope(&r.body)).await
+        self.inner
+            .transport
+            .send(out, |r| crate::error::MODEL.unwrap_envelope(&r.body))
+            .await
     }
 
     /// The signed request [`Client::order`] sends, without sending it: to log it, or to send it
@@ -273,7 +223,7 @@ impl Client {
     ) -> Result<Outgoing, Error> {
         request.check().map_err(Error::InvalidRequest)?;
         let mut out = Outgoing::new(reqwest::Method::POST, "/order/".to_string());
-        out.body = Body::Json(
+        out.body = crate::http::Body::Json(
             serde_json::to_string(request)
                 .map_err(|e| Error::InvalidRequest(e.to_string()))?,
         );
@@ -289,7 +239,10 @@ impl Client {
         request: &crate::requests::OrderRequest,
     ) -> Result<crate::types::Order, Error> {
         let out = self.prepare_order(request)?;
-        self.send(out, |r| crate::error::unwrap_envelope(&r.body)).await
+        self.inner
+            .transport
+            .send(out, |r| crate::error::MODEL.unwrap_envelope(&r.body))
+            .await
     }
 
     /// The signed request [`Client::orders`] sends, without sending it: to log it, or to send it
@@ -300,7 +253,7 @@ impl Client {
     ) -> Result<Outgoing, Error> {
         request.check().map_err(Error::InvalidRequest)?;
         let mut out = Outgoing::new(reqwest::Method::POST, "/orders/".to_string());
-        out.body = Body::Json(
+        out.body = crate::http::Body::Json(
             serde_json::to_string(request)
                 .map_err(|e| Error::InvalidRequest(e.to_string()))?,
         );
@@ -316,7 +269,10 @@ impl Client {
         request: &crate::requests::OrdersRequest,
     ) -> Result<Vec<crate::types::Order>, Error> {
         let out = self.prepare_orders(request)?;
-        self.send(out, |r| crate::error::unwrap_envelope(&r.body)).await
+        self.inner
+            .transport
+            .send(out, |r| crate::error::MODEL.unwrap_envelope(&r.body))
+            .await
     }
 
     /// The signed request [`Client::create_withdrawal`] sends, without sending it: to log it, or to send it
@@ -330,7 +286,7 @@ impl Client {
             reqwest::Method::POST,
             "/createWithdrawal/".to_string(),
         );
-        out.body = Body::Json(
+        out.body = crate::http::Body::Json(
             serde_json::to_string(request)
                 .map_err(|e| Error::InvalidRequest(e.to_string()))?,
         );
@@ -346,7 +302,10 @@ impl Client {
         request: &crate::requests::CreateWithdrawalRequest,
     ) -> Result<crate::types::Withdrawal, Error> {
         let out = self.prepare_create_withdrawal(request)?;
-        self.send(out, |r| crate::error::unwrap_envelope(&r.body)).await
+        self.inner
+            .transport
+            .send(out, |r| crate::error::MODEL.unwrap_envelope(&r.body))
+            .await
     }
 
     /// The signed request [`Client::withdrawals`] sends, without sending it: to log it, or to send it
@@ -357,7 +316,7 @@ impl Client {
     ) -> Result<Outgoing, Error> {
         request.check().map_err(Error::InvalidRequest)?;
         let mut out = Outgoing::new(reqwest::Method::POST, "/withdrawals/".to_string());
-        out.body = Body::Json(
+        out.body = crate::http::Body::Json(
             serde_json::to_string(request)
                 .map_err(|e| Error::InvalidRequest(e.to_string()))?,
         );
@@ -373,7 +332,10 @@ impl Client {
         request: &crate::requests::WithdrawalsRequest,
     ) -> Result<Vec<crate::types::Withdrawal>, Error> {
         let out = self.prepare_withdrawals(request)?;
-        self.send(out, |r| crate::error::unwrap_envelope(&r.body)).await
+        self.inner
+            .transport
+            .send(out, |r| crate::error::MODEL.unwrap_envelope(&r.body))
+            .await
     }
 
     /// The signed request [`Client::withdrawal`] sends, without sending it: to log it, or to send it
@@ -384,7 +346,7 @@ impl Client {
     ) -> Result<Outgoing, Error> {
         request.check().map_err(Error::InvalidRequest)?;
         let mut out = Outgoing::new(reqwest::Method::POST, "/withdrawal/".to_string());
-        out.body = Body::Json(
+        out.body = crate::http::Body::Json(
             serde_json::to_string(request)
                 .map_err(|e| Error::InvalidRequest(e.to_string()))?,
         );
@@ -402,6 +364,9 @@ impl Client {
         request: &crate::requests::WithdrawalRequest,
     ) -> Result<crate::types::Withdrawal, Error> {
         let out = self.prepare_withdrawal(request)?;
-        self.send(out, |r| crate::error::unwrap_envelope(&r.body)).await
+        self.inner
+            .transport
+            .send(out, |r| crate::error::MODEL.unwrap_envelope(&r.body))
+            .await
     }
 }

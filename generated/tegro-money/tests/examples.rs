@@ -7,9 +7,8 @@ use payspec_runtime::json::{canonical, member};
 #[test]
 fn create_order_example_1_round_trips() {
     let body = "{\n\"type\": \"success\",\n\"desc\": \"\",\n\"data\": {\n\"id\": 755555,\n\"url\": \"https://tegro.money/pay/complete/755555/7f259f856e7682a6e98179036a623696/\"\n}\n}";
-    let value: tegro_money::types::CreatedOrder = tegro_money::error::unwrap_envelope(
-            body.as_bytes(),
-        )
+    let value: tegro_money::types::CreatedOrder = tegro_money::error::MODEL
+        .unwrap_envelope(body.as_bytes())
         .expect("decodes");
     let expected = member(body, "data").expect("an object");
     let again = serde_json::to_string(&value).expect("encodes");
@@ -19,9 +18,8 @@ fn create_order_example_1_round_trips() {
 #[test]
 fn shops_example_1_round_trips() {
     let body = "{\n\"type\": \"success\",\n\"desc\": \"\",\n\"data\": {\n\"user_id\": 1,\n\"shops\": [\n{\n\"id\": 1,\n\"date_added\": \"2020-11-03 18:04:07\",\n\"name\": \"DEMO1\",\n\"url\": \"https://demo1\",\n\"status\": 1,\n\"public_key\": \"D0F98E7DD86BB7500914\",\n\"desc\": \"DEMO1 SHOP\"\n},\n{\n\"id\": 2,\n\"date_added\": \"2020-11-03 22:38:58\",\n\"name\": \"DEMO2\",\n\"url\": \"https://demo2\",\n\"status\": 0,\n\"public_key\": \"1913EA935149B1E5D852A\",\n\"desc\": \"DEMO2 SHOP\"\n}\n]\n}\n}";
-    let value: tegro_money::types::ShopList = tegro_money::error::unwrap_envelope(
-            body.as_bytes(),
-        )
+    let value: tegro_money::types::ShopList = tegro_money::error::MODEL
+        .unwrap_envelope(body.as_bytes())
         .expect("decodes");
     let expected = member(body, "data").expect("an object");
     let again = serde_json::to_string(&value).expect("encodes");
@@ -31,9 +29,8 @@ fn shops_example_1_round_trips() {
 #[test]
 fn balance_example_1_round_trips() {
     let body = "{\n\"type\": \"success\",\n\"desc\": \"\",\n\"data\": {\n\"user_id\": 1,\n\"balance\": {\n\"RUB\": \"1396.68\",\n\"USD\": \"0.00\",\n\"EUR\": \"1.23\",\n\"UAH\": \"0.00\"\n}\n}\n}";
-    let value: tegro_money::types::Balance = tegro_money::error::unwrap_envelope(
-            body.as_bytes(),
-        )
+    let value: tegro_money::types::Balance = tegro_money::error::MODEL
+        .unwrap_envelope(body.as_bytes())
         .expect("decodes");
     let expected = member(body, "data").expect("an object");
     let again = serde_json::to_string(&value).expect("encodes");
@@ -43,9 +40,8 @@ fn balance_example_1_round_trips() {
 #[test]
 fn order_example_1_round_trips() {
     let body = "{\n  \"type\": \"success\",\n  \"desc\": \"\",\n  \"data\": {\n    \"id\": 1232,\n    \"date_created\": \"2020-11-14 23:32:37\",\n    \"date_payed\": \"2020-11-14 23:33:39\",\n    \"status\": 1,\n    \"payment_system_id\": 10,\n    \"currency_id\": 1,\n    \"amount\": \"64.18000000\",\n    \"fee\": \"4.00000000\",\n    \"email\": \"user@site.ru\",\n    \"test_order\": 0,\n    \"payment_id\": \"Order #17854\"\n  }\n}";
-    let value: tegro_money::types::Order = tegro_money::error::unwrap_envelope(
-            body.as_bytes(),
-        )
+    let value: tegro_money::types::Order = tegro_money::error::MODEL
+        .unwrap_envelope(body.as_bytes())
         .expect("decodes");
     let expected = member(body, "data").expect("an object");
     let again = serde_json::to_string(&value).expect("encodes");
@@ -55,9 +51,8 @@ fn order_example_1_round_trips() {
 #[test]
 fn orders_example_1_round_trips() {
     let body = "{\n\"type\": \"success\",\n\"desc\": \"\",\n\"data\": [\n{\n\"id\": 123,\n\"date_created\": \"2020-11-14 23:32:37\",\n\"date_payed\": \"2020-11-14 23:33:39\",\n\"status\": 1,\n\"payment_system_id\": 10,\n\"currency_id\": 1,\n\"amount\": \"64.18000000\",\n\"fee\": \"4.00000000\",\n\"email\": \"user@somesite\",\n\"test_order\": 0,\n\"payment_id\": \"Order #4175\"\n},\n{\n\"id\": 124,\n\"date_created\": \"2020-11-14 23:30:05\",\n\"date_payed\": null,\n\"status\": 0,\n\"payment_system_id\": 10,\n\"currency_id\": 1,\n\"amount\": \"64.18000000\",\n\"fee\": \"4.00000000\",\n\"email\": \"user2@somesite\",\n\"test_order\": 0,\n\"payment_id\": \"Order #4174\"\n}\n]\n}";
-    let value: Vec<tegro_money::types::Order> = tegro_money::error::unwrap_envelope(
-            body.as_bytes(),
-        )
+    let value: Vec<tegro_money::types::Order> = tegro_money::error::MODEL
+        .unwrap_envelope(body.as_bytes())
         .expect("decodes");
     let expected = member(body, "data").expect("an object");
     let again = serde_json::to_string(&value).expect("encodes");

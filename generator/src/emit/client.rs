@@ -15,7 +15,7 @@ pub fn client_rs(api: &Api) -> TokenStream {
     quote! {
         //! The API client: credentials, signing, and one async method per endpoint.
         use crate::error::Error;
-        use crate::http::{Body, Outgoing, Received};
+        use crate::http::Outgoing;
         #creds
         #client
     }
@@ -176,8 +176,7 @@ fn client(api: &Api) -> TokenStream {
 
         #[derive(Clone, Debug)]
         struct Inner {
-            http: reqwest::Client,
-            base_url: String,
+            transport: crate::transport::Transport,
             credentials: Credentials,
             #nonce_field
         }
@@ -189,13 +188,8 @@ fn client(api: &Api) -> TokenStream {
 
             /// A client for the production API.
             pub fn new(credentials: Credentials) -> Self {
-                let http = reqwest::Client::builder()
-                    .timeout(std::time::Duration::from_secs(30))
-                    .build()
-                    .unwrap_or_default();
                 Client { inner: std::sync::Arc::new(Inner {
-                    http,
-                    base_url: Self::PRODUCTION_URL.to_string(),
+                    transport: crate::transport::Transport::new(Self::PRODUCTION_URL, &crate::error::MODEL),
                     credentials,
                     #nonce_init
                 }) }
@@ -203,56 +197,34 @@ fn client(api: &Api) -> TokenStream {
 
             /// Sends requests to another base URL (a mock server, a proxy).
             pub fn with_base_url(mut self, base_url: impl Into<String>) -> Self {
-                let url: String = base_url.into();
-                std::sync::Arc::make_mut(&mut self.inner).base_url = url.trim_end_matches('/').to_string();
+                std::sync::Arc::make_mut(&mut self.inner).transport.set_base_url(&base_url.into());
                 self
             }
 
             /// Uses a configured `reqwest::Client` (proxies, TLS settings, middleware).
             pub fn with_http_client(mut self, http: reqwest::Client) -> Self {
-                std::sync::Arc::make_mut(&mut self.inner).http = http;
+                std::sync::Arc::make_mut(&mut self.inner).transport.set_http_client(http);
                 self
             }
 
             /// Sets the timeout of each whole request (default 30 s).
             pub fn with_timeout(mut self, timeout: std::time::Duration) -> Self {
-                let http = reqwest::Client::builder().timeout(timeout).build().unwrap_or_default();
-                std::sync::Arc::make_mut(&mut self.inner).http = http;
+                std::sync::Arc::make_mut(&mut self.inner).transport.set_timeout(timeout);
+                self
+            }
+
+            /// Bounds the size of a response body (default 16 MiB); a larger answer is
+            /// [`Error::TooLarge`].
+            pub fn with_max_response(mut self, bytes: usize) -> Self {
+                std::sync::Arc::make_mut(&mut self.inner).transport.set_max_response(bytes);
                 self
             }
 
             /// The base URL requests go to.
-            pub fn base_url(&self) -> &str { &self.inner.base_url }
+            pub fn base_url(&self) -> &str { self.inner.transport.base_url() }
 
             /// The credentials in use.
             pub fn credentials(&self) -> &Credentials { &self.inner.credentials }
-
-            async fn execute(&self, out: Outgoing) -> Result<Received, Error> {
-                let url = format!("{}{}", self.inner.base_url, out.path);
-                let body = out.body_bytes();
-                let mut req = self.inner.http.request(out.method.clone(), url).header(reqwest::header::ACCEPT, "application/json");
-                if !out.query.is_empty() { req = req.query(&out.query); }
-                for (k, v) in &out.headers { req = req.header(k.as_str(), v.as_str()); }
-                match &out.body {
-                    Body::None => {}
-                    Body::Json(_) => { req = req.header(reqwest::header::CONTENT_TYPE, "application/json").body(body); }
-                    Body::Form(_) => { req = req.header(reqwest::header::CONTENT_TYPE, "application/x-www-form-urlencoded").body(body); }
-                }
-                let resp = req.send().await.map_err(Error::Transport)?;
-                let status = resp.status().as_u16();
-                let content_type = resp.headers().get(reqwest::header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).map(str::to_string);
-                let body = resp.bytes().await.map_err(Error::Transport)?.to_vec();
-                Ok(Received { status, content_type, body })
-            }
-
-            /// Sends a prepared request; a status outside 2xx is the provider's error.
-            async fn send<T>(&self, out: Outgoing, decode: fn(Received) -> Result<T, Error>) -> Result<T, Error> {
-                let resp = self.execute(out).await?;
-                if !(200..300).contains(&resp.status) {
-                    return Err(crate::error::from_response(resp.status, &resp.body));
-                }
-                decode(resp)
-            }
 
             #(#authorizers)*
             #(#methods)*
@@ -366,14 +338,14 @@ fn endpoint_method(api: &Api, e: &Endpoint) -> TokenStream {
     let has_body_fields = e.request.fields.iter().any(|f| f.location == ParamIn::Body);
     let body = match e.request.encoding {
         Encoding::Json if has_request && has_body_fields => {
-            quote!(out.body = Body::Json(serde_json::to_string(request).map_err(|e| Error::InvalidRequest(e.to_string()))?);)
+            quote!(out.body = crate::http::Body::Json(serde_json::to_string(request).map_err(|e| Error::InvalidRequest(e.to_string()))?);)
         }
         Encoding::Json if !matches!(e.method, Method::Get | Method::Delete) => {
-            quote!(out.body = Body::Json("{}".to_string());)
+            quote!(out.body = crate::http::Body::Json("{}".to_string());)
         }
         Encoding::Form => {
             let pairs = located(ParamIn::Body, quote!(pairs));
-            quote! { let mut pairs: Vec<(String, String)> = Vec::new(); #(#pairs)* out.body = Body::Form(pairs); }
+            quote! { let mut pairs: Vec<(String, String)> = Vec::new(); #(#pairs)* out.body = crate::http::Body::Form(pairs); }
         }
         _ => quote!(),
     };
@@ -385,14 +357,17 @@ fn endpoint_method(api: &Api, e: &Endpoint) -> TokenStream {
         ResponseBody::Json(ty) => {
             let t = rust_type(api, ty);
             let decode = if e.response.enveloped {
-                quote!(|r| crate::error::unwrap_envelope(&r.body))
+                quote!(|r| crate::error::MODEL.unwrap_envelope(&r.body))
             } else {
                 quote!(|r| crate::error::decode(&r.body))
             };
             (t, decode)
         }
         ResponseBody::Empty => (quote!(()), quote!(|_| Ok(()))),
-        ResponseBody::Binary(_) => (quote!(crate::http::Binary), quote!(crate::error::file)),
+        ResponseBody::Binary(_) => (
+            quote!(crate::http::Binary),
+            quote!(|r| crate::error::MODEL.file(r)),
+        ),
     };
     let changes =
         !query.is_empty() || !headers.is_empty() || !body.is_empty() || authorize.is_some();
@@ -418,7 +393,7 @@ fn endpoint_method(api: &Api, e: &Endpoint) -> TokenStream {
         #doc
         pub async fn #name(&self #param) -> Result<#ret, Error> {
             let out = self.#prepare(#arg)?;
-            self.send(out, #decode).await
+            self.inner.transport.send(out, #decode).await
         }
     }
 }

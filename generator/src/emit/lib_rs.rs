@@ -43,7 +43,7 @@ pub fn lib_rs(api: &Api) -> TokenStream {
         pub mod webhooks;
 
         // The runtime's plumbing, for this crate's own use.
-        use payspec_runtime::{http, signing, wire};
+        use payspec_runtime::{http, signing, transport, wire};
         #rsa
 
         pub use payspec_runtime::signing::SignError;

@@ -131,7 +131,7 @@ pub fn markdown_docs(text: &str) -> TokenStream {
 
 /// Keeps rustdoc from reading spec text's `[x]` as a link or `<x>` as HTML. Code spans
 /// (between backticks) are left as written: rustdoc shows them verbatim.
-fn escape_doc(s: &str) -> String {
+pub fn escape_doc(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     let mut in_code = false;
     for c in s.chars() {

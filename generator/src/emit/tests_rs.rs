@@ -38,7 +38,7 @@ pub fn examples_rs(api: &Api) -> TokenStream {
                     #[test]
                     fn #name() {
                         let body = #body;
-                        match #lib::error::unwrap_envelope::<serde_json::Value>(body.as_bytes()) {
+                        match #lib::error::MODEL.unwrap_envelope::<serde_json::Value>(body.as_bytes()) {
                             Err(#lib::Error::Api(e)) => {
                                 assert_eq!(e.body, body);
                                 assert_eq!(e.message.as_deref(), #message, "message");
@@ -55,7 +55,7 @@ pub fn examples_rs(api: &Api) -> TokenStream {
                     #[test]
                     fn #name() {
                         let body = #body;
-                        match #lib::error::from_response(#status, body.as_bytes()) {
+                        match #lib::error::MODEL.from_response(#status, body.as_bytes()) {
                             #lib::Error::Api(e) => {
                                 assert_eq!(e.status, #status);
                                 assert_eq!(e.body, body);
@@ -80,7 +80,7 @@ pub fn examples_rs(api: &Api) -> TokenStream {
                     unwraps = true;
                     let df = &env.data_field;
                     quote! {
-                        let value: #t = #lib::error::unwrap_envelope(body.as_bytes()).expect("decodes");
+                        let value: #t = #lib::error::MODEL.unwrap_envelope(body.as_bytes()).expect("decodes");
                         let expected = member(body, #df).expect("an object");
                     }
                 }

@@ -21,7 +21,7 @@ pub mod types;
 
 pub mod webhooks;
 
-use payspec_runtime::{http, signing, wire};
+use payspec_runtime::{http, signing, transport, wire};
 pub use payspec_runtime::signing::SignError;
 pub use payspec_runtime::http::{Body, Outgoing};
 pub use payspec_runtime::wire::{Secret, StringOrNumber};

@@ -7,9 +7,8 @@ use payspec_runtime::json::{canonical, member};
 #[test]
 fn create_invoice_example_1_round_trips() {
     let body = "{\"status\": \"ok\", \"message\": \"\", \"result\": {\"id\": \"inv_1\", \"amount\": \"5.00\", \"kind\": 2}}";
-    let value: form_pay::types::Invoice = form_pay::error::unwrap_envelope(
-            body.as_bytes(),
-        )
+    let value: form_pay::types::Invoice = form_pay::error::MODEL
+        .unwrap_envelope(body.as_bytes())
         .expect("decodes");
     let expected = member(body, "result").expect("an object");
     let again = serde_json::to_string(&value).expect("encodes");
@@ -19,7 +18,7 @@ fn create_invoice_example_1_round_trips() {
 #[test]
 fn create_invoice_example_2_is_a_provider_error() {
     let body = "{\"status\": \"fail\", \"message\": \"Denied\"}";
-    match form_pay::error::unwrap_envelope::<serde_json::Value>(body.as_bytes()) {
+    match form_pay::error::MODEL.unwrap_envelope::<serde_json::Value>(body.as_bytes()) {
         Err(form_pay::Error::Api(e)) => {
             assert_eq!(e.body, body);
             assert_eq!(e.message.as_deref(), Some("Denied"), "message");
