@@ -1,6 +1,6 @@
 //! payspec: declarative payment-provider specs → typed Rust clients, mock servers and docs.
 //!
-//! The pipeline: [`spec::load`] reads and validates a YAML spec (located diagnostics),
+//! The pipeline: [`spec::load()`] reads and validates a YAML spec (located diagnostics),
 //! [`ir::build`] resolves it into an intermediate representation, [`emit`] turns that into
 //! the files of a crate, [`writer`] writes them or checks them for drift. See ARCHITECTURE.md.
 

@@ -167,8 +167,14 @@ fn percent_decode(s: &str) -> String {
     String::from_utf8_lossy(&out).into_owned()
 }
 
-/// A path parameter, percent-encoded so it stays one segment.
-pub fn path_segment(s: &str) -> String {
+/// A path parameter, percent-encoded so it stays one segment: `/`, `?`, `#` and `%` are
+/// escaped, and so are the dots of `.` and `..`, which a URL parser would otherwise resolve
+/// into another path.
+pub fn path_segment(value: impl std::fmt::Display) -> String {
+    let s = value.to_string();
+    if s == "." || s == ".." {
+        return s.replace('.', "%2E");
+    }
     let mut out = String::with_capacity(s.len());
     for b in s.bytes() {
         if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {

@@ -47,6 +47,12 @@ fn path_segment_matches_python_quote() {
         "a%20b%2Fc~d-e_f.g%25%C3%A9"
     );
     assert_eq!(path_segment("prd_1567bece456ac4aa"), "prd_1567bece456ac4aa");
+    // Numbers and other displayable values, and dot segments kept as data.
+    assert_eq!(path_segment(42), "42");
+    assert_eq!(path_segment(".."), "%2E%2E");
+    assert_eq!(path_segment("."), "%2E");
+    assert_eq!(path_segment("..."), "...");
+    assert_eq!(path_segment("a.."), "a..");
 }
 
 #[test]

@@ -116,7 +116,7 @@ impl Client {
         Ok(())
     }
 
-    /// The signed request [`Client::create_product`] sends, without sending it: to log it, or to send it
+    /// The request [`Client::create_product`] sends, without sending it: to log it, or to send it
     /// with another HTTP client.
     pub fn prepare_create_product(
         &self,
@@ -143,17 +143,15 @@ impl Client {
         self.inner.transport.send(out, |r| crate::error::decode(&r.body)).await
     }
 
-    /// The signed request [`Client::get_product`] sends, without sending it: to log it, or to send it
+    /// The request [`Client::get_product`] sends, without sending it: to log it, or to send it
     /// with another HTTP client.
     pub fn prepare_get_product(
         &self,
         request: &crate::requests::GetProductRequest,
     ) -> Result<Outgoing, Error> {
         request.check().map_err(Error::InvalidRequest)?;
-        let mut out = Outgoing::new(
-            reqwest::Method::GET,
-            format!("/products/{}", crate ::http::path_segment(& request.id.to_string())),
-        );
+        let id = crate::http::path_segment(&request.id);
+        let mut out = Outgoing::new(reqwest::Method::GET, format!("/products/{id}"));
         self.authorize_basic(&mut out)?;
         Ok(out)
     }
@@ -169,7 +167,7 @@ impl Client {
         self.inner.transport.send(out, |r| crate::error::decode(&r.body)).await
     }
 
-    /// The signed request [`Client::list_products`] sends, without sending it: to log it, or to send it
+    /// The request [`Client::list_products`] sends, without sending it: to log it, or to send it
     /// with another HTTP client.
     pub fn prepare_list_products(&self) -> Result<Outgoing, Error> {
         let mut out = Outgoing::new(reqwest::Method::GET, "/products".to_string());
@@ -187,17 +185,15 @@ impl Client {
         self.inner.transport.send(out, |r| crate::error::decode(&r.body)).await
     }
 
-    /// The signed request [`Client::update_product`] sends, without sending it: to log it, or to send it
+    /// The request [`Client::update_product`] sends, without sending it: to log it, or to send it
     /// with another HTTP client.
     pub fn prepare_update_product(
         &self,
         request: &crate::requests::UpdateProductRequest,
     ) -> Result<Outgoing, Error> {
         request.check().map_err(Error::InvalidRequest)?;
-        let mut out = Outgoing::new(
-            reqwest::Method::PUT,
-            format!("/products/{}", crate ::http::path_segment(& request.id.to_string())),
-        );
+        let id = crate::http::path_segment(&request.id);
+        let mut out = Outgoing::new(reqwest::Method::PUT, format!("/products/{id}"));
         out.body = crate::http::Body::Json(
             serde_json::to_string(request)
                 .map_err(|e| Error::InvalidRequest(e.to_string()))?,

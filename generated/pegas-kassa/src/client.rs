@@ -103,7 +103,7 @@ impl Client {
         Ok(())
     }
 
-    /// The signed request [`Client::deposit`] sends, without sending it: to log it, or to send it
+    /// The request [`Client::deposit`] sends, without sending it: to log it, or to send it
     /// with another HTTP client.
     pub fn prepare_deposit(
         &self,
@@ -143,7 +143,7 @@ impl Client {
         self.inner.transport.send(out, |r| crate::error::decode(&r.body)).await
     }
 
-    /// The signed request [`Client::deposit_cancel`] sends, without sending it: to log it, or to send it
+    /// The request [`Client::deposit_cancel`] sends, without sending it: to log it, or to send it
     /// with another HTTP client.
     pub fn prepare_deposit_cancel(
         &self,
@@ -168,7 +168,7 @@ impl Client {
         self.inner.transport.send(out, |r| crate::error::decode(&r.body)).await
     }
 
-    /// The signed request [`Client::withdrawal`] sends, without sending it: to log it, or to send it
+    /// The request [`Client::withdrawal`] sends, without sending it: to log it, or to send it
     /// with another HTTP client.
     pub fn prepare_withdrawal(
         &self,
@@ -205,7 +205,7 @@ impl Client {
         self.inner.transport.send(out, |r| crate::error::decode(&r.body)).await
     }
 
-    /// The signed request [`Client::receipt`] sends, without sending it: to log it, or to send it
+    /// The request [`Client::receipt`] sends, without sending it: to log it, or to send it
     /// with another HTTP client.
     pub fn prepare_receipt(
         &self,
@@ -240,7 +240,7 @@ impl Client {
         self.inner.transport.send(out, |r| crate::error::MODEL.file(r)).await
     }
 
-    /// The signed request [`Client::balance`] sends, without sending it: to log it, or to send it
+    /// The request [`Client::balance`] sends, without sending it: to log it, or to send it
     /// with another HTTP client.
     pub fn prepare_balance(&self) -> Result<Outgoing, Error> {
         let mut out = Outgoing::new(reqwest::Method::GET, "/balance".to_string());

@@ -88,9 +88,15 @@ fn credentials(api: &Api) -> TokenStream {
     } else {
         quote!()
     };
+    // An API without credentials has nothing to give: `Credentials::default()` is the same.
+    let derives = if cs.is_empty() {
+        quote!(#[derive(Clone, Debug, Default)])
+    } else {
+        quote!(#[derive(Clone, Debug)])
+    };
     quote! {
         /// What the merchant holds to call the API. Secrets are redacted in `Debug`.
-        #[derive(Clone, Debug)]
+        #derives
         pub struct Credentials { #(#fields)* }
         impl Credentials {
             /// Credentials from their values.
@@ -322,7 +328,7 @@ fn endpoint_method(api: &Api, e: &Endpoint) -> TokenStream {
         Method::Patch => quote!(reqwest::Method::PATCH),
         Method::Delete => quote!(reqwest::Method::DELETE),
     };
-    let path = path_expr(e);
+    let (bind_path, path) = path_expr(api, e);
     let located = |at: ParamIn, target: TokenStream| {
         let stmts: Vec<TokenStream> = e
             .request
@@ -374,14 +380,20 @@ fn endpoint_method(api: &Api, e: &Endpoint) -> TokenStream {
     let mutable = changes.then(|| quote!(mut));
     let bare = crate::ir::naming::bare(&e.fn_ident);
     let prepare = format_ident!("prepare_{}", bare);
+    let signed = e
+        .scheme
+        .and_then(|i| api.scheme(i))
+        .is_some_and(|s| s.signature.is_some());
+    let what = if signed { "signed request" } else { "request" };
     let prepare_doc = markdown_docs(&format!(
-        "The signed request [`Client::{bare}`] sends, without sending it: to log it, or to send it\nwith another HTTP client."
+        "The {what} [`Client::{bare}`] sends, without sending it: to log it, or to send it\nwith another HTTP client."
     ));
     let arg = has_request.then(|| quote!(request));
     quote! {
         #prepare_doc
         pub fn #prepare(&self #param) -> Result<Outgoing, Error> {
             #check
+            #bind_path
             let #mutable out = Outgoing::new(#method, #path);
             #(#query)*
             #(#headers)*
@@ -398,28 +410,42 @@ fn endpoint_method(api: &Api, e: &Endpoint) -> TokenStream {
     }
 }
 
-/// The path with `{param}`s filled from the request, percent-encoded.
-fn path_expr(e: &Endpoint) -> TokenStream {
+/// The path with `{param}`s filled from the request, percent-encoded: statements binding each
+/// parameter to a name, and one `format!` with the names inline.
+fn path_expr(api: &Api, e: &Endpoint) -> (TokenStream, TokenStream) {
     let mut fmt = String::new();
-    let mut args = Vec::new();
+    let mut names = Vec::new();
+    let mut values = Vec::new();
     let mut rest = e.path.as_str();
     while let Some(open) = rest.find('{') {
         let Some(close) = rest[open..].find('}') else {
             break;
         };
         fmt.push_str(&rest[..open].replace('{', "{{").replace('}', "}}"));
-        fmt.push_str("{}");
         let wire = &rest[open + 1..open + close];
         if let Some(f) = e.request.fields.iter().find(|f| f.wire == wire) {
             let id = ident(&f.ident);
-            args.push(quote!(crate::http::path_segment(&request.#id.to_string())));
+            // A keyword field (`r#type`) cannot be named inside a format string, and `request`
+            // and `out` are the method's own names.
+            let plain = f.ident.trim_start_matches("r#");
+            let name = match syn::parse_str::<syn::Ident>(&f.ident) {
+                Ok(id) if !matches!(plain, "request" | "out") => id,
+                _ => format_ident!("{plain}_"),
+            };
+            fmt.push_str(&format!("{{{name}}}"));
+            names.push(name);
+            let borrow = (!api.is_copy(&f.ty)).then(|| quote!(&));
+            values.push(quote!(crate::http::path_segment(#borrow request.#id)));
         }
         rest = &rest[open + close + 1..];
     }
     fmt.push_str(&rest.replace('{', "{{").replace('}', "}}"));
-    if args.is_empty() {
-        quote!(#fmt.to_string())
-    } else {
-        quote!(format!(#fmt, #(#args),*))
+    match names.len() {
+        0 => (quote!(), quote!(#fmt.to_string())),
+        1 => (quote!(let #(#names)* = #(#values)*;), quote!(format!(#fmt))),
+        _ => (
+            quote!(let (#(#names),*) = (#(#values),*);),
+            quote!(format!(#fmt)),
+        ),
     }
 }

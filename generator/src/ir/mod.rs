@@ -61,6 +61,19 @@ impl Api {
     pub fn type_id(&self, name: &str) -> Option<TypeId> {
         self.types.iter().position(|t| t.name == name).map(TypeId)
     }
+
+    /// Whether the Rust type of `ty` is `Copy` (numbers, dates, integer enums): passed by
+    /// value, not borrowed.
+    pub fn is_copy(&self, ty: &Ty) -> bool {
+        match ty {
+            Ty::Integer(_) | Ty::Bool | Ty::Decimal(_) | Ty::Date(_) | Ty::DateTime(_) => true,
+            Ty::Named(n) => self
+                .types
+                .iter()
+                .any(|t| t.name == *n && matches!(t.kind, TypeKind::Enum { integer: true, .. })),
+            _ => false,
+        }
+    }
 }
 
 #[derive(Debug, Default, Serialize)]

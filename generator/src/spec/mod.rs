@@ -1,4 +1,4 @@
-//! The spec: its file format ([`model`]), locations ([`located`]), reading ([`load`]),
+//! The spec: its file format ([`model`]), locations ([`located`]), reading ([`mod@load`]),
 //! type expressions ([`types`]) and the semantic pass ([`validate`]).
 
 pub mod json;
@@ -38,7 +38,7 @@ pub fn load(path: &Path) -> Result<Loaded, (String, Vec<Diagnostic>)> {
     load_bytes(&file, &bytes)
 }
 
-/// Like [`load`], from bytes already read; `file` names them in diagnostics.
+/// Like [`load()`], from bytes already read; `file` names them in diagnostics.
 pub fn load_bytes(file: &str, bytes: &[u8]) -> Result<Loaded, (String, Vec<Diagnostic>)> {
     let text = String::from_utf8_lossy(bytes).into_owned();
     let spec = load::parse(file, bytes).map_err(|d| (text.clone(), vec![d]))?;

@@ -96,7 +96,7 @@ impl Client {
         Ok(())
     }
 
-    /// The signed request [`Client::dated`] sends, without sending it: to log it, or to send it
+    /// The request [`Client::dated`] sends, without sending it: to log it, or to send it
     /// with another HTTP client.
     pub fn prepare_dated(&self) -> Result<Outgoing, Error> {
         let mut out = Outgoing::new(reqwest::Method::GET, "/dated".to_string());

@@ -178,10 +178,8 @@ impl Client {
         request: &crate::requests::GetPaymentRequest,
     ) -> Result<Outgoing, Error> {
         request.check().map_err(Error::InvalidRequest)?;
-        let mut out = Outgoing::new(
-            reqwest::Method::GET,
-            format!("/payments/{}", crate ::http::path_segment(& request.id.to_string())),
-        );
+        let id = crate::http::path_segment(request.id);
+        let mut out = Outgoing::new(reqwest::Method::GET, format!("/payments/{id}"));
         self.authorize_signed(&mut out)?;
         Ok(out)
     }

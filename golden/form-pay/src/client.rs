@@ -126,7 +126,7 @@ impl Client {
         Ok(())
     }
 
-    /// The signed request [`Client::create_invoice`] sends, without sending it: to log it, or to send it
+    /// The request [`Client::create_invoice`] sends, without sending it: to log it, or to send it
     /// with another HTTP client.
     pub fn prepare_create_invoice(
         &self,
@@ -159,19 +159,15 @@ impl Client {
             .await
     }
 
-    /// The signed request [`Client::invoice_pdf`] sends, without sending it: to log it, or to send it
+    /// The request [`Client::invoice_pdf`] sends, without sending it: to log it, or to send it
     /// with another HTTP client.
     pub fn prepare_invoice_pdf(
         &self,
         request: &crate::requests::InvoicePdfRequest,
     ) -> Result<Outgoing, Error> {
         request.check().map_err(Error::InvalidRequest)?;
-        let mut out = Outgoing::new(
-            reqwest::Method::GET,
-            format!(
-                "/invoices/{}/pdf", crate ::http::path_segment(& request.id.to_string())
-            ),
-        );
+        let id = crate::http::path_segment(&request.id);
+        let mut out = Outgoing::new(reqwest::Method::GET, format!("/invoices/{id}/pdf"));
         self.authorize_basic(&mut out)?;
         Ok(out)
     }

@@ -1,0 +1,9 @@
+// Written by generator/tests/constructs.rs: the root of the golden construct `dates`.
+//! What payspec generates for `generator/tests/constructs/dates.yaml`: the modules the
+//! construct is about and those they refer to, as the generator wrote them.
+#![warn(missing_docs)]
+
+pub mod dates;
+pub mod types;
+
+use payspec_runtime::wire;

@@ -1,0 +1,10 @@
+// Written by generator/tests/constructs.rs: the root of the golden construct `json_webhook`.
+//! What payspec generates for `generator/tests/constructs/json_webhook.yaml`: the modules the
+//! construct is about and those they refer to, as the generator wrote them.
+#![warn(missing_docs)]
+
+pub mod auth;
+pub mod dates;
+pub mod webhooks;
+
+use payspec_runtime::{http, signing, wire};

@@ -1,0 +1,8 @@
+// Written by generator/tests/constructs.rs: the root of the golden construct `wire_forms`.
+//! What payspec generates for `generator/tests/constructs/wire_forms.yaml`: the modules the
+//! construct is about and those they refer to, as the generator wrote them.
+#![warn(missing_docs)]
+
+pub mod types;
+
+use payspec_runtime::wire;
