@@ -10,6 +10,9 @@
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
+mod common;
+
+use common::files_under;
 use payspec::emit::crate_files;
 use payspec::ir;
 use payspec::spec::load_bytes;
@@ -180,19 +183,6 @@ time = {{ version = "0.3", features = ["parsing", "formatting", "macros"] }}
 "#,
         name.replace('_', "-")
     )
-}
-
-fn files_under(dir: &Path) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
-        let path = entry.path();
-        if path.is_dir() {
-            out.extend(files_under(&path));
-        } else {
-            out.push(path);
-        }
-    }
-    out
 }
 
 #[test]

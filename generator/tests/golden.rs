@@ -5,6 +5,9 @@
 
 use std::path::{Path, PathBuf};
 
+mod common;
+
+use common::files_under;
 use payspec::emit::{OutFile, crate_files};
 use payspec::ir;
 use payspec::spec::load_bytes;
@@ -79,19 +82,6 @@ fn output_matches_golden_files() {
         mismatched.is_empty(),
         "generator output differs from golden files (rerun with UPDATE_GOLDEN=1 if intended): {mismatched:#?}"
     );
-}
-
-fn files_under(dir: &Path) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    for entry in std::fs::read_dir(dir).expect("golden dir").flatten() {
-        let path = entry.path();
-        if path.is_dir() {
-            out.extend(files_under(&path));
-        } else {
-            out.push(path);
-        }
-    }
-    out
 }
 
 #[test]

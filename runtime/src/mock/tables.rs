@@ -482,20 +482,8 @@ pub struct Webhook {
     pub fields: &'static [Field],
 }
 
-/// The envelope's field names.
-#[derive(Clone, Copy)]
-pub struct Envelope {
-    /// Outcome field.
-    pub status_field: &'static str,
-    /// Success outcome.
-    pub success: &'static str,
-    /// Error outcome.
-    pub error: &'static str,
-    /// Message field.
-    pub message_field: &'static str,
-    /// Payload field.
-    pub data_field: &'static str,
-}
+/// The envelope's field names: the same description the client reads answers with.
+pub use crate::error::Envelope;
 
 /// How errors are written.
 pub struct Errors {
