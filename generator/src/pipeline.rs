@@ -12,6 +12,8 @@ pub struct Output {
     pub files: Vec<OutFile>,
     /// `generated/<crate>` of every spec.
     pub crates: Vec<PathBuf>,
+    /// The specs as loaded (path as given, spec), for the checks that follow generation.
+    pub specs: Vec<(PathBuf, spec::Loaded)>,
 }
 
 /// Why a run produced nothing.
@@ -78,11 +80,15 @@ pub fn run(root: &Path, specs: &[PathBuf]) -> Result<Output, Failure> {
         contents: crate::schema::json_schema(),
     });
     files.sort_by(|a, b| a.path.cmp(&b.path));
-    Ok(Output { files, crates })
+    Ok(Output {
+        files,
+        crates,
+        specs: loaded,
+    })
 }
 
 /// `specs/x.yaml` from any spelling of the path, with `/` separators.
-fn relative(root: &Path, path: &Path) -> String {
+pub fn relative(root: &Path, path: &Path) -> String {
     let abs_root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
     let abs = path.canonicalize().unwrap_or_else(|_| path.to_path_buf());
     let rel = abs

@@ -560,7 +560,7 @@ fn endpoint_requests_and_responses() {
             &[(
                 89,
                 7,
-                "unknown field `description`, expected one of status, body, type, items, values, content_types, envelope, note",
+                "unknown field `description`, expected one of status, body, type, items, values, content_types, envelope, note, source",
             )],
         ),
         (
@@ -1256,7 +1256,7 @@ fn error_examples_are_checked_against_the_error_type() {
     let with = |example: &str| {
         edit(
             anchor,
-            &format!("{anchor}      - source: docs, refused\n        status: 400\n{example}"),
+            &format!("{anchor}      - note: refused\n        status: 400\n{example}"),
         )
     };
     let wrong = "example does not match its type: `code` is a number, expected a string";

@@ -94,20 +94,44 @@ impl Tree {
         Tree { root }
     }
 
-    /// A scratch root whose `specs/` holds copies of the named repository specs.
+    /// A scratch root whose `specs/` holds copies of the named repository specs and their doc
+    /// locks, with the vendored docs they cite.
     fn with_specs(name: &str, specs: &[&str]) -> Tree {
-        let t = Tree::empty(name);
+        let t = Tree::with_docs(name);
         for s in specs {
             let text = std::fs::read(repo_specs().join(s))
                 .unwrap_or_else(|e| panic!("cannot read specs/{s}: {e}"));
             t.write(&format!("specs/{s}"), &text);
+            let lock = s.replace(".yaml", ".lock.json");
+            if let Ok(text) = std::fs::read(repo_specs().join(&lock)) {
+                t.write(&format!("specs/{lock}"), &text);
+            }
+        }
+        t
+    }
+
+    /// An empty scratch root with a copy of the repository's `docs/providers/`.
+    fn with_docs(name: &str) -> Tree {
+        let t = Tree::empty(name);
+        let docs = repo_specs().join("../docs/providers");
+        for e in std::fs::read_dir(&docs).expect("read docs/providers") {
+            let path = e.expect("dir entry").path();
+            let name = path
+                .file_name()
+                .expect("file name")
+                .to_string_lossy()
+                .into_owned();
+            t.write(
+                &format!("docs/providers/{name}"),
+                &std::fs::read(&path).expect("read"),
+            );
         }
         t
     }
 
     /// A scratch root with a copy of the whole repository `specs/` folder.
     fn with_all_specs(name: &str) -> Tree {
-        let t = Tree::empty(name);
+        let t = Tree::with_docs(name);
         for e in std::fs::read_dir(repo_specs()).expect("read specs/") {
             let path = e.expect("dir entry").path();
             if path.is_file() {
@@ -257,7 +281,10 @@ impl Drop for Tree {
 fn assert_check_clean(t: &Tree, crates: usize, files: usize, what: &str) {
     let r = t.run(&["check"]);
     r.expect_code(0, what);
-    let want = format!("payspec check: {crates} crates, {files} files up to date (");
+    // Every repository spec cites its docs, so each one's lock is checked too.
+    let want = format!(
+        "payspec check: {crates} crates, {files} files up to date, docs of {crates} spec(s) as locked ("
+    );
     assert!(
         r.stdout.starts_with(&want),
         "{what}: stdout should start with {want:?}: {}",
@@ -501,9 +528,14 @@ fn validate_exits_0_on_valid_and_1_on_invalid_specs_with_locations() {
     let t = Tree::with_specs("validate", &[SPEC]);
     let r = t.run(&["validate"]);
     r.expect_code(0, "validate on a real spec");
+    let lines: Vec<&str> = r.stdout.lines().collect();
     assert!(
-        r.stdout.starts_with("specs/tegro-money.yaml: ok — ") && r.stdout.lines().count() == 1,
-        "one ok line: {}",
+        lines.len() == 2
+            && lines[0].starts_with("specs/tegro-money.yaml: ok — ")
+            && lines[1].starts_with(
+                "  doc coverage: 43/44 parts cited (97%), 11 item(s) with `source: none`"
+            ),
+        "an ok line and a coverage line: {}",
         r.stdout
     );
     assert_eq!(r.stderr, "");

@@ -2,6 +2,8 @@
 //! Errors: transport, reported by Tegro.money, unexpected status, and undecodable responses.
 //!
 //! Failures come with HTTP 200 and `"type": "error"`; `desc` says what went wrong.
+//!
+//! Note: From FINDINGS.md (public sources): the docs show only successful answers; the failure envelope and the messages "Wrong authorization token" and "Empty required param shop_id" were seen in public reports.
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 pub use payspec_runtime::error::{decode, ApiError, Envelope, Error, ErrorModel};

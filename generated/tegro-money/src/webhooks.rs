@@ -33,6 +33,8 @@ impl std::error::Error for WebhookError {}
 pub type Signed = (Vec<(String, String)>, Vec<u8>);
 
 /// Sent to the shop's notify URL when an order is paid.
+///
+/// Note: From FINDINGS.md (public sources): neither vendored doc describes the notification; the fields, the form encoding and the signature come from Tegro's public integration guides.
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct PaymentNotification {
     /// `shop_id` on the wire.

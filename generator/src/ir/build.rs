@@ -491,7 +491,16 @@ fn pairs(
 
 fn example(x: &m::Example) -> Example {
     Example {
-        source: x.source.value.clone(),
+        source: x
+            .source
+            .as_ref()
+            .map(|s| {
+                s.0.iter()
+                    .map(|c| c.value.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            })
+            .unwrap_or_default(),
         request: x.request.as_ref().map(|r| r.value.clone()),
         status: x.status.as_ref().map(|s| s.value),
         response: x.response.as_ref().map(|r| r.value.clone()),

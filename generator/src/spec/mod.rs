@@ -5,6 +5,7 @@ pub mod json;
 pub mod load;
 pub mod located;
 pub mod model;
+pub mod sources;
 pub mod types;
 pub mod validate;
 
@@ -15,13 +16,17 @@ pub use model::Spec;
 
 use crate::diagnostics::Diagnostic;
 
-/// A spec read and validated, with its source text.
+/// A spec read and validated, with its source text and the docs it cites.
 #[derive(Debug)]
 pub struct Loaded {
     /// The path as the user gave it.
     pub file: String,
     pub text: String,
     pub spec: Spec,
+    /// The vendored docs the spec declares, split into parts.
+    pub docs: Vec<crate::docs::Doc>,
+    /// Per citing item (in [`crate::docs::items::items`] order), the parts it cites.
+    pub cited: Vec<Vec<crate::docs::PartRef>>,
 }
 
 /// The result of reading one spec file: the spec, or every problem found in it.
@@ -38,16 +43,24 @@ pub fn load(path: &Path) -> Result<Loaded, (String, Vec<Diagnostic>)> {
     load_bytes(&file, &bytes)
 }
 
-/// Like [`load()`], from bytes already read; `file` names them in diagnostics.
+/// Like [`load()`], from bytes already read; `file` names them in diagnostics, and the docs
+/// the spec declares are read relative to it.
 pub fn load_bytes(file: &str, bytes: &[u8]) -> Result<Loaded, (String, Vec<Diagnostic>)> {
     let text = String::from_utf8_lossy(bytes).into_owned();
     let spec = load::parse(file, bytes).map_err(|d| (text.clone(), vec![d]))?;
-    let diags = validate::validate(file, &text, &spec);
+    let mut diags = validate::validate(file, &text, &spec);
+    let mut sink = crate::diagnostics::Sink::new(file);
+    let docs = crate::docs::load(file, &spec, &mut sink);
+    let cited = crate::docs::check(&spec, &docs, &mut sink);
+    diags.extend(sink.finish());
+    diags.sort_by_key(|d| (d.loc.line, d.loc.column));
     if diags.is_empty() {
         Ok(Loaded {
             file: file.to_string(),
             text,
             spec,
+            docs,
+            cited,
         })
     } else {
         Err((text, diags))

@@ -7,6 +7,7 @@ use schemars::JsonSchema;
 use serde::Deserialize;
 
 use super::located::Sp;
+use super::sources::Sources;
 
 /// Named things in declaration order.
 pub type Map<T> = IndexMap<String, Sp<T>>;
@@ -74,10 +75,18 @@ pub struct Provider {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct DocRef {
+    /// Short name that citations use: `source: <id>#Heading`.
+    pub id: Sp<String>,
     pub title: Sp<String>,
-    /// File name of the copy kept with the project, when there is one.
+    /// The copy kept with the project, relative to the spec file (e.g.
+    /// `../docs/providers/x.md`). Markdown files are split at their `#` headings; other files
+    /// need `headings`.
     #[serde(default)]
     pub file: Option<Sp<String>>,
+    /// For plain-text docs: a regular expression per heading level (the first is level 1).
+    /// A line matching one of them starts a part of the doc.
+    #[serde(default)]
+    pub headings: Vec<Sp<String>>,
     /// Public address, when known.
     #[serde(default)]
     pub url: Option<Sp<String>>,
@@ -100,6 +109,9 @@ pub struct Credential {
     /// A decision taken where the docs are unclear.
     #[serde(default)]
     pub note: Option<Sp<String>>,
+    /// Where in the docs this was written from.
+    #[serde(default)]
+    pub source: Option<Sp<Sources>>,
 }
 
 /// How a request (or a webhook) proves who sent it. Any combination of the parts may be used;
@@ -111,6 +123,9 @@ pub struct AuthScheme {
     pub description: Option<Sp<String>>,
     #[serde(default)]
     pub note: Option<Sp<String>>,
+    /// Where in the docs this was written from.
+    #[serde(default)]
+    pub source: Option<Sp<Sources>>,
     /// Fields added to every body before it is signed, by wire name.
     #[serde(default)]
     pub inject: Map<Injected>,
@@ -324,6 +339,9 @@ pub struct ErrorModel {
     pub description: Option<Sp<String>>,
     #[serde(default)]
     pub note: Option<Sp<String>>,
+    /// Where in the docs this was written from.
+    #[serde(default)]
+    pub source: Option<Sp<Sources>>,
     /// Errors arrive inside the envelope (its error outcome) instead of as an HTTP status.
     #[serde(default)]
     pub in_envelope: bool,
@@ -402,6 +420,9 @@ pub struct ErrorReply {
     pub message: Sp<String>,
     #[serde(default)]
     pub note: Option<Sp<String>>,
+    /// Where in the docs this was written from.
+    #[serde(default)]
+    pub source: Option<Sp<Sources>>,
 }
 
 /// A named type: an object (`fields`) or an open enum (`enum` + `values`).
@@ -412,6 +433,9 @@ pub struct TypeDef {
     pub description: Option<Sp<String>>,
     #[serde(default)]
     pub note: Option<Sp<String>>,
+    /// Where in the docs this was written from.
+    #[serde(default)]
+    pub source: Option<Sp<Sources>>,
     /// Object fields by name (the wire name unless `wire_name` says otherwise).
     #[serde(default)]
     pub fields: Option<Map<Field>>,
@@ -461,6 +485,9 @@ pub struct Field {
     /// A decision taken where the docs are unclear.
     #[serde(default)]
     pub note: Option<Sp<String>>,
+    /// Where in the docs this was written from; default: its endpoint's, webhook's or type's.
+    #[serde(default)]
+    pub source: Option<Sp<Sources>>,
     /// May be absent.
     #[serde(default)]
     pub optional: bool,
@@ -526,6 +553,9 @@ pub struct Endpoint {
     pub description: Option<Sp<String>>,
     #[serde(default)]
     pub note: Option<Sp<String>>,
+    /// Where in the docs this was written from.
+    #[serde(default)]
+    pub source: Option<Sp<Sources>>,
     /// Default: `defaults.method`.
     #[serde(default)]
     pub method: Option<Sp<Method>>,
@@ -580,6 +610,9 @@ pub struct Response {
     pub envelope: Option<Sp<bool>>,
     #[serde(default)]
     pub note: Option<Sp<String>>,
+    /// Where in the docs this was written from.
+    #[serde(default)]
+    pub source: Option<Sp<Sources>>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, JsonSchema)]
@@ -595,7 +628,8 @@ pub enum BodyKind {
 #[serde(deny_unknown_fields)]
 pub struct Example {
     /// Where in the docs it comes from.
-    pub source: Sp<String>,
+    #[serde(default)]
+    pub source: Option<Sp<Sources>>,
     /// What was changed to make it valid JSON, if anything.
     #[serde(default)]
     pub note: Option<Sp<String>>,
@@ -619,6 +653,9 @@ pub struct Webhook {
     pub description: Option<Sp<String>>,
     #[serde(default)]
     pub note: Option<Sp<String>>,
+    /// Where in the docs this was written from.
+    #[serde(default)]
+    pub source: Option<Sp<Sources>>,
     /// Body encoding: `json` or `form`.
     pub encoding: Sp<Encoding>,
     /// Auth scheme that signs it.

@@ -1,4 +1,7 @@
-//! Command-line interface: `validate`, `schema` (and the generation commands).
+//! Command-line interface: `generate`, `check`, `validate`, `schema`, and the doc-sync
+//! commands (`docs`, `lock`) in [`doc_sync`].
+
+mod doc_sync;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -31,8 +34,18 @@ enum Command {
         /// Spec files; default: specs/*.yaml
         files: Vec<PathBuf>,
     },
-    /// Check spec files and report every problem with its location.
+    /// Check spec files and report every problem with its location, and doc coverage.
     Validate {
+        /// Spec files; default: specs/*.yaml
+        files: Vec<PathBuf>,
+    },
+    /// List the parts of each vendored doc a spec declares, and which the spec cites.
+    Docs {
+        /// Spec files; default: specs/*.yaml
+        files: Vec<PathBuf>,
+    },
+    /// Accept the vendored docs as they are now: write specs/<name>.lock.json.
+    Lock {
         /// Spec files; default: specs/*.yaml
         files: Vec<PathBuf>,
     },
@@ -56,6 +69,8 @@ pub fn run() -> ExitCode {
     match cli.command {
         Some(Command::Validate { files }) => validate(files),
         Some(Command::Schema { out }) => schema(out),
+        Some(Command::Docs { files }) => doc_sync::list(files),
+        Some(Command::Lock { files }) => doc_sync::write_locks(files),
         Some(Command::Generate { files }) => generate(files, false),
         Some(Command::Check { files }) => generate(files, true),
         None => generate(Vec::new(), false),
@@ -113,13 +128,20 @@ fn validate(files: Vec<PathBuf>) -> ExitCode {
                     s.webhooks.len(),
                     s.types.len()
                 );
+                if !l.docs.is_empty() {
+                    let (yes, all) = crate::docs::report::coverage(&l.docs, &l.cited);
+                    let _ = writeln!(
+                        stdout.lock(),
+                        "  doc coverage: {yes}/{all} parts cited ({}%), {} item(s) with `source: none`",
+                        (yes * 100).checked_div(all).unwrap_or(100),
+                        crate::docs::report::none_count(s)
+                    );
+                }
             }
             Err((text, diags)) => {
                 failed = true;
+                print_diagnostics(&text, &diags);
                 let mut err = stderr.lock();
-                for d in &diags {
-                    let _ = write!(err, "{}", d.render(&text));
-                }
                 let _ = writeln!(
                     err,
                     "{}: {} error{}",
@@ -154,13 +176,10 @@ fn generate(files: Vec<PathBuf>, check_only: bool) -> ExitCode {
     let out = match crate::pipeline::run(&root, &files) {
         Ok(o) => o,
         Err(crate::pipeline::Failure::Invalid(list)) => {
-            let mut err = std::io::stderr().lock();
             for (text, diags) in list {
-                for d in &diags {
-                    let _ = write!(err, "{}", d.render(&text));
-                }
+                print_diagnostics(&text, &diags);
             }
-            let _ = writeln!(err, "error: invalid specs, nothing generated");
+            eprintln!("error: invalid specs, nothing generated");
             return ExitCode::from(1);
         }
         Err(crate::pipeline::Failure::Emit(e)) => {
@@ -189,10 +208,26 @@ fn generate(files: Vec<PathBuf>, check_only: bool) -> ExitCode {
     };
     let secs = started.elapsed().as_secs_f64();
     if check_only {
+        let mut failed = false;
+        let mut locked = 0;
+        for (path, l) in &out.specs {
+            match doc_sync::check_lock(&root, path, l) {
+                Ok(matched) => locked += usize::from(matched),
+                Err(report) => {
+                    eprint!("{report}");
+                    failed = true;
+                }
+            }
+        }
         let drift = plan.drift(&root);
-        if drift.is_empty() {
+        if drift.is_empty() && !failed {
+            let docs = if locked > 0 {
+                format!(", docs of {locked} spec(s) as locked")
+            } else {
+                String::new()
+            };
             println!(
-                "payspec check: {n_crates} crates, {} files up to date ({secs:.2} s)",
+                "payspec check: {n_crates} crates, {} files up to date{docs} ({secs:.2} s)",
                 plan.unchanged.len()
             );
             return ExitCode::SUCCESS;
@@ -200,10 +235,12 @@ fn generate(files: Vec<PathBuf>, check_only: bool) -> ExitCode {
         for (path, why) in &drift {
             eprintln!("{why}: {}", path.display());
         }
-        eprintln!(
-            "payspec check: {} file(s) out of date; run `cargo run -p payspec` and commit the result",
-            drift.len()
-        );
+        if !drift.is_empty() {
+            eprintln!(
+                "payspec check: {} file(s) out of date; run `cargo run -p payspec` and commit the result",
+                drift.len()
+            );
+        }
         return ExitCode::from(1);
     }
     if let Err(e) = crate::writer::apply(&root, &plan) {
@@ -217,6 +254,14 @@ fn generate(files: Vec<PathBuf>, check_only: bool) -> ExitCode {
         plan.stale.len()
     );
     ExitCode::SUCCESS
+}
+
+/// Writes `diags` rendered against `text` to standard error.
+fn print_diagnostics(text: &str, diags: &[crate::diagnostics::Diagnostic]) {
+    let mut err = std::io::stderr().lock();
+    for d in diags {
+        let _ = write!(err, "{}", d.render(text));
+    }
 }
 
 fn schema(out: Option<PathBuf>) -> ExitCode {
