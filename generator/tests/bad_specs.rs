@@ -64,7 +64,7 @@ fn unknown_key() {
         edit("  sandbox_url:", "  sandbox_ulr:"),
         8,
         3,
-        "unknown field `sandbox_ulr`, expected one of name, crate, description, base_url, sandbox_url, docs, note",
+        "unknown field `sandbox_ulr`, expected one of name, crate, version, description, base_url, sandbox_url, docs, note",
     );
     let d = load_bytes(
         "bad.yaml",

@@ -1,6 +1,8 @@
 //! Command-line interface: `generate`, `check`, `validate`, `schema`, and the doc-sync
 //! commands (`docs`, `lock`) in [`doc_sync`].
 
+mod bump;
+mod diff;
 mod doc_sync;
 
 use std::io::Write;
@@ -29,10 +31,24 @@ enum Command {
         /// Spec files; default: specs/*.yaml
         files: Vec<PathBuf>,
     },
-    /// Regenerate in memory and fail (exit 1) if any generated file differs, is missing or is stale.
+    /// Regenerate in memory and fail (exit 1) if any generated file differs, is missing or is
+    /// stale, if a vendored doc changed since its lock, or if a spec changed in a breaking way
+    /// since the base revision without the version bump semver requires.
     Check {
         /// Spec files; default: specs/*.yaml
         files: Vec<PathBuf>,
+        /// Git revision the versions are compared with.
+        #[arg(long, value_name = "REV", default_value = "HEAD")]
+        base: String,
+    },
+    /// Set each spec's version to what its changes since the base revision require, and
+    /// record the release (from `payspec diff`) in its `changelog:`.
+    Bump {
+        /// Spec files; default: specs/*.yaml
+        files: Vec<PathBuf>,
+        /// Git revision to compare with.
+        #[arg(long, value_name = "REV", default_value = "HEAD")]
+        base: String,
     },
     /// Check spec files and report every problem with its location, and doc coverage.
     Validate {
@@ -43,6 +59,18 @@ enum Command {
     Docs {
         /// Spec files; default: specs/*.yaml
         files: Vec<PathBuf>,
+    },
+    /// Every change between two versions of a spec, classified as breaking, additive or no
+    /// API change; exit 1 when something is breaking.
+    Diff {
+        /// OLD NEW, or (with --git) the one spec file to compare with its committed version.
+        files: Vec<PathBuf>,
+        /// Compare the spec with its version at this git revision (e.g. HEAD, main, v0.2.0).
+        #[arg(long, value_name = "REV")]
+        git: Option<String>,
+        /// `text` (default) or `json`.
+        #[arg(long, default_value = "text", value_parser = ["text", "json"])]
+        format: String,
     },
     /// Accept the vendored docs as they are now: write specs/<name>.lock.json.
     Lock {
@@ -71,9 +99,11 @@ pub fn run() -> ExitCode {
         Some(Command::Schema { out }) => schema(out),
         Some(Command::Docs { files }) => doc_sync::list(files),
         Some(Command::Lock { files }) => doc_sync::write_locks(files),
-        Some(Command::Generate { files }) => generate(files, false),
-        Some(Command::Check { files }) => generate(files, true),
-        None => generate(Vec::new(), false),
+        Some(Command::Diff { files, git, format }) => diff::run(files, git, format == "json"),
+        Some(Command::Generate { files }) => generate(files, None),
+        Some(Command::Check { files, base }) => generate(files, Some(base)),
+        Some(Command::Bump { files, base }) => bump::run(files, &base),
+        None => generate(Vec::new(), None),
     }
 }
 
@@ -155,7 +185,8 @@ fn validate(files: Vec<PathBuf>) -> ExitCode {
     ExitCode::from(u8::from(failed))
 }
 
-fn generate(files: Vec<PathBuf>, check_only: bool) -> ExitCode {
+/// `generate`, or with a base revision `check`.
+fn generate(files: Vec<PathBuf>, check_base: Option<String>) -> ExitCode {
     let started = std::time::Instant::now();
     let Some(root) = crate::pipeline::find_root() else {
         eprintln!("error: no specs/ folder here or above; run payspec inside the repository");
@@ -207,7 +238,7 @@ fn generate(files: Vec<PathBuf>, check_only: bool) -> ExitCode {
         }
     };
     let secs = started.elapsed().as_secs_f64();
-    if check_only {
+    if let Some(rev) = check_base {
         let mut failed = false;
         let mut locked = 0;
         for (path, l) in &out.specs {
@@ -217,6 +248,10 @@ fn generate(files: Vec<PathBuf>, check_only: bool) -> ExitCode {
                     eprint!("{report}");
                     failed = true;
                 }
+            }
+            if let Err(report) = bump::check(&rev, &root, path, l) {
+                eprint!("{report}");
+                failed = true;
             }
         }
         let drift = plan.drift(&root);
@@ -257,7 +292,7 @@ fn generate(files: Vec<PathBuf>, check_only: bool) -> ExitCode {
 }
 
 /// Writes `diags` rendered against `text` to standard error.
-fn print_diagnostics(text: &str, diags: &[crate::diagnostics::Diagnostic]) {
+pub(crate) fn print_diagnostics(text: &str, diags: &[crate::diagnostics::Diagnostic]) {
     let mut err = std::io::stderr().lock();
     for d in diags {
         let _ = write!(err, "{}", d.render(text));

@@ -1,4 +1,4 @@
-//! Non-Rust files of a generated crate (Cargo.toml, README.md), rendered by tera from
+//! Non-Rust files of a generated crate (Cargo.toml, README.md, CHANGELOG.md), rendered by tera from
 //! values computed here; the templates hold no logic beyond loops.
 
 use serde::Serialize;
@@ -8,6 +8,7 @@ use crate::ir::Api;
 
 const CARGO_TOML: &str = include_str!("../../../templates/Cargo.toml.tera");
 const README_MD: &str = include_str!("../../../templates/README.md.tera");
+const CHANGELOG_MD: &str = include_str!("../../../templates/CHANGELOG.md.tera");
 
 #[derive(Serialize)]
 struct Dep {
@@ -29,7 +30,7 @@ struct Bin {
 }
 
 #[derive(Serialize)]
-struct Ctx {
+struct Ctx<'a> {
     header: String,
     name: String,
     crate_name: String,
@@ -38,6 +39,8 @@ struct Ctx {
     spec_file: String,
     base_url: String,
     sandbox_url: Option<String>,
+    version: String,
+    releases: Vec<&'a crate::ir::Release>,
     signing: String,
     example: String,
     dependencies: Vec<Dep>,
@@ -116,6 +119,8 @@ pub fn render(api: &Api) -> Result<Vec<(&'static str, String)>, EmitError> {
         spec_file: api.spec_file.clone(),
         base_url: api.base_url.clone(),
         sandbox_url: api.sandbox_url.clone(),
+        version: api.version.clone(),
+        releases: api.changelog.iter().collect(),
         signing: readme::signing(api),
         example: readme::example(api),
         dependencies: dependencies(api),
@@ -177,6 +182,7 @@ pub fn render(api: &Api) -> Result<Vec<(&'static str, String)>, EmitError> {
     for (name, template, comment) in [
         ("Cargo.toml", CARGO_TOML, "#"),
         ("README.md", README_MD, ""),
+        ("CHANGELOG.md", CHANGELOG_MD, ""),
     ] {
         let mut tera = tera::Tera::new();
         let fail = |e: tera::Error| EmitError {

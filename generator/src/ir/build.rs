@@ -109,6 +109,18 @@ pub fn build(loaded: &Loaded, spec_file: &str) -> Result<Api, BuildError> {
             .unwrap_or_default(),
         base_url: p.base_url.value.clone(),
         sandbox_url: p.sandbox_url.as_ref().map(|s| s.value.clone()),
+        version: p
+            .version
+            .as_ref()
+            .map_or_else(|| DEFAULT_VERSION.to_string(), |v| v.value.clone()),
+        changelog: spec
+            .changelog
+            .iter()
+            .map(|r| Release {
+                version: r.version.value.clone(),
+                changes: r.changes.iter().map(|c| c.value.clone()).collect(),
+            })
+            .collect(),
         docs: p
             .docs
             .iter()

@@ -26,6 +26,10 @@ pub struct Api {
     pub description: String,
     pub base_url: String,
     pub sandbox_url: Option<String>,
+    /// The crate's version (`provider.version`).
+    pub version: String,
+    /// Released versions, newest first.
+    pub changelog: Vec<Release>,
     pub docs: Vec<DocLink>,
     pub credentials: Vec<Credential>,
     pub schemes: Vec<Scheme>,
@@ -74,6 +78,16 @@ impl Api {
             _ => false,
         }
     }
+}
+
+/// The version a spec without `provider.version` gives its crate.
+pub const DEFAULT_VERSION: &str = "0.1.0";
+
+/// One released version of the crate and what changed in it.
+#[derive(Debug, Serialize)]
+pub struct Release {
+    pub version: String,
+    pub changes: Vec<String>,
 }
 
 #[derive(Debug, Default, Serialize)]

@@ -43,6 +43,24 @@ pub fn load(path: &Path) -> Result<Loaded, (String, Vec<Diagnostic>)> {
     load_bytes(&file, &bytes)
 }
 
+/// Reads and validates a spec without reading the docs it cites (for comparing versions of
+/// it: an old version's citations may name parts the docs no longer have).
+pub fn load_without_docs(file: &str, bytes: &[u8]) -> Result<Loaded, (String, Vec<Diagnostic>)> {
+    let text = String::from_utf8_lossy(bytes).into_owned();
+    let spec = load::parse(file, bytes).map_err(|d| (text.clone(), vec![d]))?;
+    let diags = validate::validate(file, &text, &spec);
+    if !diags.is_empty() {
+        return Err((text, diags));
+    }
+    Ok(Loaded {
+        file: file.to_string(),
+        text,
+        spec,
+        docs: Vec::new(),
+        cited: Vec::new(),
+    })
+}
+
 /// Like [`load()`], from bytes already read; `file` names them in diagnostics, and the docs
 /// the spec declares are read relative to it.
 pub fn load_bytes(file: &str, bytes: &[u8]) -> Result<Loaded, (String, Vec<Diagnostic>)> {

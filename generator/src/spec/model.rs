@@ -44,6 +44,20 @@ pub struct Spec {
     /// How the generated mock server behaves.
     #[serde(default)]
     pub mock: Option<Sp<Mock>>,
+    /// Released versions of the generated crate, newest first; `payspec bump` adds one from
+    /// `payspec diff`, and the crate's CHANGELOG.md is written from them.
+    #[serde(default)]
+    pub changelog: Vec<Sp<Release>>,
+}
+
+/// One released version of the generated crate.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Release {
+    pub version: Sp<String>,
+    /// What changed for code using the crate, one line each.
+    #[serde(default)]
+    pub changes: Vec<Sp<String>>,
 }
 
 /// Who the provider is and where its API lives.
@@ -55,6 +69,10 @@ pub struct Provider {
     /// Name of the generated crate (kebab-case), also its folder under `generated/`.
     #[serde(rename = "crate")]
     pub crate_name: Sp<String>,
+    /// Version of the generated crate (semver, default `0.1.0`). `payspec check` fails when the
+    /// spec changed in a breaking way and this was not bumped; `payspec bump` bumps it.
+    #[serde(default)]
+    pub version: Option<Sp<String>>,
     /// One paragraph about the provider, used in generated docs.
     #[serde(default)]
     pub description: Option<Sp<String>>,

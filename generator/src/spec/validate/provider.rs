@@ -45,6 +45,7 @@ pub(super) fn check(cx: &mut Ctx) {
             );
         }
     }
+    check_versions(cx);
     for (name, cred) in &spec.credentials {
         cx.require_snake(cred.loc, "credential", name, super::SNAKE_HINT);
     }
@@ -55,6 +56,55 @@ pub(super) fn check(cx: &mut Ctx) {
         cx.unknown(a, "auth scheme", spec.auth.keys().map(String::as_str));
     }
     check_errors(cx, &spec.errors);
+}
+
+/// `provider.version` and the changelog's versions are semver, newest first, and the newest
+/// release is the current version.
+fn check_versions(cx: &mut Ctx) {
+    let spec = cx.spec;
+    const HINT: &str = "write `major.minor.patch`, e.g. `0.2.0`";
+    let version = spec.provider.version.as_ref();
+    if let Some(v) = version
+        && crate::diff::semver::parse(&v.value).is_none()
+    {
+        cx.err(
+            v.loc,
+            format!("version `{}` is not `major.minor.patch`", v.value),
+            HINT,
+        );
+    }
+    let mut previous: Option<crate::diff::semver::Version> = None;
+    for r in &spec.changelog {
+        let Some(v) = crate::diff::semver::parse(&r.version.value) else {
+            cx.err(
+                r.version.loc,
+                format!("version `{}` is not `major.minor.patch`", r.version.value),
+                HINT,
+            );
+            continue;
+        };
+        if previous.is_some_and(|p| v >= p) {
+            cx.err(
+                r.version.loc,
+                format!("release {v} is listed below a release it does not precede"),
+                "list releases newest first",
+            );
+        }
+        previous = Some(v);
+    }
+    if let Some(newest) = spec.changelog.first() {
+        let current = version.map_or(crate::ir::DEFAULT_VERSION, |v| v.value.as_str());
+        if newest.version.value != current {
+            cx.err(
+                newest.version.loc,
+                format!(
+                    "the newest release is {}, but the crate's version is {current}",
+                    newest.version.value
+                ),
+                "run `payspec bump` to record the release, or make them agree",
+            );
+        }
+    }
 }
 
 fn check_errors(cx: &mut Ctx, errors: &ErrorModel) {
