@@ -3,7 +3,8 @@
 
 Usage: bench/synthetic_spec.py SPEC ENDPOINTS OUT
 Copies SPEC's endpoints (renamed `<name>_<n>`, paths suffixed with `/<n>`) until the spec has
-ENDPOINTS endpoints; everything else (types, auth, webhooks, the mock) is kept as is.
+ENDPOINTS endpoints; everything else (types, auth, webhooks, the mock) is kept as is, except
+the doc citations: the copy is written elsewhere, without the vendored docs.
 Needs PyYAML."""
 import copy
 import sys
@@ -18,10 +19,20 @@ class NoAliases(yaml.SafeDumper):
         return True
 
 
+def without_sources(node):
+    """The spec without `source:` keys and `provider.docs` (the copy has no docs beside it)."""
+    if isinstance(node, dict):
+        return {k: without_sources(v) for k, v in node.items() if k != "source"}
+    if isinstance(node, list):
+        return [without_sources(v) for v in node]
+    return node
+
+
 def main() -> None:
     src, count, out = sys.argv[1], int(sys.argv[2]), sys.argv[3]
     with open(src, encoding="utf-8") as f:
-        spec = yaml.safe_load(f)
+        spec = without_sources(yaml.safe_load(f))
+    spec["provider"].pop("docs", None)
     originals = list(spec["endpoints"].items())
     endpoints = dict(originals)
     n = 0

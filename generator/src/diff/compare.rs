@@ -2,9 +2,6 @@
 //! webhooks, mock and changelog, in that order. Field lists are compared in [`super::fields`].
 
 use std::fmt::Debug;
-use std::sync::OnceLock;
-
-use regex_lite::Regex;
 
 use super::fields::{self, Role};
 use super::{Change, Level, Side};
@@ -19,12 +16,18 @@ pub struct Cx {
 
 /// A value's `Debug` text without locations: equal texts mean equal values.
 pub fn canon<T: Debug>(v: &T) -> String {
-    static LOC: OnceLock<Option<Regex>> = OnceLock::new();
+    const LOC: &str = "loc: Loc {";
     let text = format!("{v:?}");
-    match LOC.get_or_init(|| Regex::new(r"loc: Loc \{[^}]*\}").ok()) {
-        Some(re) => re.replace_all(&text, "").into_owned(),
-        None => text,
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text.as_str();
+    while let Some(at) = rest.find(LOC) {
+        out.push_str(&rest[..at]);
+        // A `Loc` holds numbers only, so its `}` is the first one after it.
+        let after = &rest[at + LOC.len()..];
+        rest = after.find('}').map_or("", |end| &after[end + 1..]);
     }
+    out.push_str(rest);
+    out
 }
 
 /// The text of an optional spec string.
