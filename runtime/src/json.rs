@@ -98,3 +98,56 @@ mod tests {
         assert_eq!(member("[1]", "data"), None);
     }
 }
+
+/// Whether `text` is a JSON number as RFC 8259 writes it: `-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?`.
+pub fn is_number(text: &str) -> bool {
+    let b = text.as_bytes();
+    let mut i = usize::from(b.first() == Some(&b'-'));
+    let digits = |i: &mut usize| {
+        let start = *i;
+        while b.get(*i).is_some_and(u8::is_ascii_digit) {
+            *i += 1;
+        }
+        *i - start
+    };
+    match b.get(i) {
+        Some(b'0') => i += 1,
+        Some(c) if c.is_ascii_digit() => {
+            digits(&mut i);
+        }
+        _ => return false,
+    }
+    if b.get(i) == Some(&b'.') {
+        i += 1;
+        if digits(&mut i) == 0 {
+            return false;
+        }
+    }
+    if matches!(b.get(i), Some(b'e' | b'E')) {
+        i += 1;
+        if matches!(b.get(i), Some(b'+' | b'-')) {
+            i += 1;
+        }
+        if digits(&mut i) == 0 {
+            return false;
+        }
+    }
+    i == b.len()
+}
+
+#[cfg(test)]
+mod number_tests {
+    use super::is_number;
+
+    #[test]
+    fn json_number_syntax() {
+        for ok in ["0", "-0", "12", "1.50", "6.9e+16", "1E5", "-0.5e-3"] {
+            assert!(is_number(ok), "{ok}");
+        }
+        for bad in [
+            "", "-", "00", "000990", "+5", ".5", "5.", "1e", "1e+", "0x10", "1 ", "NaN",
+        ] {
+            assert!(!is_number(bad), "{bad}");
+        }
+    }
+}

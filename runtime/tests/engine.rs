@@ -90,6 +90,23 @@ fn hmac(key: &str, msg: &[u8]) -> Vec<u8> {
 // ----- create, render, read ---------------------------------------------------------
 
 #[test]
+fn a_decimal_kept_as_a_string_is_written_without_an_exponent() {
+    let e = engine();
+    for (n, (sent, kept)) in [
+        ("6.906756308683048e+16", "69067563086830480"),
+        ("1.5E2", "150"),
+        ("2.50e-1", "0.25"),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let a = create(&e, &format!(r#"{{"ref": "E{n}", "amount": {sent}}}"#));
+        assert_eq!(a.status, 201, "{sent}: {}", a.json.to_json());
+        assert_eq!(a.json.get("amount"), Some(&V::Str(kept.into())), "{sent}");
+    }
+}
+
+#[test]
 fn create_stores_coerces_and_renders_the_record_as_its_type() {
     let e = engine();
     let a = create(
@@ -1042,4 +1059,35 @@ fn the_instant_of_a_request_does_not_outlive_it() {
     let later = render(&SPEC, &seed, &Kind::Named(ORDER));
     let later = later.get("updated_at").map(V::text).expect("a time");
     assert!(later > first, "{later} is not after {first}");
+}
+
+#[test]
+fn numbers_are_written_as_json_numbers_and_null_optionals_are_not_kept() {
+    let e = engine();
+    create(&e, r#"{"ref": "Z1", "amount": 1}"#);
+    // `fee` is a decimal written as a number; leading zeros and a leading `+` are not JSON.
+    for (sent, kept) in [("000990", "990"), ("%2B5", "5"), ("1.50", "1.50")] {
+        let a = call(
+            &e,
+            "POST",
+            "/orders/100/update",
+            &[],
+            &format!("fee={sent}"),
+        );
+        assert_eq!(a.status, 200, "{sent}: {}", a.json.to_json());
+        assert_eq!(a.json.get("fee"), Some(&V::Num(kept.into())), "{sent}");
+        assert!(
+            a.json.to_json().contains(&format!(r#""fee":{kept}"#)),
+            "{}",
+            a.json.to_json()
+        );
+    }
+    // A null where the field is optional but not nullable reads as absent and is not stored.
+    let b = create(&e, r#"{"ref": "Z2", "amount": 1, "tags": null}"#);
+    assert_eq!(b.status, 201, "{}", b.json.to_json());
+    assert!(
+        !b.json.to_json().contains(r#""tags":null"#),
+        "{}",
+        b.json.to_json()
+    );
 }

@@ -9,6 +9,7 @@ mod layout;
 mod lib_rs;
 mod mock;
 mod mock_table;
+mod openapi;
 mod readme;
 mod requests;
 pub mod rust_types;
@@ -107,6 +108,10 @@ pub fn crate_files(api: &Api) -> Result<Vec<OutFile>, EmitError> {
         });
     }
     let mut out = done.into_iter().collect::<Result<Vec<_>, _>>()?;
+    out.push(OutFile {
+        path: dir.join("openapi.json"),
+        contents: openapi::openapi_json(api),
+    });
     for (name, text) in templates::render(api)? {
         out.push(OutFile {
             path: dir.join(name),

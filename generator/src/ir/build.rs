@@ -642,6 +642,15 @@ fn errors(e: &m::ErrorModel) -> Errors {
             .filter(|(_, s)| s.retryable)
             .map(|(k, _)| *k)
             .collect(),
+        documented: e
+            .statuses
+            .iter()
+            .map(|(k, s)| DocumentedStatus {
+                status: *k,
+                description: s.description.value.clone(),
+                codes: s.codes.iter().map(|c| c.value.clone()).collect(),
+            })
+            .collect(),
         type_name: e.ty.as_ref().map(|t| type_ident(&t.value)),
         cases: e
             .cases

@@ -358,9 +358,18 @@ pub struct Errors {
     pub validation_message: Option<Vec<String>>,
     pub field_errors: Option<Vec<String>>,
     pub retryable_statuses: Vec<u16>,
+    /// The statuses the docs list, with what they mean.
+    pub documented: Vec<DocumentedStatus>,
     /// Error body type, for the mock.
     pub type_name: Option<String>,
     pub cases: Vec<ErrorCase>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct DocumentedStatus {
+    pub status: u16,
+    pub description: String,
+    pub codes: Vec<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]

@@ -13,7 +13,7 @@ pub use super::render::render;
 use super::store::{Store, field_value, find_by_id, seeded};
 use super::tables::*;
 use super::template::{Instant, set_path};
-use super::validate::check_field;
+use super::validate::{check_field, drop_null_optionals};
 use super::value::V;
 
 /// Records kept per resource; the oldest are dropped beyond this, so memory stays bounded.
@@ -393,6 +393,7 @@ impl Engine {
         for f in e.fields {
             check_field(self.spec, f, msg.get(f.wire), f.wire)?;
         }
+        drop_null_optionals(self.spec, e.fields, &mut msg);
         if !e.one_of_required.is_empty()
             && !e
                 .one_of_required

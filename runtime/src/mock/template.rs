@@ -155,14 +155,21 @@ pub(super) fn now_value(kind: &Kind) -> V {
 pub(super) fn coerce(v: &V, kind: &Kind) -> V {
     match (kind, v) {
         (Kind::Integer(w) | Kind::Decimal(w), V::Num(t) | V::Str(t)) => match w {
-            Wire::String | Wire::StringOrNumber => V::Str(t.clone()),
-            Wire::Number | Wire::NumberOrString => {
-                if crate::wire::parse_decimal(t).is_ok() {
-                    V::Num(t.to_string())
-                } else {
-                    V::Str(t.clone())
+            // A decimal string never carries an exponent: `6.9e16` is written out in digits.
+            Wire::String | Wire::StringOrNumber if t.contains(['e', 'E']) => {
+                match crate::wire::parse_decimal(t) {
+                    Ok(d) => V::Str(d.normalize().to_string()),
+                    Err(_) => V::Str(t.clone()),
                 }
             }
+            Wire::String | Wire::StringOrNumber => V::Str(t.clone()),
+            // Written as a JSON number: text that is not one (`000990`, `+5`, `.5`) is
+            // written out from its value.
+            Wire::Number | Wire::NumberOrString => match crate::wire::parse_decimal(t) {
+                Ok(_) if crate::json::is_number(t) => V::Num(t.to_string()),
+                Ok(d) => V::Num(d.to_string()),
+                Err(_) => V::Str(t.clone()),
+            },
         },
         (Kind::String | Kind::Date(_) | Kind::DateTime(_), V::Num(t)) => V::Str(t.clone()),
         (Kind::Bool, V::Str(t)) => V::Bool(t == "true" || t == "1"),

@@ -105,3 +105,39 @@ pub(super) fn check_kind(spec: &Spec, kind: &Kind, v: &V, path: &str) -> Result<
         _ => bad("of another type"),
     }
 }
+
+/// Drops the `null` members the spec allows only because the field is optional: such a
+/// field reads as absent, so it is not kept either (a record never holds `null` where its
+/// type has no room for it). Nested objects and arrays of them are cleaned too.
+pub(super) fn drop_null_optionals(spec: &Spec, fields: &[Field], v: &mut V) {
+    let V::Obj(members) = v else {
+        return;
+    };
+    members.retain(|(k, val)| {
+        !(matches!(val, V::Null)
+            && fields
+                .iter()
+                .any(|f| f.wire == k.as_ref() && f.optional && !f.nullable))
+    });
+    for (k, val) in members.iter_mut() {
+        if let Some(f) = fields.iter().find(|f| f.wire == k.as_ref()) {
+            drop_in_kind(spec, &f.kind, val);
+        }
+    }
+}
+
+fn drop_in_kind(spec: &Spec, kind: &Kind, v: &mut V) {
+    match (kind, v) {
+        (Kind::Named(t), v @ V::Obj(_)) => {
+            if let Some(def) = spec.type_def(*t) {
+                drop_null_optionals(spec, def.fields, v);
+            }
+        }
+        (Kind::Array(inner), V::Arr(items)) => {
+            for item in items {
+                drop_in_kind(spec, inner, item);
+            }
+        }
+        _ => {}
+    }
+}
