@@ -81,6 +81,48 @@ fn citing(file: &str, spec: &Spec, lock: &Lock, docs: &[Doc], ch: &Change) -> Ve
     out
 }
 
+/// Lines of context kept around each changed line.
+const CONTEXT: usize = 2;
+/// Lines shown of a part that appeared or disappeared whole.
+const WHOLE: usize = 12;
+
+/// The diff as text: changed lines with a little context, the rest elided.
+fn hunks(diff: &[(char, String)]) -> String {
+    let mut out = String::new();
+    let changed: Vec<usize> = diff
+        .iter()
+        .enumerate()
+        .filter(|(_, (m, _))| *m != ' ')
+        .map(|(i, _)| i)
+        .collect();
+    if changed.len() == diff.len() {
+        for (mark, line) in diff.iter().take(WHOLE) {
+            let _ = writeln!(out, "    {mark} {line}");
+        }
+        if diff.len() > WHOLE {
+            let _ = writeln!(out, "    … {} more line(s)", diff.len() - WHOLE);
+        }
+        return out;
+    }
+    let near = |i: usize| changed.iter().any(|&c| c.abs_diff(i) <= CONTEXT);
+    let mut skipped = false;
+    for (i, (mark, line)) in diff.iter().enumerate() {
+        if near(i) {
+            if skipped {
+                let _ = writeln!(out, "    …");
+                skipped = false;
+            }
+            let _ = writeln!(out, "    {mark} {line}");
+        } else {
+            skipped = true;
+        }
+    }
+    if skipped {
+        let _ = writeln!(out, "    …");
+    }
+    out
+}
+
 /// The report of `changes` for one spec: per part, what happened, the text diff, and the
 /// items citing it (or "no spec item cites it").
 pub fn changes(file: &str, spec: &Spec, lock: &Lock, docs: &[Doc], changes: &[Change]) -> String {
@@ -112,9 +154,7 @@ pub fn changes(file: &str, spec: &Spec, lock: &Lock, docs: &[Doc], changes: &[Ch
             "{file}: doc `{}` ({doc_file}): part `{title}` {what}",
             ch.doc()
         );
-        for (mark, line) in diff {
-            let _ = writeln!(out, "    {mark} {line}");
-        }
+        out.push_str(&hunks(&diff));
         let who = citing(file, spec, lock, docs, ch);
         if who.is_empty() {
             let _ = writeln!(out, "  no spec item cites it");
