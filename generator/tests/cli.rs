@@ -530,12 +530,13 @@ fn validate_exits_0_on_valid_and_1_on_invalid_specs_with_locations() {
     r.expect_code(0, "validate on a real spec");
     let lines: Vec<&str> = r.stdout.lines().collect();
     assert!(
-        lines.len() == 2
+        lines.len() == 3
             && lines[0].starts_with("specs/tegro-money.yaml: ok — ")
+            && lines[2] == "  uncited: readme#tegro_python_api"
             && lines[1].starts_with(
                 "  doc coverage: 43/44 parts cited (97%), 11 item(s) with `source: none`"
             ),
-        "an ok line and a coverage line: {}",
+        "an ok line, a coverage line and the uncited part: {}",
         r.stdout
     );
     assert_eq!(r.stderr, "");

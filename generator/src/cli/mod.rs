@@ -166,6 +166,9 @@ fn validate(files: Vec<PathBuf>) -> ExitCode {
                         (yes * 100).checked_div(all).unwrap_or(100),
                         crate::docs::report::none_count(s)
                     );
+                    for part in crate::docs::report::uncited(&l.docs, &l.cited) {
+                        let _ = writeln!(stdout.lock(), "  uncited: {part}");
+                    }
                 }
             }
             Err((text, diags)) => {

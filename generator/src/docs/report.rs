@@ -24,6 +24,22 @@ pub fn none_count(spec: &Spec) -> usize {
         .count()
 }
 
+/// The parts no item cites (nor any section around them), as citations would name them.
+pub fn uncited(docs: &[Doc], cited: &[Vec<PartRef>]) -> Vec<String> {
+    let cov = covered(docs, cited);
+    docs.iter()
+        .enumerate()
+        .flat_map(|(d, doc)| {
+            let cov = &cov[d];
+            doc.parts
+                .iter()
+                .enumerate()
+                .filter(move |(p, _)| !cov[*p])
+                .map(move |(_, part)| format!("{}#{}", doc.id, part.title()))
+        })
+        .collect()
+}
+
 /// One line per part of each doc: covered or not, line, headings.
 pub fn parts_listing(docs: &[Doc], cited: &[Vec<PartRef>]) -> String {
     let cov = covered(docs, cited);
