@@ -1,5 +1,5 @@
 //! Command-line interface: `generate`, `check`, `validate`, `schema`, and the doc-sync
-//! commands (`docs`, `lock`) in [`doc_sync`].
+//! commands (`docs`, `lock`) in `doc_sync`.
 
 mod bump;
 mod diff;

@@ -1,6 +1,6 @@
 //! `payspec diff`: every change between two versions of a spec, classified by what it means
 //! for code that uses the generated crate ([`Level`]), each with the spec item and where it
-//! is. The comparison walks the spec model ([`compare`]); [`render`] writes it for people or
+//! is. The comparison walks the spec model (`compare`); [`render`] writes it for people or
 //! as JSON.
 
 mod compare;

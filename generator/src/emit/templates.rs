@@ -102,9 +102,6 @@ fn dependencies(api: &Api) -> Vec<Dep> {
             "{ version = \"0.3\", features = [\"parsing\", \"formatting\", \"macros\"] }",
         ),
     ];
-    if api.mock.is_some() {
-        d.push(dep("tokio", "{ version = \"1\", features = [\"macros\", \"rt-multi-thread\", \"net\", \"signal\", \"time\", \"sync\"], optional = true }"));
-    }
     d.sort_by(|a, b| a.name.cmp(b.name));
     d
 }
@@ -127,7 +124,7 @@ pub fn render(api: &Api) -> Result<Vec<(&'static str, String)>, EmitError> {
         features: if api.mock.is_some() {
             vec![Feature {
                 name: "mock",
-                deps: vec!["payspec-runtime/mock".into(), "dep:tokio".into()],
+                deps: vec!["payspec-runtime/mock".into()],
             }]
         } else {
             Vec::new()

@@ -23,8 +23,9 @@ pub(super) const GROW_AT: usize = 1_024;
 /// Journal entries kept.
 pub const MAX_JOURNAL: usize = 1_000;
 
-/// What the mock accepts and where it sends webhooks.
-#[derive(Clone, Debug)]
+/// What the mock accepts and where it sends webhooks. `Debug` shows credential names and
+/// whether a signing key is set, never their values.
+#[derive(Clone)]
 pub struct Config {
     /// Credential name → value of the test merchant.
     pub credentials: BTreeMap<String, String>,
@@ -34,6 +35,20 @@ pub struct Config {
     pub rsa_private_key: Option<String>,
     /// The mock's own base URL (for links in responses).
     pub base_url: String,
+}
+
+impl std::fmt::Debug for Config {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Config")
+            .field("credentials", &self.credentials.keys().collect::<Vec<_>>())
+            .field("webhook_url", &self.webhook_url)
+            .field(
+                "rsa_private_key",
+                &self.rsa_private_key.as_ref().map(|_| "(set)"),
+            )
+            .field("base_url", &self.base_url)
+            .finish()
+    }
 }
 
 /// An HTTP answer.
@@ -339,15 +354,31 @@ impl Engine {
         let config = self.config();
         let query_pairs = crate::http::form_decode(query);
         let mut form: Vec<(String, String)> = Vec::new();
-        let mut msg = V::Obj(Vec::new());
-        for (k, v) in params.iter().chain(&query_pairs) {
-            msg.set(k.clone(), V::Str(v.clone()));
+        let mut msg = Message::default();
+        for (k, v) in params {
+            msg.put(k.clone().into(), V::Str(v.clone()));
+        }
+        // The query carries the request's fields only where the endpoint puts them there (and
+        // a query token): for a body-encoded endpoint an undeclared query parameter is
+        // ignored, so nothing outside the signed body can stand in for a field of it.
+        let token_param = e
+            .scheme
+            .and_then(|id| self.spec.scheme(id))
+            .and_then(|s| s.token.as_ref())
+            .and_then(|t| t.query);
+        for (k, v) in &query_pairs {
+            let declared = e.encoding == Encoding::Query
+                || token_param == Some(k.as_str())
+                || e.fields.iter().any(|f| f.loc == Loc::Query && f.wire == k);
+            if declared {
+                msg.put(k.clone().into(), V::Str(v.clone()));
+            }
         }
         match e.encoding {
             Encoding::Json if !body.is_empty() => match V::parse(body) {
                 Some(V::Obj(members)) => {
                     for (k, v) in members {
-                        msg.set(k, v);
+                        msg.put(k, v);
                     }
                 }
                 _ => return Err(fail(Case::Malformed, "", "the body is not a JSON object")),
@@ -355,16 +386,17 @@ impl Engine {
             Encoding::Form => {
                 form = crate::http::form_decode(&String::from_utf8_lossy(body));
                 for (k, v) in &form {
-                    msg.set(k.clone(), V::Str(v.clone()));
+                    msg.put(k.clone().into(), V::Str(v.clone()));
                 }
             }
             _ => {}
         }
         for f in e.fields.iter().filter(|f| f.loc == Loc::Header) {
             if let Some(h) = headers(f.wire) {
-                msg.set(f.wire, V::Str(h));
+                msg.put(f.wire.into(), V::Str(h));
             }
         }
+        let mut msg = msg.into_value();
         if let Some(id) = e.scheme {
             let scheme = self
                 .spec
@@ -531,4 +563,28 @@ pub fn match_path(template: &str, path: &str) -> Option<Vec<(String, String)>> {
         }
     }
     Some(params)
+}
+
+/// A request's members as they are gathered (path, query, body, headers): a later source
+/// replaces an earlier one's member, in constant time per member.
+#[derive(Default)]
+struct Message {
+    members: Vec<(super::value::Key, V)>,
+    at: std::collections::HashMap<super::value::Key, usize>,
+}
+
+impl Message {
+    fn put(&mut self, key: super::value::Key, value: V) {
+        match self.at.get(&key) {
+            Some(&i) => self.members[i].1 = value,
+            None => {
+                self.at.insert(key.clone(), self.members.len());
+                self.members.push((key, value));
+            }
+        }
+    }
+
+    fn into_value(self) -> V {
+        V::Obj(self.members)
+    }
 }

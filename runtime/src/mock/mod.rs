@@ -3,9 +3,10 @@
 //! the tables — authentication with the same signing recipes as the client (`auth`),
 //! validation (`validate`), stored records (`store`), actions and state events with signed
 //! webhooks (`engine::actions`), placeholders (`template`) and rendering (`render`) —
-//! behind an axum server (`server`).
+//! behind an axum server (`server`), and the `<crate>-mock` command (`cli`).
 
 mod auth;
+pub mod cli;
 pub mod engine;
 mod pattern;
 mod render;

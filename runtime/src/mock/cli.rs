@@ -1,0 +1,155 @@
+//! The `<crate>-mock` command every generated crate ships, written once: its arguments
+//! (`--listen`, `--webhook-url`, `--credential`), its start-up lines, Ctrl-C. Secret
+//! credentials are never printed, not even the docs' sample values.
+
+use std::io::Write;
+use std::net::SocketAddr;
+use std::process::ExitCode;
+
+use super::engine::Config;
+use super::server::{MockServer, Provider};
+use super::tables::Spec;
+
+/// What the arguments asked for.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Command {
+    /// Run on this address with this configuration.
+    Run(SocketAddr, Box<ConfigArgs>),
+    /// Print the help.
+    Help,
+}
+
+/// The configuration the arguments set.
+#[derive(Debug, PartialEq, Eq)]
+pub struct ConfigArgs {
+    pub webhook_url: Option<String>,
+    /// Credentials given with `--credential`, by name.
+    pub credentials: Vec<(String, String)>,
+}
+
+/// The help text of `bin`, a mock of `provider`.
+pub fn help(bin: &str, provider: &str) -> String {
+    format!(
+        "{bin}: a local {provider} mock server.\n\nOptions:\n  --listen ADDR            address to bind (default 127.0.0.1:8080)\n  --webhook-url URL        where webhooks go when a record names none\n  --credential NAME=VALUE  accept this credential instead of the docs' sample\n  --help                   this text"
+    )
+}
+
+/// Reads the arguments (without the program name); `Err` is a usage error to print.
+pub fn parse(spec: &Spec, args: &[String]) -> Result<Command, String> {
+    let mut listen = "127.0.0.1:8080".to_string();
+    let mut config = ConfigArgs {
+        webhook_url: None,
+        credentials: Vec::new(),
+    };
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        let mut value = |flag: &str, what: &str| {
+            it.next()
+                .filter(|v| !v.starts_with("--"))
+                .cloned()
+                .ok_or_else(|| format!("{flag} needs {what}"))
+        };
+        match a.as_str() {
+            "--listen" => listen = value("--listen", "an address like 127.0.0.1:8080")?,
+            "--webhook-url" => config.webhook_url = Some(value("--webhook-url", "a URL")?),
+            "--credential" => {
+                let kv = value("--credential", "NAME=VALUE")?;
+                let names: Vec<&str> = spec.credentials.iter().map(|c| c.name).collect();
+                match kv.split_once('=') {
+                    Some((k, v)) if names.contains(&k) => {
+                        config.credentials.push((k.to_string(), v.to_string()));
+                    }
+                    _ => {
+                        return Err(format!(
+                            "--credential takes NAME=VALUE with NAME one of: {}",
+                            names.join(", ")
+                        ));
+                    }
+                }
+            }
+            "--help" | "-h" => return Ok(Command::Help),
+            other => return Err(format!("unknown argument `{other}`; see --help")),
+        }
+    }
+    let addr = listen
+        .parse::<SocketAddr>()
+        .map_err(|_| format!("--listen: `{listen}` is not an address like 127.0.0.1:8080"))?;
+    Ok(Command::Run(addr, Box::new(config)))
+}
+
+/// The lines printed once the mock listens: where, with which credentials (secret ones by
+/// name only), and where the control API is.
+pub fn banner(bin: &str, base_url: &str, spec: &Spec, config: &Config) -> String {
+    let mut out = format!("{bin} listening on {base_url}\ntest credentials:\n");
+    for (name, value) in &config.credentials {
+        let secret = spec.credentials.iter().any(|c| c.name == name && c.secret);
+        if secret {
+            out.push_str(&format!("  {name} = (secret, not shown)\n"));
+        } else {
+            out.push_str(&format!("  {name} = {value}\n"));
+        }
+    }
+    out.push_str(&format!(
+        "control API: {base_url}/__mock/  (Ctrl-C to stop)\n"
+    ));
+    out
+}
+
+/// Runs the command for provider `P`: 0 after Ctrl-C, 1 when it cannot listen, 2 on a usage
+/// error.
+pub fn main<P: Provider>(bin: &str, provider: &str) -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let command = match parse(P::spec(), &args) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("{bin}: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let (addr, given) = match command {
+        Command::Help => {
+            println!("{}", help(bin, provider));
+            return ExitCode::SUCCESS;
+        }
+        Command::Run(addr, given) => (addr, given),
+    };
+    let mut config = P::default_config();
+    config.webhook_url = given.webhook_url;
+    config.credentials.extend(given.credentials);
+    // One core (e.g. pinned with taskset): a single-threaded runtime avoids cross-thread
+    // wake-ups; otherwise one worker per core.
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let runtime = if cores == 1 {
+        tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+    } else {
+        tokio::runtime::Builder::new_multi_thread()
+            .enable_all()
+            .build()
+    };
+    let runtime = match runtime {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("{bin}: cannot start the runtime: {e}");
+            return ExitCode::from(1);
+        }
+    };
+    runtime.block_on(async move {
+        let server = match MockServer::<P>::start_with(config.clone(), addr).await {
+            Ok(s) => s,
+            Err(e) => {
+                eprintln!("{bin}: cannot listen on {addr}: {e}");
+                return ExitCode::from(1);
+            }
+        };
+        print!("{}", banner(bin, &server.base_url(), P::spec(), &config));
+        let _ = std::io::stdout().flush();
+        if let Err(e) = tokio::signal::ctrl_c().await {
+            eprintln!("{bin}: cannot wait for Ctrl-C ({e}); stopping");
+        }
+        server.stop().await;
+        println!("stopped");
+        ExitCode::SUCCESS
+    })
+}
