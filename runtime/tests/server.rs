@@ -417,3 +417,86 @@ async fn stopping_or_dropping_the_server_closes_its_port() {
         "the port still answers after the server was dropped"
     );
 }
+
+#[tokio::test]
+async fn the_control_api_refuses_junk_and_decodes_ids() {
+    let mock = MockServer::<Shop>::start().await.expect("mock");
+    let base = mock.base_url();
+    // Each bad input is a 400 that says what is wrong, and changes nothing.
+    for (path, body, says) in [
+        ("config", "{bad", "not a JSON object"),
+        ("config", "{}", "give `webhook_url`"),
+        (
+            "config",
+            r#"{"webhook_url": "ftp://x"}"#,
+            "give `webhook_url`",
+        ),
+        (
+            "config",
+            r#"{"webhook_url": null, "extra": 1}"#,
+            "unknown key `extra`",
+        ),
+        ("faults", "[1]", "not a JSON object"),
+        (
+            "faults",
+            "{}",
+            "needs a `case`, a `status` or a `latency_ms`",
+        ),
+        (
+            "faults",
+            r#"{"status": 0}"#,
+            "`status` must be a whole number from 100 to 599",
+        ),
+        ("faults", r#"{"status": 99}"#, "from 100 to 599"),
+        ("faults", r#"{"status": 1000}"#, "from 100 to 599"),
+        (
+            "faults",
+            r#"{"case": "internal", "times": -1}"#,
+            "`times` must be a whole number from 1",
+        ),
+        (
+            "faults",
+            r#"{"case": "internal", "times": 0}"#,
+            "`times` must be",
+        ),
+        (
+            "faults",
+            r#"{"case": "internal", "endpoint": "nope"}"#,
+            "unknown endpoint `nope`; known: ",
+        ),
+        (
+            "faults",
+            r#"{"case": "internal", "latency_ms": 3600000}"#,
+            "`latency_ms`",
+        ),
+        (
+            "faults",
+            r#"{"case": "internal", "times": 1, "why": "x"}"#,
+            "unknown key `why`",
+        ),
+        (
+            "order/7/pay",
+            r#"{"amount": "abc"}"#,
+            "`amount` must be a decimal number",
+        ),
+    ] {
+        let (status, text) = post(format!("{base}/__mock/{path}"), body).await;
+        assert_eq!(status, 400, "{path} {body}: {text}");
+        assert!(text.contains(says), "{path} {body}: {text}");
+    }
+    // None of them installed a fault.
+    assert_eq!(get(format!("{base}/orders/7")).await.0, 200);
+    // A valid fault with a status is answered with it.
+    let (status, _) = post(
+        format!("{base}/__mock/faults"),
+        r#"{"status": 503, "times": 1}"#,
+    )
+    .await;
+    assert_eq!(status, 200);
+    assert_eq!(get(format!("{base}/orders/7")).await.0, 503);
+    // Ids in control paths are percent-decoded.
+    let (status, text) = get(format!("{base}/__mock/order/%37")).await;
+    assert_eq!(status, 200, "{text}");
+    assert!(text.contains("\"id\":7"), "{text}");
+    mock.stop().await;
+}

@@ -7,6 +7,7 @@
 
 mod auth;
 pub mod cli;
+mod control;
 pub mod engine;
 mod pattern;
 mod render;

@@ -10,8 +10,7 @@ use axum::http::{HeaderMap, Method, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 
 use super::engine::{Config, Delivery, Engine, Entry, Fault};
-use super::tables::{Case, Spec};
-use super::value::V;
+use super::tables::Spec;
 
 /// What a generated crate hands the server: its provider's tables and sample merchant.
 pub trait Provider {
@@ -36,9 +35,11 @@ pub struct MockServer<P> {
 }
 
 #[derive(Clone)]
-struct App {
-    engine: Arc<Engine>,
-    http: reqwest::Client,
+pub(super) struct App {
+    /// The engine the server answers with.
+    pub(super) engine: Arc<Engine>,
+    /// The client webhooks are delivered with.
+    pub(super) http: reqwest::Client,
 }
 
 impl<P: Provider> MockServer<P> {
@@ -158,7 +159,7 @@ impl<P> MockServer<P> {
     }
 }
 
-async fn fire(
+pub(super) async fn fire(
     engine: &Engine,
     http: &reqwest::Client,
     resource: &str,
@@ -200,7 +201,7 @@ pub async fn deliver(engine: &Engine, http: &reqwest::Client, d: &Delivery) -> u
     status
 }
 
-fn json(status: StatusCode, body: String) -> Response {
+pub(super) fn json(status: StatusCode, body: String) -> Response {
     (status, [("content-type", "application/json")], body).into_response()
 }
 
@@ -213,7 +214,7 @@ async fn handle(
 ) -> Response {
     let path = uri.path().to_string();
     if let Some(rest) = path.strip_prefix("/__mock") {
-        return control(&app, &method, rest, &body).await;
+        return super::control::control(&app, &method, rest, &body).await;
     }
     let query = uri.query().unwrap_or("");
     let get = |name: &str| {
@@ -238,118 +239,4 @@ async fn handle(
     }
     let status = StatusCode::from_u16(reply.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     (status, [("content-type", reply.content_type)], reply.body).into_response()
-}
-
-/// The control API: state changes, faults, journal, reset.
-async fn control(app: &App, method: &Method, rest: &str, body: &[u8]) -> Response {
-    let input = V::parse(body).unwrap_or(V::Obj(Vec::new()));
-    let text = |k: &str| input.get(k).map(V::text).filter(|t| !t.is_empty());
-    let segs: Vec<&str> = rest
-        .trim_matches('/')
-        .split('/')
-        .filter(|s| !s.is_empty())
-        .collect();
-    match (method.as_str(), segs.as_slice()) {
-        ("GET", []) | ("GET", ["health"]) => {
-            let records = app
-                .engine
-                .stats()
-                .into_iter()
-                .map(|(name, kept, created)| {
-                    (
-                        name.into(),
-                        V::Obj(vec![
-                            ("kept".into(), V::Num(kept.to_string())),
-                            ("created".into(), V::Num(created.to_string())),
-                        ]),
-                    )
-                })
-                .collect();
-            let body = V::Obj(vec![
-                ("provider".into(), V::Str(app.engine.spec().provider.into())),
-                ("ok".into(), V::Bool(true)),
-                ("records".into(), V::Obj(records)),
-            ]);
-            json(StatusCode::OK, body.to_json())
-        }
-        ("POST", ["forget-nonces"]) => {
-            app.engine.forget_nonces();
-            json(StatusCode::OK, "{\"ok\":true}".into())
-        }
-        ("POST", ["reset"]) => {
-            app.engine.reset();
-            json(StatusCode::OK, "{\"reset\":true}".into())
-        }
-        ("GET", ["journal"]) => {
-            let entries: Vec<V> = app
-                .engine
-                .journal()
-                .into_iter()
-                .map(|e| {
-                    V::Obj(vec![
-                        ("kind".into(), V::Str(e.kind.into())),
-                        ("name".into(), V::Str(e.name)),
-                        ("target".into(), V::Str(e.target)),
-                        ("status".into(), V::Num(e.status.to_string())),
-                        ("attempts".into(), V::Num(e.attempts.to_string())),
-                        ("body".into(), V::Str(e.body)),
-                    ])
-                })
-                .collect();
-            json(StatusCode::OK, V::Arr(entries).to_json())
-        }
-        ("POST", ["config"]) => {
-            app.engine.set_webhook_url(text("webhook_url"));
-            json(StatusCode::OK, "{\"ok\":true}".into())
-        }
-        ("POST", ["faults"]) => {
-            let case = match text("case") {
-                None => None,
-                Some(name) => match Case::from_name(&name) {
-                    Some(c) => Some(c),
-                    None => {
-                        let known: Vec<&str> = Case::ALL.iter().map(|c| c.name()).collect();
-                        let error = format!("unknown case `{name}`; known: {}", known.join(", "));
-                        return json(
-                            StatusCode::BAD_REQUEST,
-                            V::Obj(vec![("error".into(), V::Str(error))]).to_json(),
-                        );
-                    }
-                },
-            };
-            let fault = Fault {
-                endpoint: text("endpoint").unwrap_or_default(),
-                times: text("times").and_then(|t| t.parse().ok()).unwrap_or(1),
-                latency_ms: text("latency_ms").and_then(|t| t.parse().ok()).unwrap_or(0),
-                case,
-                status: text("status").and_then(|t| t.parse().ok()),
-            };
-            app.engine.add_fault(fault);
-            json(StatusCode::OK, "{\"ok\":true}".into())
-        }
-        ("DELETE", ["faults"]) => {
-            app.engine.clear_faults();
-            json(StatusCode::OK, "{\"ok\":true}".into())
-        }
-        ("GET", [resource, id]) => match app.engine.record(resource, id) {
-            Some(r) => json(StatusCode::OK, r),
-            None => json(
-                StatusCode::NOT_FOUND,
-                format!("{{\"error\":\"no {resource} {id}\"}}"),
-            ),
-        },
-        ("POST", [resource, id, event]) => {
-            match fire(&app.engine, &app.http, resource, id, event, text("amount")).await {
-                Ok(r) => json(StatusCode::OK, r),
-                Err(e) => json(
-                    StatusCode::CONFLICT,
-                    V::Obj(vec![("error".into(), V::Str(e))]).to_json(),
-                ),
-            }
-        }
-        _ => json(
-            StatusCode::NOT_FOUND,
-            "{\"error\":\"unknown control call; see the crate README\"}".into(),
-        ),
-    }
 }
