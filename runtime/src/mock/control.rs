@@ -108,8 +108,8 @@ fn journal(app: &App) -> Response {
 
 /// `POST /__mock/config {"webhook_url": "http://…" | null}`.
 fn config(app: &App, input: &V) -> Response {
-    if let Err(r) = only(input, &["webhook_url"]) {
-        return r;
+    if let Err(e) = only(input, &["webhook_url"]) {
+        return bad(e);
     }
     match input.get("webhook_url") {
         Some(V::Null) => app.engine.set_webhook_url(None),
@@ -124,8 +124,8 @@ fn config(app: &App, input: &V) -> Response {
 /// `POST /__mock/faults`: what to break, how often.
 fn faults(app: &App, input: &V) -> Response {
     let keys = ["endpoint", "times", "latency_ms", "case", "status"];
-    if let Err(r) = only(input, &keys) {
-        return r;
+    if let Err(e) = only(input, &keys) {
+        return bad(e);
     }
     let spec = app.engine.spec();
     let endpoint = match input.get("endpoint") {
@@ -155,7 +155,7 @@ fn faults(app: &App, input: &V) -> Response {
         },
     };
     let checked = (|| {
-        Ok::<_, Response>((
+        Ok::<_, String>((
             number(input, "times", 1..=1_000_000)?,
             number(input, "latency_ms", 0..=MAX_LATENCY_MS)?,
             number(input, "status", 100..=599)?,
@@ -163,7 +163,7 @@ fn faults(app: &App, input: &V) -> Response {
     })();
     let (times, latency_ms, status) = match checked {
         Ok(t) => t,
-        Err(r) => return r,
+        Err(e) => return bad(e),
     };
     if case.is_none() && status.is_none() && latency_ms.unwrap_or(0) == 0 {
         return bad("a fault needs a `case`, a `status` or a `latency_ms`");
@@ -182,7 +182,7 @@ fn faults(app: &App, input: &V) -> Response {
 pub(super) async fn control(app: &App, method: &Method, rest: &str, body: &[u8]) -> Response {
     let input = match input(body) {
         Ok(v) => v,
-        Err(r) => return r,
+        Err(e) => return bad(e),
     };
     let segs: Vec<String> = rest
         .trim_matches('/')
@@ -220,8 +220,8 @@ pub(super) async fn control(app: &App, method: &Method, rest: &str, body: &[u8])
             ),
         },
         ("POST", [resource, id, event]) => {
-            if let Err(r) = only(&input, &["amount"]) {
-                return r;
+            if let Err(e) = only(&input, &["amount"]) {
+                return bad(e);
             }
             let amount = input.get("amount").map(V::text);
             if let Some(a) = &amount
