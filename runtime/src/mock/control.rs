@@ -22,25 +22,22 @@ fn bad(message: impl Into<String>) -> Response {
 }
 
 /// The request body as an object (an empty body is an empty object).
-fn input(body: &[u8]) -> Result<V, Response> {
+fn input(body: &[u8]) -> Result<V, String> {
     if body.iter().all(u8::is_ascii_whitespace) {
         return Ok(V::Obj(Vec::new()));
     }
     match V::parse(body) {
         Some(v @ V::Obj(_)) => Ok(v),
-        _ => Err(bad("the body is not a JSON object")),
+        _ => Err("the body is not a JSON object".into()),
     }
 }
 
 /// Refuses members other than `allowed`.
-fn only(input: &V, allowed: &[&str]) -> Result<(), Response> {
+fn only(input: &V, allowed: &[&str]) -> Result<(), String> {
     if let V::Obj(members) = input
         && let Some((k, _)) = members.iter().find(|(k, _)| !allowed.contains(&k.as_ref()))
     {
-        return Err(bad(format!(
-            "unknown key `{k}`; known: {}",
-            allowed.join(", ")
-        )));
+        return Err(format!("unknown key `{k}`; known: {}", allowed.join(", ")));
     }
     Ok(())
 }
@@ -50,17 +47,17 @@ fn number(
     input: &V,
     key: &str,
     range: std::ops::RangeInclusive<u64>,
-) -> Result<Option<u64>, Response> {
+) -> Result<Option<u64>, String> {
     let Some(v) = input.get(key) else {
         return Ok(None);
     };
     match v.text().parse::<u64>() {
         Ok(n) if range.contains(&n) => Ok(Some(n)),
-        _ => Err(bad(format!(
+        _ => Err(format!(
             "`{key}` must be a whole number from {} to {}",
             range.start(),
             range.end()
-        ))),
+        )),
     }
 }
 
