@@ -116,7 +116,7 @@ async fn the_api_and_the_control_api_over_http() {
     assert_eq!(status, 200);
     assert_eq!(
         health,
-        r#"{"provider":"Test Shop","ok":true,"records":{"order":{"kept":2,"created":2},"token":{"kept":0,"created":0},"note":{"kept":2,"created":2}}}"#
+        r#"{"provider":"Test Shop","ok":true,"records":{"order":{"kept":2,"created":2},"token":{"kept":0,"created":0},"note":{"kept":2,"created":2}},"limits":{"body_bytes":1048576}}"#
     );
     assert_eq!(get(format!("{base}/__mock")).await.1, health);
 
@@ -498,5 +498,32 @@ async fn the_control_api_refuses_junk_and_decodes_ids() {
     let (status, text) = get(format!("{base}/__mock/order/%37")).await;
     assert_eq!(status, 200, "{text}");
     assert!(text.contains("\"id\":7"), "{text}");
+    mock.stop().await;
+}
+
+#[tokio::test]
+async fn a_body_over_the_limit_is_refused_in_the_providers_error_shape() {
+    let mock = MockServer::<Shop>::start().await.expect("mock");
+    let base = mock.base_url();
+    let big = format!(
+        "{{\"ref\": \"B1\", \"note\": \"{}\"}}",
+        "x".repeat(payspec_runtime::mock::server::MAX_BODY)
+    );
+    let (status, text) = send(reqwest::Method::POST, format!("{base}/orders"), true, &big).await;
+    assert_eq!(status, 413, "{text}");
+    let v = json(&text);
+    assert_eq!(
+        v.path("error.code").map(V::text).as_deref(),
+        Some("malformed"),
+        "{text}"
+    );
+    let (_, health) = get(format!("{base}/__mock/health")).await;
+    assert!(
+        health.contains(&format!(
+            "\"limits\":{{\"body_bytes\":{}}}",
+            payspec_runtime::mock::server::MAX_BODY
+        )),
+        "{health}"
+    );
     mock.stop().await;
 }

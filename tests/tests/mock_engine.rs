@@ -72,7 +72,8 @@ async fn health_counts_records_per_resource() {
             "records": {
                 "order": {"kept": 2, "created": 2},
                 "withdrawal": {"kept": 0, "created": 0}
-            }
+            },
+            "limits": {"body_bytes": 1048576}
         })
     );
 }

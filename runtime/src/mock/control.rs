@@ -76,10 +76,15 @@ fn health(app: &App) -> Response {
             )
         })
         .collect();
+    let limits = V::Obj(vec![(
+        "body_bytes".into(),
+        V::Num(super::server::MAX_BODY.to_string()),
+    )]);
     let body = V::Obj(vec![
         ("provider".into(), V::Str(app.engine.spec().provider.into())),
         ("ok".into(), V::Bool(true)),
         ("records".into(), V::Obj(records)),
+        ("limits".into(), limits),
     ]);
     json(StatusCode::OK, body.to_json())
 }

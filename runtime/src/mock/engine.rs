@@ -441,6 +441,19 @@ impl Engine {
         self.execute(e, &msg, &config)
     }
 
+    /// The answer to a body that could not be read (`status` 413: larger than `limit` bytes),
+    /// in the provider's error shape.
+    pub fn refuse_body(&self, status: u16, limit: usize) -> Reply {
+        let detail = if status == 413 {
+            format!("the body is larger than {limit} bytes")
+        } else {
+            "the body could not be read".to_string()
+        };
+        let mut reply = self.error(&fail(Case::Malformed, "", detail));
+        reply.status = status;
+        reply
+    }
+
     fn error(&self, f: &Failure) -> Reply {
         let (case, field, detail) = f;
         let errors = &self.spec.errors;

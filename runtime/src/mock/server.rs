@@ -20,6 +20,10 @@ pub trait Provider {
     fn default_config() -> Config;
 }
 
+/// The largest request body read, in bytes (1 MiB); a larger one is refused with 413 in the
+/// provider's error shape.
+pub const MAX_BODY: usize = 1 << 20;
+
 /// Delivery attempts per webhook.
 pub const WEBHOOK_ATTEMPTS: u32 = 4;
 
@@ -62,7 +66,10 @@ impl<P: Provider> MockServer<P> {
             engine: engine.clone(),
             http: http.clone(),
         };
-        let router = axum::Router::new().fallback(handle).with_state(app);
+        let router = axum::Router::new()
+            .fallback(handle)
+            .layer(axum::extract::DefaultBodyLimit::max(MAX_BODY))
+            .with_state(app);
         let (tx, rx) = tokio::sync::oneshot::channel::<()>();
         let task = tokio::spawn(async move {
             let _ = axum::serve(listener, router)
@@ -210,8 +217,19 @@ async fn handle(
     method: Method,
     uri: Uri,
     headers: HeaderMap,
-    body: Bytes,
+    body: Result<Bytes, axum::extract::rejection::BytesRejection>,
 ) -> Response {
+    let body = match body {
+        Ok(b) => b,
+        Err(rejection) => {
+            let reply = app
+                .engine
+                .refuse_body(rejection.status().as_u16(), MAX_BODY);
+            let status =
+                StatusCode::from_u16(reply.status).unwrap_or(StatusCode::PAYLOAD_TOO_LARGE);
+            return (status, [("content-type", reply.content_type)], reply.body).into_response();
+        }
+    };
     let path = uri.path().to_string();
     if let Some(rest) = path.strip_prefix("/__mock") {
         return super::control::control(&app, &method, rest, &body).await;

@@ -239,10 +239,7 @@ impl Parser<'_> {
                         b'b' => out.push(8),
                         b'f' => out.push(12),
                         b'u' => {
-                            let hex = std::str::from_utf8(self.s.get(self.i..self.i + 4)?).ok()?;
-                            let code = u32::from_str_radix(hex, 16).ok()?;
-                            self.i += 4;
-                            let ch = char::from_u32(code).unwrap_or('\u{fffd}');
+                            let ch = self.escaped_char()?;
                             let mut buf = [0u8; 4];
                             out.extend_from_slice(ch.encode_utf8(&mut buf).as_bytes());
                         }
@@ -252,6 +249,37 @@ impl Parser<'_> {
                 c if c < 0x20 => return None,
                 c => out.push(c),
             }
+        }
+    }
+
+    /// Four hex digits after `\u`.
+    fn hex4(&mut self) -> Option<u32> {
+        let digits = self.s.get(self.i..self.i + 4)?;
+        if !digits.iter().all(u8::is_ascii_hexdigit) {
+            return None;
+        }
+        self.i += 4;
+        u32::from_str_radix(std::str::from_utf8(digits).ok()?, 16).ok()
+    }
+
+    /// The character of a `\u` escape (the `\u` already read): a surrogate pair
+    /// (`\ud83d\ude00`) is one character; a lone surrogate is not JSON text we accept.
+    fn escaped_char(&mut self) -> Option<char> {
+        let code = self.hex4()?;
+        match code {
+            0xD800..=0xDBFF => {
+                if self.s.get(self.i..self.i + 2)? != b"\\u" {
+                    return None;
+                }
+                self.i += 2;
+                let low = self.hex4()?;
+                if !(0xDC00..=0xDFFF).contains(&low) {
+                    return None;
+                }
+                char::from_u32(0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00))
+            }
+            0xDC00..=0xDFFF => None,
+            _ => char::from_u32(code),
         }
     }
 
@@ -392,6 +420,11 @@ mod tests {
             b"\"\\x\"",
             b"\"\\u12\"",
             b"\"\\u12zz\"",
+            b"\"\\u+123\"",
+            b"\"\\ud83d\"",
+            b"\"\\ud83dx\"",
+            b"\"\\ud83d\\u0041\"",
+            b"\"\\ude00\"",
             b"\"open",
         ] {
             assert_eq!(V::parse(bad), None, "{}", String::from_utf8_lossy(bad));
@@ -400,6 +433,11 @@ mod tests {
             V::parse(b"\"a b\""),
             Some(V::Str("a b".into())),
             "space is the first allowed"
+        );
+        // A surrogate pair, as Python's json.dumps writes an emoji, is one character.
+        assert_eq!(
+            V::parse(br#""\ud83d\ude00 \uD83D\uDE01""#),
+            Some(V::Str("\u{1f600} \u{1f601}".into()))
         );
     }
 }

@@ -74,6 +74,9 @@ fn error_statuses(api: &Api) -> BTreeMap<u16, String> {
         out.entry(c.status)
             .or_insert_with(|| format!("{:?}", c.case).to_lowercase().replace('_', " "));
     }
+    // Bodies have a size limit (the mock's is 1 MiB); over it, the error shape with 413.
+    out.entry(413)
+        .or_insert_with(|| "The body is larger than the server accepts.".to_string());
     out
 }
 
