@@ -527,3 +527,51 @@ async fn a_body_over_the_limit_is_refused_in_the_providers_error_shape() {
     );
     mock.stop().await;
 }
+
+#[tokio::test]
+async fn a_connection_that_goes_quiet_is_closed() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let idle = Duration::from_millis(300);
+    let addr = std::net::SocketAddr::from(([127, 0, 0, 1], 0));
+    let mock = MockServer::<Shop>::start_with_idle(Shop::default_config(), addr, idle)
+        .await
+        .expect("mock");
+    let host = mock.base_url().trim_start_matches("http://").to_string();
+    for partial in [
+        "GET /orders/7 HTTP/1.1\r\nHost: x\r\n",
+        "POST /orders HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n{\"ref\":",
+    ] {
+        let mut s = tokio::net::TcpStream::connect(&host)
+            .await
+            .expect("connect");
+        s.write_all(partial.as_bytes()).await.expect("write");
+        let started = Instant::now();
+        let mut buf = Vec::new();
+        // The server closes the connection (maybe after an error answer) well before 5 s.
+        let read = tokio::time::timeout(Duration::from_secs(5), s.read_to_end(&mut buf)).await;
+        assert!(read.is_ok(), "{partial:?}: still open after 5 s");
+        assert!(
+            started.elapsed() >= idle,
+            "{partial:?}: closed before the timeout"
+        );
+    }
+    // A complete request on a fresh connection is answered as usual.
+    assert_eq!(get(format!("{}/orders/7", mock.base_url())).await.0, 200);
+    mock.stop().await;
+}
+
+#[test]
+fn the_idle_timeout_is_a_flag() {
+    use payspec_runtime::mock::cli::{Command, parse};
+    let args = |a: &[&str]| a.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+    match parse(&shop::SPEC, &args(&["--idle-timeout", "3"])) {
+        Ok(Command::Run(_, c)) => assert_eq!(c.idle, Duration::from_secs(3)),
+        other => panic!("{other:?}"),
+    }
+    for bad in ["0", "x", "4000"] {
+        assert!(
+            parse(&shop::SPEC, &args(&["--idle-timeout", bad])).is_err(),
+            "{bad}"
+        );
+    }
+}

@@ -23,6 +23,8 @@ pub enum Command {
 #[derive(Debug, PartialEq, Eq)]
 pub struct ConfigArgs {
     pub webhook_url: Option<String>,
+    /// `--idle-timeout SECS`: close connections silent for this long.
+    pub idle: std::time::Duration,
     /// Credentials given with `--credential`, by name.
     pub credentials: Vec<(String, String)>,
 }
@@ -30,7 +32,7 @@ pub struct ConfigArgs {
 /// The help text of `bin`, a mock of `provider`.
 pub fn help(bin: &str, provider: &str) -> String {
     format!(
-        "{bin}: a local {provider} mock server.\n\nOptions:\n  --listen ADDR            address to bind (default 127.0.0.1:8080)\n  --webhook-url URL        where webhooks go when a record names none\n  --credential NAME=VALUE  accept this credential instead of the docs' sample\n  --help                   this text"
+        "{bin}: a local {provider} mock server.\n\nOptions:\n  --listen ADDR            address to bind (default 127.0.0.1:8080)\n  --webhook-url URL        where webhooks go when a record names none\n  --credential NAME=VALUE  accept this credential instead of the docs' sample\n  --idle-timeout SECS      close connections silent for this long (default 10)\n  --help                   this text"
     )
 }
 
@@ -39,6 +41,7 @@ pub fn parse(spec: &Spec, args: &[String]) -> Result<Command, String> {
     let mut listen = "127.0.0.1:8080".to_string();
     let mut config = ConfigArgs {
         webhook_url: None,
+        idle: super::idle::DEFAULT_IDLE,
         credentials: Vec::new(),
     };
     let mut it = args.iter();
@@ -52,6 +55,15 @@ pub fn parse(spec: &Spec, args: &[String]) -> Result<Command, String> {
         match a.as_str() {
             "--listen" => listen = value("--listen", "an address like 127.0.0.1:8080")?,
             "--webhook-url" => config.webhook_url = Some(value("--webhook-url", "a URL")?),
+            "--idle-timeout" => {
+                let secs = value("--idle-timeout", "a number of seconds")?;
+                match secs.parse::<u64>() {
+                    Ok(s) if (1..=3600).contains(&s) => {
+                        config.idle = std::time::Duration::from_secs(s)
+                    }
+                    _ => return Err(format!("--idle-timeout: `{secs}` is not 1 to 3600 seconds")),
+                }
+            }
             "--credential" => {
                 let kv = value("--credential", "NAME=VALUE")?;
                 let names: Vec<&str> = spec.credentials.iter().map(|c| c.name).collect();
@@ -114,6 +126,7 @@ pub fn main<P: Provider>(bin: &str, provider: &str) -> ExitCode {
         Command::Run(addr, given) => (addr, given),
     };
     let mut config = P::default_config();
+    let idle = given.idle;
     config.webhook_url = given.webhook_url;
     config.credentials.extend(given.credentials);
     // One core (e.g. pinned with taskset): a single-threaded runtime avoids cross-thread
@@ -136,7 +149,7 @@ pub fn main<P: Provider>(bin: &str, provider: &str) -> ExitCode {
         }
     };
     runtime.block_on(async move {
-        let server = match MockServer::<P>::start_with(config.clone(), addr).await {
+        let server = match MockServer::<P>::start_with_idle(config.clone(), addr, idle).await {
             Ok(s) => s,
             Err(e) => {
                 eprintln!("{bin}: cannot listen on {addr}: {e}");

@@ -9,6 +9,7 @@ mod auth;
 pub mod cli;
 mod control;
 pub mod engine;
+pub mod idle;
 mod pattern;
 mod render;
 pub mod server;

@@ -54,6 +54,15 @@ impl<P: Provider> MockServer<P> {
 
     /// Starts a mock with a configuration, on an address (port 0 = a free one).
     pub async fn start_with(config: Config, addr: SocketAddr) -> std::io::Result<Self> {
+        Self::start_with_idle(config, addr, super::idle::DEFAULT_IDLE).await
+    }
+
+    /// Like [`MockServer::start_with`], closing connections idle for longer than `idle`.
+    pub async fn start_with_idle(
+        config: Config,
+        addr: SocketAddr,
+        idle: Duration,
+    ) -> std::io::Result<Self> {
         let listener = tokio::net::TcpListener::bind(addr).await?;
         let addr = listener.local_addr()?;
         let engine = Arc::new(Engine::new(P::spec(), config));
@@ -72,6 +81,10 @@ impl<P: Provider> MockServer<P> {
             .with_state(app);
         let (tx, rx) = tokio::sync::oneshot::channel::<()>();
         let task = tokio::spawn(async move {
+            let listener = super::idle::IdleListener {
+                inner: listener,
+                idle,
+            };
             let _ = axum::serve(listener, router)
                 .with_graceful_shutdown(async move {
                     let _ = rx.await;
