@@ -197,7 +197,12 @@ impl Parser<'_> {
         if self.peek() == Some(b'-') {
             self.i += 1;
         }
+        let int_start = self.i;
         if !self.digits() {
+            return None;
+        }
+        // JSON writes no leading zeros: `0`, `0.5`, but not `007`.
+        if self.s.get(int_start) == Some(&b'0') && self.i - int_start > 1 {
             return None;
         }
         if self.peek() == Some(b'.') {
@@ -397,10 +402,14 @@ mod tests {
 
     #[test]
     fn numbers_with_signed_exponents_and_malformed_ones() {
-        for t in ["1e+5", "1E-5", "-0.5e+10", "0", "-7", "12.50"] {
+        for t in [
+            "1e+5", "1E-5", "-0.5e+10", "0", "-0", "0.05", "-7", "12.50", "10",
+        ] {
             assert_eq!(V::parse(t.as_bytes()), Some(V::Num(t.into())), "{t}");
         }
-        for t in ["1.", "-", "1e", "1e+", "-a", ".5", "+1"] {
+        for t in [
+            "1.", "-", "1e", "1e+", "-a", ".5", "+1", "00", "007", "-01", "01.5",
+        ] {
             assert_eq!(V::parse(t.as_bytes()), None, "{t}");
         }
     }
