@@ -5,7 +5,7 @@ use std::fmt::Debug;
 
 use super::fields::{self, Role};
 use super::{Change, Level, Side};
-use crate::spec::model::{Endpoint, Spec, TypeDef, Webhook};
+use crate::spec::model::{Endpoint, Map, Spec, TypeDef, Webhook};
 use crate::spec::validate::{auth_of, encoding_of, method_of};
 use crate::spec::{Loc, Sp};
 
@@ -81,6 +81,43 @@ impl Cx {
                 );
             }
         }
+    }
+
+    /// Reports the members of `old` that `new` lacks and those only `new` has; returns the
+    /// members in both, as (name, old, new).
+    fn members<'m, T>(
+        &mut self,
+        prefix: &str,
+        old: &'m Map<T>,
+        new: &'m Map<T>,
+        removed: (Level, &str),
+        added: (Level, &str),
+    ) -> Vec<(&'m String, &'m Sp<T>, &'m Sp<T>)> {
+        for (name, o) in old {
+            if !new.contains_key(name) {
+                self.push(
+                    removed.0,
+                    format!("{prefix}.{name}"),
+                    removed.1,
+                    Side::Old,
+                    o.loc,
+                );
+            }
+        }
+        let mut both = Vec::new();
+        for (name, n) in new {
+            match old.get(name) {
+                Some(o) => both.push((name, o, n)),
+                None => self.push(
+                    added.0,
+                    format!("{prefix}.{name}"),
+                    added.1,
+                    Side::New,
+                    n.loc,
+                ),
+            }
+        }
+        both
     }
 
     pub fn all(&mut self, old: &Spec, new: &Spec) {
@@ -174,29 +211,18 @@ impl Cx {
     }
 
     fn credentials(&mut self, old: &Spec, new: &Spec) {
-        for (name, c) in &old.credentials {
-            if !new.credentials.contains_key(name) {
-                self.push(
-                    Level::Breaking,
-                    format!("credentials.{name}"),
-                    "credential removed",
-                    Side::Old,
-                    c.loc,
-                );
-            }
-        }
-        for (name, c) in &new.credentials {
+        let both = self.members(
+            "credentials",
+            &old.credentials,
+            &new.credentials,
+            (Level::Breaking, "credential removed"),
+            (
+                Level::Breaking,
+                "credential added (`Credentials::new` takes it)",
+            ),
+        );
+        for (name, o, c) in both {
             let item = format!("credentials.{name}");
-            let Some(o) = old.credentials.get(name) else {
-                self.push(
-                    Level::Breaking,
-                    item,
-                    "credential added (`Credentials::new` takes it)",
-                    Side::New,
-                    c.loc,
-                );
-                continue;
-            };
             if o.secret != c.secret {
                 self.push(
                     Level::Breaking,
@@ -225,23 +251,18 @@ impl Cx {
     }
 
     fn auth(&mut self, old: &Spec, new: &Spec) {
-        for (name, a) in &old.auth {
-            if !new.auth.contains_key(name) {
-                self.push(
-                    Level::NoApiChange,
-                    format!("auth.{name}"),
-                    "scheme removed (no endpoint uses it any more)",
-                    Side::Old,
-                    a.loc,
-                );
-            }
-        }
-        for (name, a) in &new.auth {
+        let both = self.members(
+            "auth",
+            &old.auth,
+            &new.auth,
+            (
+                Level::NoApiChange,
+                "scheme removed (no endpoint uses it any more)",
+            ),
+            (Level::NoApiChange, "scheme added"),
+        );
+        for (name, o, a) in both {
             let item = format!("auth.{name}");
-            let Some(o) = old.auth.get(name) else {
-                self.push(Level::NoApiChange, item, "scheme added", Side::New, a.loc);
-                continue;
-            };
             let recipe = |s: &crate::spec::model::AuthScheme| {
                 canon(&(&s.inject, &s.token, &s.basic, &s.signature))
             };
@@ -723,24 +744,15 @@ impl Cx {
     }
 
     fn webhooks(&mut self, old: &Spec, new: &Spec) {
-        for (name, w) in &old.webhooks {
-            if !new.webhooks.contains_key(name) {
-                self.push(
-                    Level::Breaking,
-                    format!("webhooks.{name}"),
-                    "webhook removed",
-                    Side::Old,
-                    w.loc,
-                );
-            }
-        }
-        for (name, w) in &new.webhooks {
-            let item = format!("webhooks.{name}");
-            let Some(o) = old.webhooks.get(name) else {
-                self.push(Level::Additive, item, "webhook added", Side::New, w.loc);
-                continue;
-            };
-            self.webhook(&item, o, w);
+        let both = self.members(
+            "webhooks",
+            &old.webhooks,
+            &new.webhooks,
+            (Level::Breaking, "webhook removed"),
+            (Level::Additive, "webhook added"),
+        );
+        for (name, o, w) in both {
+            self.webhook(&format!("webhooks.{name}"), o, w);
         }
     }
 
