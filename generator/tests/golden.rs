@@ -132,9 +132,14 @@ fn runtime_has_no_panicking_calls() {
     }
 }
 
+/// The one runtime file allowed a binary float: it reproduces Python's `str(float(x))` for
+/// signatures, and never holds an amount.
+const PYTHON_FLOAT: &str = "pyfloat.rs";
+
 fn assert_no_panicking_calls(path: &Path, text: &str) {
     {
         let f = path;
+        let floats_allowed = f.file_name().is_some_and(|n| n == PYTHON_FLOAT);
         let mut file = syn::parse_file(text).unwrap_or_else(|e| panic!("{}: {e}", f.display()));
         // Unit tests may unwrap; shipped code may not.
         file.items.retain(|item| !is_cfg_test(item));
@@ -148,6 +153,9 @@ fn assert_no_panicking_calls(path: &Path, text: &str) {
             "unreachable!",
             "todo!",
         ] {
+            if floats_allowed && banned.starts_with('f') {
+                continue;
+            }
             let hits: Vec<&str> = code
                 .lines()
                 .filter(|l| l.contains(banned) && !l.trim_start().starts_with("//"))

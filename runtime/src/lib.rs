@@ -21,6 +21,7 @@ pub mod http;
 pub mod json;
 #[cfg(feature = "mock")]
 pub mod mock;
+mod pyfloat;
 #[cfg(feature = "rsa")]
 pub mod rsa_keys;
 pub mod signing;

@@ -907,48 +907,12 @@ impl Nonce {
 // ---------------------------------------------------------------------------------------------
 // Text helpers for signing
 
-/// Formats a decimal number the way Python's `str(float(x))` does, without floating point:
-/// `"500"` → `"500.0"`, `"12.50"` → `"12.5"`, `"1e3"` → `"1000.0"`; magnitudes of `1e16` and
-/// above or below `1e-4` in Python's exponent form (`"1e+16"`, `"1.5e-05"`). Accepts what
-/// Python's `float()` does for plain numbers (sign, `.5`, `5.`, exponent, surrounding
-/// whitespace; not `_` separators); `None` for anything else (including `inf`/`nan`). Up to 15 significant digits
-/// the result equals Python's exactly; Python rounds longer ones through a double, this keeps
-/// all digits.
-pub fn python_float(text: &str) -> Option<String> {
-    let p = number_parts(text.trim(), true)?;
-    // value = digits × 10^e10
-    let mut digits = format!("{}{}", p.int, p.frac);
-    let mut e10 = p.exp.checked_sub(i64::try_from(p.frac.len()).ok()?)?;
-    let start = digits.len() - digits.trim_start_matches('0').len();
-    digits.drain(..start);
-    while digits.ends_with('0') {
-        digits.pop();
-        e10 = e10.checked_add(1)?;
-    }
-    let sign = if p.negative { "-" } else { "" };
-    if digits.is_empty() {
-        return Some(format!("{sign}0.0"));
-    }
-    let n = i64::try_from(digits.len()).ok()?;
-    // value = 0.digits × 10^point
-    let point = n.checked_add(e10)?;
-    let body = if point <= -4 || point > 16 {
-        let exp = point - 1;
-        let (first, rest) = digits.split_at_checked(1)?;
-        let dot = if rest.is_empty() { "" } else { "." };
-        let esign = if exp.is_negative() { '-' } else { '+' };
-        format!("{first}{dot}{rest}e{esign}{:02}", exp.unsigned_abs())
-    } else if point <= 0 {
-        let zeros = usize::try_from(-point).ok()?;
-        format!("0.{}{digits}", "0".repeat(zeros))
-    } else if point >= n {
-        let zeros = usize::try_from(point - n).ok()?;
-        format!("{digits}{}.0", "0".repeat(zeros))
-    } else {
-        let (a, b) = digits.split_at_checked(usize::try_from(point).ok()?)?;
-        format!("{a}.{b}")
-    };
-    Some(format!("{sign}{body}"))
+pub use crate::pyfloat::python_float;
+
+/// `Some(())` when `text` is a plain number as Python's `float()` reads one: sign, digits
+/// with an optional point (`.5`, `5.`), an optional exponent.
+pub(crate) fn is_plain_number(text: &str) -> Option<()> {
+    number_parts(text, true).map(|_| ())
 }
 
 fn php_encode(out: &mut String, s: &str) {
