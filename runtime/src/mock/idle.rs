@@ -43,10 +43,13 @@ impl axum::serve::Listener for IdleListener {
     }
 }
 
-/// A stream whose reads fail with `TimedOut` after `idle` without data.
+/// A stream whose reads fail with `TimedOut` after `idle` without data. The timer is not
+/// reset on every read (that costs a timer-wheel update per read): reads note the time, and
+/// when the timer fires early it is moved to `last read + idle`.
 pub struct IdleStream {
     inner: TcpStream,
     idle: Duration,
+    last_read: Instant,
     deadline: Pin<Box<Sleep>>,
 }
 
@@ -55,6 +58,7 @@ impl IdleStream {
         IdleStream {
             inner,
             idle,
+            last_read: Instant::now(),
             deadline: Box::pin(tokio::time::sleep(idle)),
         }
     }
@@ -69,16 +73,24 @@ impl AsyncRead for IdleStream {
         let this = &mut *self;
         match Pin::new(&mut this.inner).poll_read(cx, buf) {
             Poll::Ready(r) => {
-                let next = Instant::now() + this.idle;
-                this.deadline.as_mut().reset(next);
+                this.last_read = Instant::now();
                 Poll::Ready(r)
             }
-            Poll::Pending => match this.deadline.as_mut().poll(cx) {
-                Poll::Ready(()) => Poll::Ready(Err(io::Error::new(
-                    io::ErrorKind::TimedOut,
-                    "the connection was idle too long",
-                ))),
-                Poll::Pending => Poll::Pending,
+            Poll::Pending => loop {
+                match this.deadline.as_mut().poll(cx) {
+                    Poll::Pending => return Poll::Pending,
+                    Poll::Ready(()) => {
+                        let due = this.last_read + this.idle;
+                        if due <= Instant::now() {
+                            return Poll::Ready(Err(io::Error::new(
+                                io::ErrorKind::TimedOut,
+                                "the connection was idle too long",
+                            )));
+                        }
+                        // Data came since the timer was set: wait from the last read.
+                        this.deadline.as_mut().reset(due);
+                    }
+                }
             },
         }
     }
