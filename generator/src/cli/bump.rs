@@ -142,74 +142,64 @@ fn record(text: &str, v: &str, lines: &[String]) -> String {
 /// `payspec bump`: for each spec, the version its changes since `rev` require, written to
 /// `provider.version`, and a release in `changelog:` listing them.
 pub fn run(files: Vec<PathBuf>, rev: &str) -> ExitCode {
-    let files = match super::spec_files(files) {
-        Ok(f) => f,
+    super::for_each_spec(files, |path| bump(path, rev))
+}
+
+/// Bumps one spec; `false` when it could not.
+fn bump(path: &Path, rev: &str) -> bool {
+    let text = match std::fs::read_to_string(path) {
+        Ok(t) => t,
         Err(e) => {
-            eprintln!("error: {e}");
-            return ExitCode::from(2);
+            eprintln!("error: cannot read {}: {e}", path.display());
+            return false;
         }
     };
-    let mut failed = false;
-    for path in files {
-        let text = match std::fs::read_to_string(&path) {
-            Ok(t) => t,
-            Err(e) => {
-                eprintln!("error: cannot read {}: {e}", path.display());
-                failed = true;
-                continue;
-            }
-        };
-        let new = match spec::load_without_docs(&path.display().to_string(), text.as_bytes()) {
-            Ok(l) => l,
-            Err((t, d)) => {
-                super::print_diagnostics(&t, &d);
-                failed = true;
-                continue;
-            }
-        };
-        let old = match base(rev, &path) {
-            Some(Ok(o)) => o,
-            Some(Err(e)) => {
-                eprintln!("error: {e}");
-                failed = true;
-                continue;
-            }
-            None => {
-                println!("{}: not in {rev}; nothing to compare", path.display());
-                continue;
-            }
-        };
-        let changes = diff::diff(&old.spec, &new.spec);
-        let changes: Vec<Change> = changes
-            .into_iter()
-            .filter(|c| c.item != "provider.version" && c.item != "changelog")
-            .collect();
-        let Some(worst) = diff::worst(&changes) else {
-            println!("{}: no change since {rev}", path.display());
-            continue;
-        };
-        let was = version_of(&old);
-        let level_for_bump = if worst == Level::NoApiChange {
-            Level::Additive
-        } else {
-            worst
-        };
-        let need = semver::required(was, level_for_bump).unwrap_or(was);
-        let now = version_of(&new).max(need);
-        let v = now.to_string();
-        let updated = record(&set_version(&text, &v), &v, &release_lines(&changes));
-        if let Err(e) = std::fs::write(&path, updated) {
-            eprintln!("error: cannot write {}: {e}", path.display());
-            failed = true;
-            continue;
+    let new = match spec::load_without_docs(&path.display().to_string(), text.as_bytes()) {
+        Ok(l) => l,
+        Err((t, d)) => {
+            super::print_diagnostics(&t, &d);
+            return false;
         }
-        println!(
-            "{}: {was} → {v} ({}); release recorded in `changelog:`. Run `cargo run -p payspec` to regenerate.",
-            path.display(),
-            crate::diff::render::summary(&changes)
-        );
+    };
+    let old = match base(rev, path) {
+        Some(Ok(o)) => o,
+        Some(Err(e)) => {
+            eprintln!("error: {e}");
+            return false;
+        }
+        None => {
+            println!("{}: not in {rev}; nothing to compare", path.display());
+            return true;
+        }
+    };
+    let changes: Vec<Change> = diff::diff(&old.spec, &new.spec)
+        .into_iter()
+        .filter(|c| c.item != "provider.version" && c.item != "changelog")
+        .collect();
+    let Some(worst) = diff::worst(&changes) else {
+        println!("{}: no change since {rev}", path.display());
+        return true;
+    };
+    let was = version_of(&old);
+    // Docs-only changes still make a release: the crate's docs changed.
+    let level = if worst == Level::NoApiChange {
+        Level::Additive
+    } else {
+        worst
+    };
+    let need = semver::required(was, level).unwrap_or(was);
+    let v = version_of(&new).max(need).to_string();
+    let updated = record(&set_version(&text, &v), &v, &release_lines(&changes));
+    if let Err(e) = std::fs::write(path, updated) {
+        eprintln!("error: cannot write {}: {e}", path.display());
+        return false;
     }
-    ExitCode::from(u8::from(failed))
+    println!(
+        "{}: {was} → {v} ({}); release recorded in `changelog:`. Run `cargo run -p payspec` to regenerate.",
+        path.display(),
+        crate::diff::render::summary(&changes)
+    );
+    true
 }
 
 #[cfg(test)]

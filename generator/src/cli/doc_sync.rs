@@ -10,25 +10,16 @@ use crate::spec;
 /// `payspec docs`: the parts of every doc each spec declares, cited or not. Works on a spec
 /// whose citations do not resolve yet (that is when it is needed).
 pub fn list(files: Vec<PathBuf>) -> ExitCode {
-    let files = match super::spec_files(files) {
-        Ok(f) => f,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return ExitCode::from(2);
-        }
-    };
-    let mut failed = false;
-    for path in files {
+    super::for_each_spec(files, |path| {
         let file = path.display().to_string();
-        let parsed = std::fs::read(&path)
+        let parsed = std::fs::read(path)
             .map_err(|e| e.to_string())
             .and_then(|b| spec::load::parse(&file, &b).map_err(|d| d.message.clone()));
         let s = match parsed {
             Ok(s) => s,
             Err(e) => {
                 eprintln!("{file}: {e}");
-                failed = true;
-                continue;
+                return false;
             }
         };
         let mut sink = crate::diagnostics::Sink::new(&file);
@@ -36,51 +27,42 @@ pub fn list(files: Vec<PathBuf>) -> ExitCode {
         let cited = docs::check(&s, &docs, &mut sink);
         println!("{file}");
         print!("{}", report::parts_listing(&docs, &cited));
-    }
-    ExitCode::from(u8::from(failed))
+        true
+    })
 }
 
 /// `payspec lock`: writes `specs/<name>.lock.json` for each valid spec with docs.
 pub fn write_locks(files: Vec<PathBuf>) -> ExitCode {
-    let files = match super::spec_files(files) {
-        Ok(f) => f,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return ExitCode::from(2);
-        }
-    };
-    let mut failed = false;
-    for path in files {
-        let l = match spec::load(&path) {
+    super::for_each_spec(files, |path| {
+        let l = match spec::load(path) {
             Ok(l) => l,
             Err((text, diags)) => {
                 super::print_diagnostics(&text, &diags);
                 eprintln!("{}: not locked: fix the spec first", path.display());
-                failed = true;
-                continue;
+                return false;
             }
         };
         if l.docs.is_empty() {
-            continue;
+            return true;
         }
-        let out = lock::path_for(&path);
+        let out = lock::path_for(path);
         let text = lock::render(&lock::of(&l.docs));
         if std::fs::read_to_string(&out).ok().as_deref() == Some(text.as_str()) {
             println!("{}: up to date", out.display());
-            continue;
+            return true;
         }
         match std::fs::write(&out, text) {
             Ok(()) => {
                 let (yes, all) = report::coverage(&l.docs, &l.cited);
                 println!("{}: written ({yes}/{all} parts cited)", out.display());
+                true
             }
             Err(e) => {
                 eprintln!("error: cannot write {}: {e}", out.display());
-                failed = true;
+                false
             }
         }
-    }
-    ExitCode::from(u8::from(failed))
+    })
 }
 
 /// The lock check of one loaded spec: `Ok(true)` when its docs match the lock, `Ok(false)`

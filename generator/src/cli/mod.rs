@@ -115,6 +115,23 @@ pub fn spec_files(files: Vec<PathBuf>) -> Result<Vec<PathBuf>, String> {
     spec_files_in(Path::new("specs"))
 }
 
+/// Runs `each` on every spec file (the given ones, or every `specs/*.yaml`); `each` says
+/// whether that spec went well. Exit status: 0 all did, 1 some did not, 2 no specs to read.
+pub fn for_each_spec(files: Vec<PathBuf>, mut each: impl FnMut(&Path) -> bool) -> ExitCode {
+    let files = match spec_files(files) {
+        Ok(f) => f,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let mut failed = false;
+    for path in files {
+        failed |= !each(&path);
+    }
+    ExitCode::from(u8::from(failed))
+}
+
 /// Every `*.yaml` in `dir`, sorted.
 pub fn spec_files_in(dir: &Path) -> Result<Vec<PathBuf>, String> {
     let entries = std::fs::read_dir(dir).map_err(|e| {
@@ -136,56 +153,43 @@ pub fn spec_files_in(dir: &Path) -> Result<Vec<PathBuf>, String> {
 }
 
 fn validate(files: Vec<PathBuf>) -> ExitCode {
-    let files = match spec_files(files) {
-        Ok(f) => f,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return ExitCode::from(2);
-        }
-    };
-    let mut failed = false;
-    let stdout = std::io::stdout();
-    let stderr = std::io::stderr();
-    for path in files {
-        match spec::load(&path) {
-            Ok(l) => {
-                let s = &l.spec;
+    for_each_spec(files, |path| match spec::load(path) {
+        Ok(l) => {
+            let s = &l.spec;
+            let mut out = std::io::stdout().lock();
+            let _ = writeln!(
+                out,
+                "{}: ok — {} endpoints, {} webhooks, {} types",
+                l.file,
+                s.endpoints.len(),
+                s.webhooks.len(),
+                s.types.len()
+            );
+            if !l.docs.is_empty() {
+                let (yes, all) = crate::docs::report::coverage(&l.docs, &l.cited);
                 let _ = writeln!(
-                    stdout.lock(),
-                    "{}: ok — {} endpoints, {} webhooks, {} types",
-                    l.file,
-                    s.endpoints.len(),
-                    s.webhooks.len(),
-                    s.types.len()
+                    out,
+                    "  doc coverage: {yes}/{all} parts cited ({}%), {} item(s) with `source: none`",
+                    (yes * 100).checked_div(all).unwrap_or(100),
+                    crate::docs::report::none_count(s)
                 );
-                if !l.docs.is_empty() {
-                    let (yes, all) = crate::docs::report::coverage(&l.docs, &l.cited);
-                    let _ = writeln!(
-                        stdout.lock(),
-                        "  doc coverage: {yes}/{all} parts cited ({}%), {} item(s) with `source: none`",
-                        (yes * 100).checked_div(all).unwrap_or(100),
-                        crate::docs::report::none_count(s)
-                    );
-                    for part in crate::docs::report::uncited(&l.docs, &l.cited) {
-                        let _ = writeln!(stdout.lock(), "  uncited: {part}");
-                    }
+                for part in crate::docs::report::uncited(&l.docs, &l.cited) {
+                    let _ = writeln!(out, "  uncited: {part}");
                 }
             }
-            Err((text, diags)) => {
-                failed = true;
-                print_diagnostics(&text, &diags);
-                let mut err = stderr.lock();
-                let _ = writeln!(
-                    err,
-                    "{}: {} error{}",
-                    path.display(),
-                    diags.len(),
-                    if diags.len() == 1 { "" } else { "s" }
-                );
-            }
+            true
         }
-    }
-    ExitCode::from(u8::from(failed))
+        Err((text, diags)) => {
+            print_diagnostics(&text, &diags);
+            eprintln!(
+                "{}: {} error{}",
+                path.display(),
+                diags.len(),
+                if diags.len() == 1 { "" } else { "s" }
+            );
+            false
+        }
+    })
 }
 
 /// `generate`, or with a base revision `check`.

@@ -120,6 +120,57 @@ impl Cx {
         both
     }
 
+    /// Reports removed and added members under `prefix` (`what` they are, and what a rename
+    /// also renames); a removed member whose key one added member shares is reported once,
+    /// as renamed (breaking).
+    fn renamed_or_gone<T, K: PartialEq>(
+        &mut self,
+        (prefix, what, renamed_too): (&str, &str, &str),
+        old: &Map<T>,
+        new: &Map<T>,
+        old_key: impl Fn(&T) -> K,
+        new_key: impl Fn(&T) -> K,
+    ) {
+        let added: Vec<(&String, &Sp<T>)> =
+            new.iter().filter(|(k, _)| !old.contains_key(*k)).collect();
+        let mut renamed: Vec<&str> = Vec::new();
+        for (name, o) in old.iter().filter(|(k, _)| !new.contains_key(*k)) {
+            let same: Vec<&(&String, &Sp<T>)> = added
+                .iter()
+                .filter(|(_, n)| new_key(n) == old_key(o))
+                .collect();
+            if let [(to, n)] = same.as_slice() {
+                self.push(
+                    Level::Breaking,
+                    format!("{prefix}.{to}"),
+                    format!("{what} renamed from `{name}`{renamed_too}"),
+                    Side::New,
+                    n.loc,
+                );
+                renamed.push(to.as_str());
+            } else {
+                self.push(
+                    Level::Breaking,
+                    format!("{prefix}.{name}"),
+                    format!("{what} removed"),
+                    Side::Old,
+                    o.loc,
+                );
+            }
+        }
+        for (name, n) in added {
+            if !renamed.contains(&name.as_str()) {
+                self.push(
+                    Level::Additive,
+                    format!("{prefix}.{name}"),
+                    format!("{what} added"),
+                    Side::New,
+                    n.loc,
+                );
+            }
+        }
+    }
+
     pub fn all(&mut self, old: &Spec, new: &Spec) {
         self.provider(old, new);
         self.credentials(old, new);
@@ -405,16 +456,6 @@ impl Cx {
 
     fn types(&mut self, old: &Spec, new: &Spec) {
         let request_types = fields::request_types(new);
-        let removed: Vec<(&String, &Sp<TypeDef>)> = old
-            .types
-            .iter()
-            .filter(|(k, _)| !new.types.contains_key(*k))
-            .collect();
-        let added: Vec<(&String, &Sp<TypeDef>)> = new
-            .types
-            .iter()
-            .filter(|(k, _)| !old.types.contains_key(*k))
-            .collect();
         let shape = |t: &TypeDef| {
             canon(&(
                 &t.fields.as_ref().map(|f| {
@@ -429,43 +470,7 @@ impl Cx {
                     .collect::<Vec<_>>(),
             ))
         };
-        let mut renamed = Vec::new();
-        for (name, t) in &removed {
-            if let [(to, n)] = added
-                .iter()
-                .filter(|(_, n)| shape(n) == shape(t))
-                .collect::<Vec<_>>()
-                .as_slice()
-            {
-                self.push(
-                    Level::Breaking,
-                    format!("types.{to}"),
-                    format!("type renamed from `{name}`"),
-                    Side::New,
-                    n.loc,
-                );
-                renamed.push(to.as_str());
-            } else {
-                self.push(
-                    Level::Breaking,
-                    format!("types.{name}"),
-                    "type removed",
-                    Side::Old,
-                    t.loc,
-                );
-            }
-        }
-        for (name, t) in &added {
-            if !renamed.contains(&name.as_str()) {
-                self.push(
-                    Level::Additive,
-                    format!("types.{name}"),
-                    "type added",
-                    Side::New,
-                    t.loc,
-                );
-            }
-        }
+        self.renamed_or_gone(("types", "type", ""), &old.types, &new.types, shape, shape);
         for (name, t) in &new.types {
             let Some(o) = old.types.get(name) else {
                 continue;
@@ -548,53 +553,14 @@ impl Cx {
     }
 
     fn endpoints(&mut self, old: &Spec, new: &Spec) {
-        let wire = |s: &Spec, e: &Endpoint| (method_of(s, e), e.path.value.clone());
-        let removed: Vec<(&String, &Sp<Endpoint>)> = old
-            .endpoints
-            .iter()
-            .filter(|(k, _)| !new.endpoints.contains_key(*k))
-            .collect();
-        let added: Vec<(&String, &Sp<Endpoint>)> = new
-            .endpoints
-            .iter()
-            .filter(|(k, _)| !old.endpoints.contains_key(*k))
-            .collect();
-        let mut renamed = Vec::new();
-        for (name, e) in &removed {
-            let same: Vec<_> = added
-                .iter()
-                .filter(|(_, n)| wire(new, n) == wire(old, e))
-                .collect();
-            if let [(to, n)] = same.as_slice() {
-                self.push(
-                    Level::Breaking,
-                    format!("endpoints.{to}"),
-                    format!("endpoint renamed from `{name}` (its method is renamed)"),
-                    Side::New,
-                    n.loc,
-                );
-                renamed.push(to.as_str());
-            } else {
-                self.push(
-                    Level::Breaking,
-                    format!("endpoints.{name}"),
-                    "endpoint removed",
-                    Side::Old,
-                    e.loc,
-                );
-            }
-        }
-        for (name, e) in &added {
-            if !renamed.contains(&name.as_str()) {
-                self.push(
-                    Level::Additive,
-                    format!("endpoints.{name}"),
-                    "endpoint added",
-                    Side::New,
-                    e.loc,
-                );
-            }
-        }
+        // An endpoint is the same call when method and path are.
+        self.renamed_or_gone(
+            ("endpoints", "endpoint", " (its method is renamed)"),
+            &old.endpoints,
+            &new.endpoints,
+            |e| (method_of(old, e), e.path.value.clone()),
+            |e| (method_of(new, e), e.path.value.clone()),
+        );
         for (name, e) in &new.endpoints {
             if let Some(o) = old.endpoints.get(name) {
                 self.endpoint(old, new, name, o, e);

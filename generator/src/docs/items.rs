@@ -2,7 +2,7 @@
 //! examples; webhooks; types and their fields; the error model and its cases; auth schemes
 //! and credentials. Which of them must cite is decided here too.
 
-use crate::spec::model::{Field, Spec};
+use crate::spec::model::{Example, Field, Spec};
 use crate::spec::sources::Sources;
 use crate::spec::{Loc, Sp};
 
@@ -54,6 +54,19 @@ fn item<'s>(
         has_note,
         required,
         parent: None,
+    }
+}
+
+/// The examples of `prefix`, each of which must cite.
+fn examples<'s>(out: &mut Vec<Item<'s>>, prefix: &str, examples: &'s [Sp<Example>]) {
+    for (i, x) in examples.iter().enumerate() {
+        out.push(item(
+            format!("{prefix}.examples[{i}]"),
+            x.loc,
+            x.source.as_ref(),
+            x.note.is_some(),
+            true,
+        ));
     }
 }
 
@@ -133,15 +146,7 @@ pub fn items(spec: &Spec) -> Vec<Item<'_>> {
                 false,
             )
         });
-        for (i, x) in ep.examples.iter().enumerate() {
-            out.push(item(
-                format!("{prefix}.examples[{i}]"),
-                x.loc,
-                x.source.as_ref(),
-                x.note.is_some(),
-                true,
-            ));
-        }
+        examples(&mut out, &prefix, &ep.examples);
     }
     for (name, w) in &spec.webhooks {
         let at = out.len();
@@ -154,15 +159,7 @@ pub fn items(spec: &Spec) -> Vec<Item<'_>> {
             true,
         ));
         fields(&mut out, &prefix, at, w.fields.iter());
-        for (i, x) in w.examples.iter().enumerate() {
-            out.push(item(
-                format!("{prefix}.examples[{i}]"),
-                x.loc,
-                x.source.as_ref(),
-                x.note.is_some(),
-                true,
-            ));
-        }
+        examples(&mut out, &prefix, &w.examples);
     }
     out
 }
