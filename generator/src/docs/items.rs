@@ -17,15 +17,13 @@ pub struct Item<'s> {
     /// The item has a `note:` (needed with `source: none`).
     pub has_note: bool,
     /// Must cite when the spec has docs: endpoints, webhooks, types, error cases, examples.
+    /// The others (fields, responses, …) go by their parent's citation when they have none.
     pub required: bool,
-    /// The item whose citation this one inherits when it has none (fields).
-    pub parent: Option<usize>,
 }
 
 fn fields<'s>(
     out: &mut Vec<Item<'s>>,
     prefix: &str,
-    parent: usize,
     fields: impl Iterator<Item = (&'s String, &'s Sp<Field>)>,
 ) {
     for (name, f) in fields {
@@ -35,7 +33,6 @@ fn fields<'s>(
             source: f.source.as_ref(),
             has_note: f.note.is_some(),
             required: false,
-            parent: Some(parent),
         });
     }
 }
@@ -53,7 +50,6 @@ fn item<'s>(
         source,
         has_note,
         required,
-        parent: None,
     }
 }
 
@@ -110,7 +106,6 @@ pub fn items(spec: &Spec) -> Vec<Item<'_>> {
         ));
     }
     for (name, t) in &spec.types {
-        let at = out.len();
         out.push(item(
             format!("types.{name}"),
             t.loc,
@@ -119,11 +114,10 @@ pub fn items(spec: &Spec) -> Vec<Item<'_>> {
             true,
         ));
         if let Some(fs) = &t.fields {
-            fields(&mut out, &format!("types.{name}"), at, fs.iter());
+            fields(&mut out, &format!("types.{name}"), fs.iter());
         }
     }
     for (name, ep) in &spec.endpoints {
-        let at = out.len();
         let prefix = format!("endpoints.{name}");
         out.push(item(
             prefix.clone(),
@@ -133,23 +127,19 @@ pub fn items(spec: &Spec) -> Vec<Item<'_>> {
             true,
         ));
         if let Some(r) = &ep.request {
-            fields(&mut out, &format!("{prefix}.request"), at, r.fields.iter());
+            fields(&mut out, &format!("{prefix}.request"), r.fields.iter());
         }
         let r = &ep.response;
-        out.push(Item {
-            parent: Some(at),
-            ..item(
-                format!("{prefix}.response"),
-                r.loc,
-                r.source.as_ref(),
-                r.note.is_some(),
-                false,
-            )
-        });
+        out.push(item(
+            format!("{prefix}.response"),
+            r.loc,
+            r.source.as_ref(),
+            r.note.is_some(),
+            false,
+        ));
         examples(&mut out, &prefix, &ep.examples);
     }
     for (name, w) in &spec.webhooks {
-        let at = out.len();
         let prefix = format!("webhooks.{name}");
         out.push(item(
             prefix.clone(),
@@ -158,15 +148,8 @@ pub fn items(spec: &Spec) -> Vec<Item<'_>> {
             w.note.is_some(),
             true,
         ));
-        fields(&mut out, &prefix, at, w.fields.iter());
+        fields(&mut out, &prefix, w.fields.iter());
         examples(&mut out, &prefix, &w.examples);
     }
     out
-}
-
-/// The `source:` an item goes by: its own, else its parent's.
-pub fn effective<'s>(items: &[Item<'s>], i: usize) -> Option<&'s Sp<Sources>> {
-    let it = items.get(i)?;
-    it.source
-        .or_else(|| it.parent.and_then(|p| effective(items, p)))
 }
