@@ -2,6 +2,9 @@
 //! and states exactly which changes (level and item) the diff must list. Then the binary:
 //! exit codes, `--format json`, `--git`.
 
+#[path = "common/git.rs"]
+mod git;
+
 use payspec::diff::{self, Level};
 use payspec::spec::load_without_docs;
 
@@ -588,24 +591,7 @@ mod binary {
     #[test]
     fn git_compares_with_a_committed_version() {
         let dir = scratch("git");
-        let git = |args: &[&str]| {
-            let ok = Command::new("git")
-                .args([
-                    "-c",
-                    "user.name=t",
-                    "-c",
-                    "user.email=t@t",
-                    "-c",
-                    "commit.gpgsign=false",
-                ])
-                .args(args)
-                .current_dir(&dir)
-                .output()
-                .expect("git")
-                .status
-                .success();
-            assert!(ok, "git {args:?}");
-        };
+        let git = |args: &[&str]| super::git::git(&dir, args);
         git(&["init", "-q"]);
         std::fs::write(dir.join("shop.yaml"), super::BASE).expect("write");
         git(&["add", "shop.yaml"]);

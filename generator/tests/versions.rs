@@ -2,6 +2,9 @@
 //! on a breaking change without the semver bump, `payspec bump` sets the version and records
 //! the release, and the generated CHANGELOG.md lists it.
 
+#[path = "common/git.rs"]
+mod git;
+
 use std::path::PathBuf;
 use std::process::Command;
 
@@ -52,22 +55,7 @@ impl Repo {
     }
 
     fn git(&self, args: &[&str]) {
-        let ok = Command::new("git")
-            .args([
-                "-c",
-                "user.name=t",
-                "-c",
-                "user.email=t@t",
-                "-c",
-                "commit.gpgsign=false",
-            ])
-            .args(args)
-            .current_dir(&self.0)
-            .output()
-            .expect("git")
-            .status
-            .success();
-        assert!(ok, "git {args:?}");
+        git::git(&self.0, args);
     }
 
     fn write(&self, spec: &str) {
