@@ -837,6 +837,35 @@ fn type_definitions() {
             "      tags: { type: array, items: string, optional: true }\n      x: { type: integer, pattern: \"a\", optional: true }\n",
             &[(64, 36, "`pattern` applies to strings only")],
         ),
+        (
+            tags,
+            "      tags: { type: array, items: string, optional: true }\n      x: { type: string, exclusive_minimum: 0, optional: true }\n",
+            &[(64, 45, "`exclusive_minimum` applies to numbers only")],
+        ),
+        (
+            tags,
+            "      tags: { type: array, items: string, optional: true }\n      x: { type: decimal, minimum: 0, exclusive_minimum: 0, optional: true }\n",
+            &[(
+                64,
+                58,
+                "a field takes an inclusive or an exclusive bound on one side, not both",
+            )],
+        ),
+        (
+            tags,
+            "      tags: { type: array, items: string, optional: true }\n      x: { type: integer, exclusive_minimum: 5, maximum: 5, optional: true }\n",
+            &[(64, 46, "no value lies between the bounds 5 and 5")],
+        ),
+        (
+            tags,
+            "      tags: { type: array, items: string, optional: true }\n      x: { type: integer, minimum: 3, maximum: 2, optional: true }\n",
+            &[(64, 36, "no value lies between the bounds 3 and 2")],
+        ),
+        (
+            tags,
+            "      tags: { type: array, items: string, optional: true }\n      x: { type: decimal, exclusive_minimum: 0, exclusive_maximum: 1, optional: true }\n",
+            &[],
+        ),
     ];
     check_table(cases);
 }
@@ -969,6 +998,7 @@ fn example_values_against_their_types() {
       at: { type: datetime, optional: true }
       ref: { type: string, wire: string_or_number, optional: true }
       n: { type: integer, minimum: 1, maximum: 5, optional: true }
+      d: { type: decimal, exclusive_minimum: 0, exclusive_maximum: 10, optional: true }
       s: { type: string, min_length: 2, max_length: 3, optional: true }
       kind: { type: Kind, optional: true }
   Kind:
@@ -991,7 +1021,7 @@ fn example_values_against_their_types() {
         (
             r#", "tags": ["a", null]"#,
             &[(
-                92,
+                93,
                 105,
                 "example does not match its type: `tags[1]` is null, expected a string",
             )],
@@ -999,7 +1029,7 @@ fn example_values_against_their_types() {
         (
             r#", "kind": 1.5"#,
             &[(
-                92,
+                93,
                 99,
                 "example does not match its type: `kind` is a number, expected an integer (enum `Kind`)",
             )],
@@ -1007,7 +1037,7 @@ fn example_values_against_their_types() {
         (
             r#", "day": 5"#,
             &[(
-                92,
+                93,
                 98,
                 "example does not match its type: `day` is a number, expected a date string",
             )],
@@ -1015,7 +1045,7 @@ fn example_values_against_their_types() {
         (
             r#", "at": 5"#,
             &[(
-                92,
+                93,
                 97,
                 "example does not match its type: `at` is a number, expected a date-time string",
             )],
@@ -1024,7 +1054,7 @@ fn example_values_against_their_types() {
         (
             ", \"tags\": [\"a\", 1]",
             &[(
-                92,
+                93,
                 105,
                 "example does not match its type: `tags[1]` is a number, expected a string",
             )],
@@ -1032,7 +1062,7 @@ fn example_values_against_their_types() {
         (
             ", \"tags\": \"a\"",
             &[(
-                92,
+                93,
                 99,
                 "example does not match its type: `tags` is a string, expected an array",
             )],
@@ -1040,7 +1070,7 @@ fn example_values_against_their_types() {
         (
             ", \"flag\": \"yes\"",
             &[(
-                92,
+                93,
                 99,
                 "example does not match its type: `flag` is a string, expected a boolean",
             )],
@@ -1049,7 +1079,7 @@ fn example_values_against_their_types() {
         (
             ", \"day\": \"2024-02-30\"",
             &[(
-                92,
+                93,
                 98,
                 "example does not match its type: `day` `2024-02-30` does not match the format `[year]-[month]-[day]`",
             )],
@@ -1058,7 +1088,7 @@ fn example_values_against_their_types() {
         (
             ", \"at\": \"2024-01-02 03:04:05\"",
             &[(
-                92,
+                93,
                 97,
                 "example does not match its type: `at` `2024-01-02 03:04:05` does not match the format `rfc3339`",
             )],
@@ -1069,7 +1099,7 @@ fn example_values_against_their_types() {
         (
             ", \"ref\": true",
             &[(
-                92,
+                93,
                 98,
                 "example does not match its type: `ref` is a boolean, expected a string",
             )],
@@ -1077,7 +1107,7 @@ fn example_values_against_their_types() {
         (
             ", \"n\": 0",
             &[(
-                92,
+                93,
                 96,
                 "example does not match its type: `n` is 0, less than the minimum 1",
             )],
@@ -1085,9 +1115,35 @@ fn example_values_against_their_types() {
         (", \"n\": 1", &[]),
         (", \"n\": 5", &[]),
         (
+            ", \"d\": 0",
+            &[(
+                93,
+                96,
+                "example does not match its type: `d` is 0, not more than the exclusive minimum 0",
+            )],
+        ),
+        (
+            ", \"d\": -0.5",
+            &[(
+                93,
+                96,
+                "example does not match its type: `d` is -0.5, not more than the exclusive minimum 0",
+            )],
+        ),
+        (
+            ", \"d\": 10.0",
+            &[(
+                93,
+                96,
+                "example does not match its type: `d` is 10.0, not less than the exclusive maximum 10",
+            )],
+        ),
+        (", \"d\": 0.01", &[]),
+        (", \"d\": 9.99", &[]),
+        (
             ", \"n\": 6",
             &[(
-                92,
+                93,
                 96,
                 "example does not match its type: `n` is 6, more than the maximum 5",
             )],
@@ -1095,7 +1151,7 @@ fn example_values_against_their_types() {
         (
             ", \"n\": \"3\"",
             &[(
-                92,
+                93,
                 96,
                 "example does not match its type: `n` is a string, but the field's wire form is a number",
             )],
@@ -1103,7 +1159,7 @@ fn example_values_against_their_types() {
         (
             ", \"s\": \"a\"",
             &[(
-                92,
+                93,
                 96,
                 "example does not match its type: `s` has 1 characters, fewer than min_length 2",
             )],
@@ -1113,7 +1169,7 @@ fn example_values_against_their_types() {
         (
             ", \"s\": \"abcd\"",
             &[(
-                92,
+                93,
                 96,
                 "example does not match its type: `s` has 4 characters, more than max_length 3",
             )],
@@ -1122,7 +1178,7 @@ fn example_values_against_their_types() {
         (
             ", \"kind\": 3",
             &[(
-                92,
+                93,
                 99,
                 "example does not match its type: `kind` is `3`, which is not a documented value of `Kind`",
             )],
@@ -1130,7 +1186,7 @@ fn example_values_against_their_types() {
         (
             ", \"kind\": \"2\"",
             &[(
-                92,
+                93,
                 99,
                 "example does not match its type: `kind` is a string, expected an integer (enum `Kind`)",
             )],
@@ -1138,7 +1194,7 @@ fn example_values_against_their_types() {
         (
             ", \"zzz\": 1",
             &[(
-                92,
+                93,
                 91,
                 "example does not match its type: `zzz` is not a declared field",
             )],
@@ -1147,7 +1203,7 @@ fn example_values_against_their_types() {
         (
             ", \"id\": null",
             &[(
-                92,
+                93,
                 91,
                 "the example is not valid JSON: key `id` appears twice",
             )],
@@ -1162,7 +1218,7 @@ fn example_values_against_their_types() {
         (
             "10.50",
             &[(
-                92,
+                93,
                 31,
                 "example does not match its type: `amount` is a number, but the field's wire form is a string",
             )],
@@ -1170,7 +1226,7 @@ fn example_values_against_their_types() {
         (
             "\"10.5x\"",
             &[(
-                92,
+                93,
                 31,
                 "example does not match its type: `amount` is `10.5x`, which is not a decimal number (not a number)",
             )],
@@ -1181,7 +1237,7 @@ fn example_values_against_their_types() {
         (
             "\".5\"",
             &[(
-                92,
+                93,
                 31,
                 "example does not match its type: `amount` is `.5`, which is not a decimal number (not a number)",
             )],
@@ -1189,7 +1245,7 @@ fn example_values_against_their_types() {
         (
             "\"1e99999999999\"",
             &[(
-                92,
+                93,
                 31,
                 "example does not match its type: `amount` is `1e99999999999`, which is not a decimal number (not a number)",
             )],
@@ -1197,7 +1253,7 @@ fn example_values_against_their_types() {
         (
             "\"1e60\"",
             &[(
-                92,
+                93,
                 31,
                 "example does not match its type: `amount` is `1e60`, which is not a decimal number (too large for a decimal)",
             )],
@@ -1205,7 +1261,7 @@ fn example_values_against_their_types() {
         (
             "\"\"",
             &[(
-                92,
+                93,
                 31,
                 "example does not match its type: `amount` is ``, which is not a decimal number (not a number)",
             )],

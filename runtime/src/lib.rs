@@ -19,6 +19,7 @@ pub mod error;
 #[cfg(feature = "client")]
 pub mod http;
 pub mod json;
+pub mod limits;
 #[cfg(feature = "mock")]
 pub mod mock;
 mod pyfloat;

@@ -59,6 +59,7 @@ fn secrets_are_never_printed() {
         webhook_url: None,
         rsa_private_key: Some("-----BEGIN PRIVATE KEY-----".into()),
         base_url: String::new(),
+        limits: Default::default(),
     };
     let text = banner("shop-mock", "http://127.0.0.1:1", spec, &config);
     assert!(text.contains("  token = (secret, not shown)\n"), "{text}");

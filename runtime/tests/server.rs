@@ -114,9 +114,39 @@ async fn the_api_and_the_control_api_over_http() {
 
     let (status, health) = get(format!("{base}/__mock/health")).await;
     assert_eq!(status, 200);
+    let h = json(&health);
+    assert_eq!(h.get("provider"), Some(&V::Str("Test Shop".into())));
+    assert_eq!(h.get("ok"), Some(&V::Bool(true)));
+    for (resource, kept) in [("order", "2"), ("token", "0"), ("note", "2")] {
+        let at = |k: &str| h.path(&format!("records.{resource}.{k}")).map(V::text);
+        assert_eq!(at("kept").as_deref(), Some(kept), "{health}");
+        assert_eq!(at("created").as_deref(), Some(kept), "{health}");
+        assert_eq!(at("dropped").as_deref(), Some("0"), "{health}");
+        let bytes: usize = at("bytes").and_then(|b| b.parse().ok()).expect("bytes");
+        assert_eq!(bytes > 0, kept != "0", "{health}");
+    }
+    let limits: Vec<&str> = match h.get("limits") {
+        Some(V::Obj(m)) => m.iter().map(|(k, _)| k.as_ref()).collect(),
+        other => panic!("{other:?}"),
+    };
     assert_eq!(
-        health,
-        r#"{"provider":"Test Shop","ok":true,"records":{"order":{"kept":2,"created":2},"token":{"kept":0,"created":0},"note":{"kept":2,"created":2}},"limits":{"body_bytes":1048576}}"#
+        limits,
+        [
+            "body_bytes",
+            "object_members",
+            "depth",
+            "string_chars",
+            "records",
+            "record_bytes",
+            "journal",
+            "header_timeout_ms",
+            "body_timeout_ms",
+            "idle_timeout_ms"
+        ]
+    );
+    assert_eq!(
+        h.path("limits.body_bytes").map(V::text).as_deref(),
+        Some("1048576")
     );
     assert_eq!(get(format!("{base}/__mock")).await.1, health);
 
@@ -520,7 +550,7 @@ async fn a_body_over_the_limit_is_refused_in_the_providers_error_shape() {
     let (_, health) = get(format!("{base}/__mock/health")).await;
     assert!(
         health.contains(&format!(
-            "\"limits\":{{\"body_bytes\":{}}}",
+            "\"limits\":{{\"body_bytes\":{},",
             payspec_runtime::mock::server::MAX_BODY
         )),
         "{health}"
@@ -565,7 +595,7 @@ fn the_idle_timeout_is_a_flag() {
     use payspec_runtime::mock::cli::{Command, parse};
     let args = |a: &[&str]| a.iter().map(|s| s.to_string()).collect::<Vec<_>>();
     match parse(&shop::SPEC, &args(&["--idle-timeout", "3"])) {
-        Ok(Command::Run(_, c)) => assert_eq!(c.idle, Duration::from_secs(3)),
+        Ok(Command::Run(_, c)) => assert_eq!(c.limits.idle_timeout, Duration::from_secs(3)),
         other => panic!("{other:?}"),
     }
     for bad in ["0", "x", "4000"] {

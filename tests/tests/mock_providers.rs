@@ -382,8 +382,10 @@ mod pegas_mock {
             ),
             (
                 Some("invalid_parameters"),
-                Some("The comment parameter is invalid: length must be between 3 and 100"),
-                Some("length must be between 3 and 100")
+                Some(
+                    "The comment parameter is invalid: length must be between 3 and 100 characters"
+                ),
+                Some("length must be between 3 and 100 characters")
             )
         );
 

@@ -32,6 +32,8 @@ fn constraints(f: &Field) -> String {
         &f.pattern,
         &f.minimum,
         &f.maximum,
+        &f.exclusive_minimum,
+        &f.exclusive_maximum,
     ))
 }
 

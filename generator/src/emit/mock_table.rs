@@ -89,7 +89,7 @@ pub fn spec_rs(api: &Api) -> TokenStream {
                 credentials: [#(#default_creds),*].into_iter().collect(),
                 webhook_url: None,
                 rsa_private_key: #rsa_key,
-                base_url: String::new(),
+                ..Default::default()
             }
         }
 
@@ -336,6 +336,12 @@ fn field(api: &Api, f: &Field) -> TokenStream {
     }
     if let Some(v) = l.maximum {
         set.push(quote!(maximum: Some(#v),));
+    }
+    if let Some(v) = l.exclusive_minimum {
+        set.push(quote!(exclusive_minimum: Some(#v),));
+    }
+    if let Some(v) = l.exclusive_maximum {
+        set.push(quote!(exclusive_maximum: Some(#v),));
     }
     quote!(Field { name: #name, wire: #wire_name, #(#set)* ..Field::DEFAULT })
 }

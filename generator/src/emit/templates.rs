@@ -52,6 +52,15 @@ struct Ctx<'a> {
     has_mock: bool,
     mock_credentials: Vec<MockCred>,
     mock_resources: Vec<MockResource>,
+    mock_limits: Vec<MockLimit>,
+}
+
+/// One of the mock's limits, from the runtime's own table: flag, what it bounds, default.
+#[derive(Serialize)]
+struct MockLimit {
+    flag: &'static str,
+    default: u64,
+    help: &'static str,
 }
 
 #[derive(Serialize)]
@@ -142,6 +151,14 @@ pub fn render(api: &Api) -> Result<Vec<(&'static str, String)>, EmitError> {
         endpoints: readme::endpoints(api),
         webhooks: readme::webhooks(api),
         has_mock: api.mock.is_some(),
+        mock_limits: payspec_runtime::limits::FLAGS
+            .iter()
+            .map(|f| MockLimit {
+                flag: f.flag,
+                default: f.value(&payspec_runtime::limits::Limits::DEFAULT),
+                help: f.help,
+            })
+            .collect(),
         mock_credentials: api
             .credentials
             .iter()

@@ -217,6 +217,8 @@ impl Builder<'_> {
                         pattern: f.pattern.as_ref().map(|v| v.value.clone()),
                         minimum: f.minimum.as_ref().map(|v| v.value),
                         maximum: f.maximum.as_ref().map(|v| v.value),
+                        exclusive_minimum: f.exclusive_minimum.as_ref().map(|v| v.value),
+                        exclusive_maximum: f.exclusive_maximum.as_ref().map(|v| v.value),
                     },
                 }
             })

@@ -233,6 +233,8 @@ pub struct Limits {
     pub pattern: Option<String>,
     pub minimum: Option<i64>,
     pub maximum: Option<i64>,
+    pub exclusive_minimum: Option<i64>,
+    pub exclusive_maximum: Option<i64>,
 }
 
 /// A resolved field type.

@@ -536,6 +536,12 @@ pub struct Field {
     pub minimum: Option<Sp<i64>>,
     #[serde(default)]
     pub maximum: Option<Sp<i64>>,
+    /// The value must be greater than this (e.g. `0` for an amount).
+    #[serde(default)]
+    pub exclusive_minimum: Option<Sp<i64>>,
+    /// The value must be less than this.
+    #[serde(default)]
+    pub exclusive_maximum: Option<Sp<i64>>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, JsonSchema)]

@@ -211,9 +211,7 @@ mod tests {
                 .into_iter()
                 .map(|(k, v)| (k.to_string(), v.to_string()))
                 .collect(),
-            webhook_url: None,
-            rsa_private_key: None,
-            base_url: String::new(),
+            ..Config::default()
         }
     }
 

@@ -1,5 +1,6 @@
 //! The `<crate>-mock` command every generated crate ships, written once: its arguments
-//! (`--listen`, `--webhook-url`, `--credential`), its start-up lines, Ctrl-C. Secret
+//! (`--listen`, `--webhook-url`, `--credential`, one flag per limit), its start-up lines,
+//! Ctrl-C. Secret
 //! credentials are never printed, not even the docs' sample values.
 
 use std::io::Write;
@@ -7,6 +8,7 @@ use std::net::SocketAddr;
 use std::process::ExitCode;
 
 use super::engine::Config;
+use super::limits::{FLAGS, Limits};
 use super::server::{MockServer, Provider};
 use super::tables::Spec;
 
@@ -23,17 +25,27 @@ pub enum Command {
 #[derive(Debug, PartialEq, Eq)]
 pub struct ConfigArgs {
     pub webhook_url: Option<String>,
-    /// `--idle-timeout SECS`: close connections silent for this long.
-    pub idle: std::time::Duration,
+    /// The limits, with those given as flags (`--max-body`, `--idle-timeout` …) set.
+    pub limits: Limits,
     /// Credentials given with `--credential`, by name.
     pub credentials: Vec<(String, String)>,
 }
 
-/// The help text of `bin`, a mock of `provider`.
+/// The help text of `bin`, a mock of `provider`: every flag, the limits with their defaults.
 pub fn help(bin: &str, provider: &str) -> String {
-    format!(
-        "{bin}: a local {provider} mock server.\n\nOptions:\n  --listen ADDR            address to bind (default 127.0.0.1:8080)\n  --webhook-url URL        where webhooks go when a record names none\n  --credential NAME=VALUE  accept this credential instead of the docs' sample\n  --idle-timeout SECS      close connections silent for this long (default 10)\n  --help                   this text"
-    )
+    let mut out = format!(
+        "{bin}: a local {provider} mock server.\n\nOptions:\n  --listen ADDR              address to bind (default 127.0.0.1:8080)\n  --webhook-url URL          where webhooks go when a record names none\n  --credential NAME=VALUE    accept this credential instead of the docs' sample\n  --help                     this text\n\nLimits (a request past one is answered in the provider's error shape):\n"
+    );
+    for f in FLAGS {
+        let value = f.value(&Limits::DEFAULT);
+        out.push_str(&format!(
+            "  {:<26} {} (default {value})\n",
+            format!("{} N", f.flag),
+            f.help
+        ));
+    }
+    out.truncate(out.trim_end().len());
+    out
 }
 
 /// Reads the arguments (without the program name); `Err` is a usage error to print.
@@ -41,7 +53,7 @@ pub fn parse(spec: &Spec, args: &[String]) -> Result<Command, String> {
     let mut listen = "127.0.0.1:8080".to_string();
     let mut config = ConfigArgs {
         webhook_url: None,
-        idle: super::idle::DEFAULT_IDLE,
+        limits: Limits::DEFAULT,
         credentials: Vec::new(),
     };
     let mut it = args.iter();
@@ -55,13 +67,11 @@ pub fn parse(spec: &Spec, args: &[String]) -> Result<Command, String> {
         match a.as_str() {
             "--listen" => listen = value("--listen", "an address like 127.0.0.1:8080")?,
             "--webhook-url" => config.webhook_url = Some(value("--webhook-url", "a URL")?),
-            "--idle-timeout" => {
-                let secs = value("--idle-timeout", "a number of seconds")?;
-                match secs.parse::<u64>() {
-                    Ok(s) if (1..=3600).contains(&s) => {
-                        config.idle = std::time::Duration::from_secs(s)
-                    }
-                    _ => return Err(format!("--idle-timeout: `{secs}` is not 1 to 3600 seconds")),
+            flag if FLAGS.iter().any(|f| f.flag == flag) => {
+                let f = FLAGS.iter().find(|f| f.flag == flag);
+                if let Some(f) = f {
+                    let text = value(f.flag, f.takes)?;
+                    f.apply(&mut config.limits, &text)?;
                 }
             }
             "--credential" => {
@@ -101,6 +111,13 @@ pub fn banner(bin: &str, base_url: &str, spec: &Spec, config: &Config) -> String
             out.push_str(&format!("  {name} = {value}\n"));
         }
     }
+    let limits: Vec<String> = config
+        .limits
+        .named()
+        .iter()
+        .map(|(name, value)| format!("{name}={value}"))
+        .collect();
+    out.push_str(&format!("limits: {}\n", limits.join(" ")));
     out.push_str(&format!(
         "control API: {base_url}/__mock/  (Ctrl-C to stop)\n"
     ));
@@ -126,7 +143,7 @@ pub fn main<P: Provider>(bin: &str, provider: &str) -> ExitCode {
         Command::Run(addr, given) => (addr, given),
     };
     let mut config = P::default_config();
-    let idle = given.idle;
+    config.limits = given.limits;
     config.webhook_url = given.webhook_url;
     config.credentials.extend(given.credentials);
     // One core (e.g. pinned with taskset): a single-threaded runtime avoids cross-thread
@@ -149,7 +166,7 @@ pub fn main<P: Provider>(bin: &str, provider: &str) -> ExitCode {
         }
     };
     runtime.block_on(async move {
-        let server = match MockServer::<P>::start_with_idle(config.clone(), addr, idle).await {
+        let server = match MockServer::<P>::start_with(config.clone(), addr).await {
             Ok(s) => s,
             Err(e) => {
                 eprintln!("{bin}: cannot listen on {addr}: {e}");

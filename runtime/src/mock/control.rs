@@ -62,24 +62,31 @@ fn number(
 }
 
 fn health(app: &App) -> Response {
+    let num = |n: u64| V::Num(n.to_string());
     let records = app
         .engine
-        .stats()
+        .resource_stats()
         .into_iter()
-        .map(|(name, kept, created)| {
+        .map(|r| {
             (
-                name.into(),
+                r.name.into(),
                 V::Obj(vec![
-                    ("kept".into(), V::Num(kept.to_string())),
-                    ("created".into(), V::Num(created.to_string())),
+                    ("kept".into(), num(r.kept as u64)),
+                    ("created".into(), num(r.created)),
+                    ("dropped".into(), num(r.dropped)),
+                    ("bytes".into(), num(r.bytes as u64)),
                 ]),
             )
         })
         .collect();
-    let limits = V::Obj(vec![(
-        "body_bytes".into(),
-        V::Num(super::server::MAX_BODY.to_string()),
-    )]);
+    let limits = app.engine.config().limits;
+    let limits = V::Obj(
+        limits
+            .named()
+            .into_iter()
+            .map(|(name, value)| (name.into(), num(value)))
+            .collect(),
+    );
     let body = V::Obj(vec![
         ("provider".into(), V::Str(app.engine.spec().provider.into())),
         ("ok".into(), V::Bool(true)),

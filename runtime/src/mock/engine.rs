@@ -9,19 +9,20 @@ use std::sync::Mutex;
 
 pub use super::auth::NONCE_WINDOW;
 use super::auth::{Nonces, Request, authenticate};
+pub use super::limits::Limits;
 pub use super::render::render;
 use super::store::{Store, field_value, find_by_id, seeded};
 use super::tables::*;
 use super::template::{Instant, set_path};
-use super::validate::{check_field, drop_null_optionals};
-use super::value::V;
+use super::validate::{Rules, check_field, drop_null_optionals};
+use super::value::{JsonError, V};
 
-/// Records kept per resource; the oldest are dropped beyond this, so memory stays bounded.
-pub const MAX_RECORDS: usize = 20_000;
+/// Records kept per resource by default; see [`Limits::records`].
+pub const MAX_RECORDS: usize = Limits::DEFAULT.records;
 /// Store size at which the full capacity is reserved.
 pub(super) const GROW_AT: usize = 1_024;
-/// Journal entries kept.
-pub const MAX_JOURNAL: usize = 1_000;
+/// Journal entries kept by default; see [`Limits::journal`].
+pub const MAX_JOURNAL: usize = Limits::DEFAULT.journal;
 
 /// What the mock accepts and where it sends webhooks. `Debug` shows credential names and
 /// whether a signing key is set, never their values.
@@ -35,6 +36,21 @@ pub struct Config {
     pub rsa_private_key: Option<String>,
     /// The mock's own base URL (for links in responses).
     pub base_url: String,
+    /// What the mock reads of a request, how long it waits, how much it keeps.
+    pub limits: Limits,
+}
+
+impl Default for Config {
+    /// No credentials, no webhook URL, no RSA key, the default limits.
+    fn default() -> Self {
+        Config {
+            credentials: BTreeMap::new(),
+            webhook_url: None,
+            rsa_private_key: None,
+            base_url: String::new(),
+            limits: Limits::DEFAULT,
+        }
+    }
 }
 
 impl std::fmt::Debug for Config {
@@ -47,6 +63,7 @@ impl std::fmt::Debug for Config {
                 &self.rsa_private_key.as_ref().map(|_| "(set)"),
             )
             .field("base_url", &self.base_url)
+            .field("limits", &self.limits)
             .finish()
     }
 }
@@ -103,6 +120,21 @@ pub struct Entry {
     pub body: String,
     /// Delivery attempts (webhooks).
     pub attempts: u32,
+}
+
+/// What one resource's store holds, for `/__mock/health`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ResourceStats {
+    /// Resource name.
+    pub name: &'static str,
+    /// Records kept now.
+    pub kept: usize,
+    /// Records stored since the start (seeds included).
+    pub created: u64,
+    /// Records dropped because a limit (records or bytes kept) was reached.
+    pub dropped: u64,
+    /// Estimated bytes the kept records take.
+    pub bytes: usize,
 }
 
 /// A fault to inject on the next calls of an endpoint.
@@ -240,17 +272,32 @@ impl Engine {
                 body: truncate(&d.body),
                 attempts,
             },
+            self.config().limits.journal,
         );
     }
 
     /// Per resource: (name, records kept, records created since start).
     pub fn stats(&self) -> Vec<(&'static str, usize, u64)> {
+        self.resource_stats()
+            .into_iter()
+            .map(|s| (s.name, s.kept, s.created))
+            .collect()
+    }
+
+    /// Per resource: records kept, created and dropped by a limit, and the bytes they take.
+    pub fn resource_stats(&self) -> Vec<ResourceStats> {
         let st = self.lock();
         self.spec
             .resources
             .iter()
             .zip(&st.stores)
-            .map(|(r, s)| (r.name, s.items.len(), s.dropped + s.items.len() as u64))
+            .map(|(r, s)| ResourceStats {
+                name: r.name,
+                kept: s.items.len(),
+                created: s.dropped + s.items.len() as u64,
+                dropped: s.dropped,
+                bytes: s.bytes,
+            })
             .collect()
     }
 
@@ -291,6 +338,11 @@ impl Engine {
             return (reply, Vec::new());
         };
         let e = &self.spec.endpoints[ei];
+        if let Some(why) = refused_media_type(e.encoding, headers("content-type"), body) {
+            let reply = self.refuse(415, why);
+            self.journal_request(e.name, method, path, reply.status, body);
+            return (reply, Vec::new());
+        }
         let (reply, deliveries) = match self.take_fault(e.name) {
             Some(f) if f.case.is_some() || f.status.is_some() => {
                 let mut r = match (&f.case, f.status) {
@@ -315,6 +367,7 @@ impl Engine {
     }
 
     fn journal_request(&self, name: &str, method: &str, path: &str, status: u16, body: &[u8]) {
+        let keep = self.config().limits.journal;
         let mut st = self.lock();
         push_journal(
             &mut st,
@@ -326,6 +379,7 @@ impl Engine {
                 body: truncate(body),
                 attempts: 0,
             },
+            keep,
         );
     }
 
@@ -374,17 +428,31 @@ impl Engine {
                 msg.put(k.clone().into(), V::Str(v.clone()));
             }
         }
+        let limits = config.limits;
         match e.encoding {
-            Encoding::Json if !body.is_empty() => match V::parse(body) {
-                Some(V::Obj(members)) => {
-                    for (k, v) in members {
-                        msg.put(k, v);
+            Encoding::Json if !body.is_empty() => {
+                match V::read(body, limits.object_members, limits.depth) {
+                    Ok(V::Obj(members)) => {
+                        for (k, v) in members {
+                            msg.put(k, v);
+                        }
                     }
+                    Ok(_) | Err(JsonError::Syntax) => {
+                        return Err(fail(Case::Malformed, "", "the body is not a JSON object"));
+                    }
+                    Err(limit) => return Err(fail(Case::Malformed, "", limit.to_string())),
                 }
-                _ => return Err(fail(Case::Malformed, "", "the body is not a JSON object")),
-            },
+            }
             Encoding::Form => {
                 form = crate::http::form_decode(&String::from_utf8_lossy(body));
+                if form.len() > limits.object_members {
+                    let n = limits.object_members;
+                    return Err(fail(
+                        Case::Malformed,
+                        "",
+                        format!("more than {n} form fields"),
+                    ));
+                }
                 for (k, v) in &form {
                     msg.put(k.clone().into(), V::Str(v.clone()));
                 }
@@ -422,8 +490,12 @@ impl Engine {
                 },
             )?;
         }
+        let rules = Rules {
+            spec: self.spec,
+            string_chars: limits.string_chars,
+        };
         for f in e.fields {
-            check_field(self.spec, f, msg.get(f.wire), f.wire)?;
+            check_field(rules, f, msg.get(f.wire), f.wire)?;
         }
         drop_null_optionals(self.spec, e.fields, &mut msg);
         if !e.one_of_required.is_empty()
@@ -444,11 +516,16 @@ impl Engine {
     /// The answer to a body that could not be read (`status` 413: larger than `limit` bytes),
     /// in the provider's error shape.
     pub fn refuse_body(&self, status: u16, limit: usize) -> Reply {
-        let detail = if status == 413 {
-            format!("the body is larger than {limit} bytes")
-        } else {
-            "the body could not be read".to_string()
+        let detail = match status {
+            413 => format!("the body is larger than {limit} bytes"),
+            408 => "the body did not arrive in time".to_string(),
+            _ => "the body could not be read".to_string(),
         };
+        self.refuse(status, detail)
+    }
+
+    /// A malformed-request answer in the provider's error shape, with its own status.
+    fn refuse(&self, status: u16, detail: impl Into<String>) -> Reply {
         let mut reply = self.error(&fail(Case::Malformed, "", detail));
         reply.status = status;
         reply
@@ -523,6 +600,34 @@ impl Engine {
     }
 }
 
+/// Why a body's declared media type does not fit the endpoint's encoding, if it does not:
+/// a JSON endpoint reads `application/json` (or `…+json`), a form endpoint
+/// `application/x-www-form-urlencoded`. A body without a Content-Type is read as the
+/// endpoint's encoding, as the providers' own servers do.
+fn refused_media_type(encoding: Encoding, declared: Option<String>, body: &[u8]) -> Option<String> {
+    let declared = declared?;
+    let essence = declared
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase();
+    let (fits, want) = match encoding {
+        Encoding::Json => (
+            essence == "application/json"
+                || (essence.starts_with("application/") && essence.ends_with("+json")),
+            "application/json",
+        ),
+        Encoding::Form => (
+            essence == "application/x-www-form-urlencoded",
+            "application/x-www-form-urlencoded",
+        ),
+        // Query endpoints read no body: what it claims to be does not matter.
+        _ => return None,
+    };
+    (!fits && !body.is_empty()).then(|| format!("the body must be {want}, not {declared}"))
+}
+
 /// The engine's own answer where the spec declares none.
 fn default_case(case: Case) -> (u16, Option<String>, String) {
     let (status, msg) = match case {
@@ -539,9 +644,9 @@ fn default_case(case: Case) -> (u16, Option<String>, String) {
     (status, None, msg.to_string())
 }
 
-fn push_journal(st: &mut State, e: Entry) {
+fn push_journal(st: &mut State, e: Entry, keep: usize) {
     st.journal.push_back(e);
-    while st.journal.len() > MAX_JOURNAL {
+    while st.journal.len() > keep {
         st.journal.pop_front();
     }
 }

@@ -1,47 +1,18 @@
-//! Connections that go quiet are closed: a listener whose connections fail a read that waits
-//! longer than the idle timeout. A client that sends half a header, or announces a longer
+//! Connections that go quiet are closed: a stream whose reads fail when they wait longer
+//! than the idle timeout. A client that sends half a header, or announces a longer
 //! body than it sends, or keeps an unused connection open, no longer holds it forever.
 
 use std::io;
-use std::net::SocketAddr;
 use std::pin::Pin;
 use std::task::{Context, Poll};
 use std::time::Duration;
 
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
-use tokio::net::{TcpListener, TcpStream};
+use tokio::net::TcpStream;
 use tokio::time::{Instant, Sleep};
 
 /// How long a connection may go without sending a byte, unless configured otherwise.
-pub const DEFAULT_IDLE: Duration = Duration::from_secs(10);
-
-/// A TCP listener whose connections time out when idle.
-pub struct IdleListener {
-    pub(super) inner: TcpListener,
-    pub(super) idle: Duration,
-}
-
-impl axum::serve::Listener for IdleListener {
-    type Io = IdleStream;
-    type Addr = SocketAddr;
-
-    async fn accept(&mut self) -> (Self::Io, Self::Addr) {
-        loop {
-            match self.inner.accept().await {
-                Ok((stream, addr)) => {
-                    let _ = stream.set_nodelay(true);
-                    return (IdleStream::new(stream, self.idle), addr);
-                }
-                // Out of file descriptors and the like: wait a little, then go on accepting.
-                Err(_) => tokio::time::sleep(Duration::from_millis(50)).await,
-            }
-        }
-    }
-
-    fn local_addr(&self) -> io::Result<SocketAddr> {
-        self.inner.local_addr()
-    }
-}
+pub const DEFAULT_IDLE: Duration = super::limits::Limits::DEFAULT.idle_timeout;
 
 /// A stream whose reads fail with `TimedOut` after `idle` without data. The timer is not
 /// reset on every read (that costs a timer-wheel update per read): reads note the time, and
@@ -54,7 +25,7 @@ pub struct IdleStream {
 }
 
 impl IdleStream {
-    fn new(inner: TcpStream, idle: Duration) -> Self {
+    pub(super) fn new(inner: TcpStream, idle: Duration) -> Self {
         IdleStream {
             inner,
             idle,

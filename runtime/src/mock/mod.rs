@@ -10,6 +10,7 @@ pub mod cli;
 mod control;
 pub mod engine;
 pub mod idle;
+pub use crate::limits;
 mod pattern;
 mod render;
 pub mod server;
@@ -20,4 +21,5 @@ mod validate;
 pub mod value;
 
 pub use engine::{Config, Delivery, Entry, Fault};
+pub use limits::Limits;
 pub use server::{MockServer, Provider};

@@ -6,10 +6,12 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use axum::body::Bytes;
-use axum::http::{HeaderMap, Method, StatusCode, Uri};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 
 use super::engine::{Config, Delivery, Engine, Entry, Fault};
+use super::idle::IdleStream;
+use super::limits::Limits;
 use super::tables::Spec;
 
 /// What a generated crate hands the server: its provider's tables and sample merchant.
@@ -20,9 +22,9 @@ pub trait Provider {
     fn default_config() -> Config;
 }
 
-/// The largest request body read, in bytes (1 MiB); a larger one is refused with 413 in the
-/// provider's error shape.
-pub const MAX_BODY: usize = 1 << 20;
+/// The largest request body read by default, in bytes (1 MiB); a larger one is refused with
+/// 413 in the provider's error shape. See [`Limits::body_bytes`].
+pub const MAX_BODY: usize = Limits::DEFAULT.body_bytes;
 
 /// Delivery attempts per webhook.
 pub const WEBHOOK_ATTEMPTS: u32 = 4;
@@ -52,19 +54,12 @@ impl<P: Provider> MockServer<P> {
         Self::start_with(P::default_config(), SocketAddr::from(([127, 0, 0, 1], 0))).await
     }
 
-    /// Starts a mock with a configuration, on an address (port 0 = a free one).
+    /// Starts a mock with a configuration, on an address (port 0 = a free one). The
+    /// configuration's [`Limits`] bound every connection and request.
     pub async fn start_with(config: Config, addr: SocketAddr) -> std::io::Result<Self> {
-        Self::start_with_idle(config, addr, super::idle::DEFAULT_IDLE).await
-    }
-
-    /// Like [`MockServer::start_with`], closing connections idle for longer than `idle`.
-    pub async fn start_with_idle(
-        config: Config,
-        addr: SocketAddr,
-        idle: Duration,
-    ) -> std::io::Result<Self> {
         let listener = tokio::net::TcpListener::bind(addr).await?;
         let addr = listener.local_addr()?;
+        let limits = config.limits;
         let engine = Arc::new(Engine::new(P::spec(), config));
         engine.set_base_url(format!("http://{addr}"));
         let http = reqwest::Client::builder()
@@ -75,22 +70,9 @@ impl<P: Provider> MockServer<P> {
             engine: engine.clone(),
             http: http.clone(),
         };
-        let router = axum::Router::new()
-            .fallback(handle)
-            .layer(axum::extract::DefaultBodyLimit::max(MAX_BODY))
-            .with_state(app);
+        let router = axum::Router::new().fallback(handle).with_state(app);
         let (tx, rx) = tokio::sync::oneshot::channel::<()>();
-        let task = tokio::spawn(async move {
-            let listener = super::idle::IdleListener {
-                inner: listener,
-                idle,
-            };
-            let _ = axum::serve(listener, router)
-                .with_graceful_shutdown(async move {
-                    let _ = rx.await;
-                })
-                .await;
-        });
+        let task = tokio::spawn(serve(listener, router, limits, rx));
         Ok(MockServer {
             engine,
             addr,
@@ -100,6 +82,54 @@ impl<P: Provider> MockServer<P> {
             provider: std::marker::PhantomData,
         })
     }
+
+    /// Like [`MockServer::start_with`], closing connections idle for longer than `idle`.
+    pub async fn start_with_idle(
+        mut config: Config,
+        addr: SocketAddr,
+        idle: Duration,
+    ) -> std::io::Result<Self> {
+        config.limits.idle_timeout = idle;
+        Self::start_with(config, addr).await
+    }
+}
+
+/// Accepts connections until `stop` fires (or its sender is dropped), then waits for the
+/// requests in flight. Each connection is HTTP/1.1 with the header timeout, and reads that
+/// stay silent past the idle timeout fail.
+async fn serve(
+    listener: tokio::net::TcpListener,
+    router: axum::Router,
+    limits: Limits,
+    mut stop: tokio::sync::oneshot::Receiver<()>,
+) {
+    let graceful = hyper_util::server::graceful::GracefulShutdown::new();
+    let mut builder = hyper::server::conn::http1::Builder::new();
+    builder
+        .timer(hyper_util::rt::TokioTimer::new())
+        .header_read_timeout(limits.header_timeout);
+    loop {
+        tokio::select! {
+            accepted = listener.accept() => {
+                let stream = match accepted {
+                    Ok((stream, _)) => stream,
+                    // Out of file descriptors and the like: wait a little, then go on.
+                    Err(_) => {
+                        tokio::time::sleep(Duration::from_millis(50)).await;
+                        continue;
+                    }
+                };
+                let _ = stream.set_nodelay(true);
+                let io = hyper_util::rt::TokioIo::new(IdleStream::new(stream, limits.idle_timeout));
+                let service = hyper_util::service::TowerToHyperService::new(router.clone());
+                let conn = graceful.watch(builder.serve_connection(io, service));
+                tokio::spawn(conn);
+            }
+            _ = &mut stop => break,
+        }
+    }
+    drop(listener);
+    graceful.shutdown().await;
 }
 
 impl<P> MockServer<P> {
@@ -221,26 +251,68 @@ pub async fn deliver(engine: &Engine, http: &reqwest::Client, d: &Delivery) -> u
     status
 }
 
+/// Reads a request body within the body limit and the body timeout; `Err` is the status to
+/// answer: 413 past the limit, 408 past the time, 400 when the body breaks off.
+///
+/// Past the limit, the rest of the body is read and thrown away in the background (up to
+/// four times the limit, within the body timeout) while the 413 goes out: a socket closed
+/// with unread bytes is reset, and a reset can destroy the answer before the client reads it.
+async fn read_body(limits: &Limits, mut body: axum::body::Body) -> Result<Bytes, u16> {
+    use http_body_util::BodyExt;
+    let (limit, timeout) = (limits.body_bytes, limits.body_timeout);
+    let deadline = tokio::time::Instant::now() + timeout;
+    let mut buf: Vec<u8> = Vec::new();
+    loop {
+        let frame = match tokio::time::timeout_at(deadline, body.frame()).await {
+            Err(_) => return Err(408),
+            Ok(None) => return Ok(Bytes::from(buf)),
+            Ok(Some(Err(_))) => return Err(400),
+            Ok(Some(Ok(frame))) => frame,
+        };
+        let Ok(data) = frame.into_data() else {
+            continue; // trailers
+        };
+        if buf.len() + data.len() > limit {
+            let mut seen = buf.len() + data.len();
+            tokio::spawn(async move {
+                let drain = async {
+                    while seen <= limit.saturating_mul(4) {
+                        match body.frame().await {
+                            Some(Ok(f)) => seen += f.data_ref().map_or(0, |d| d.len()),
+                            _ => break,
+                        }
+                    }
+                };
+                let _ = tokio::time::timeout_at(deadline, drain).await;
+            });
+            return Err(413);
+        }
+        buf.extend_from_slice(&data);
+    }
+}
+
 pub(super) fn json(status: StatusCode, body: String) -> Response {
     (status, [("content-type", "application/json")], body).into_response()
 }
 
 async fn handle(
     axum::extract::State(app): axum::extract::State<App>,
-    method: Method,
-    uri: Uri,
-    headers: HeaderMap,
-    body: Result<Bytes, axum::extract::rejection::BytesRejection>,
+    request: axum::extract::Request,
 ) -> Response {
-    let body = match body {
+    let (parts, body) = request.into_parts();
+    let (method, uri, headers) = (parts.method, parts.uri, parts.headers);
+    let body = match read_body(&app.engine.config().limits, body).await {
         Ok(b) => b,
-        Err(rejection) => {
-            let reply = app
-                .engine
-                .refuse_body(rejection.status().as_u16(), MAX_BODY);
-            let status =
-                StatusCode::from_u16(reply.status).unwrap_or(StatusCode::PAYLOAD_TOO_LARGE);
-            return (status, [("content-type", reply.content_type)], reply.body).into_response();
+        Err(status) => {
+            let limit = app.engine.config().limits.body_bytes;
+            let reply = app.engine.refuse_body(status, limit);
+            let status = StatusCode::from_u16(reply.status).unwrap_or(StatusCode::BAD_REQUEST);
+            // The rest of this request is not read: the connection cannot carry another.
+            let headers = [
+                ("content-type", reply.content_type),
+                ("connection", "close".into()),
+            ];
+            return (status, headers, reply.body).into_response();
         }
     };
     let path = uri.path().to_string();

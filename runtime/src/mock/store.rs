@@ -2,7 +2,7 @@
 
 use std::collections::{HashMap, HashSet, VecDeque};
 
-use super::engine::{Failure, GROW_AT, MAX_RECORDS, fail};
+use super::engine::{Failure, GROW_AT, fail};
 use super::tables::*;
 use super::value::V;
 
@@ -11,6 +11,10 @@ use super::value::V;
 pub(super) struct Store {
     /// Records, oldest first.
     pub(super) items: VecDeque<V>,
+    /// Each record's estimated size in bytes, in the same order.
+    weights: VecDeque<usize>,
+    /// The sum of `weights`.
+    pub(super) bytes: usize,
     /// Id text → position counted from the first record ever stored.
     pub(super) by_id: HashMap<String, u64>,
     /// Number of records dropped from the front.
@@ -21,13 +25,25 @@ pub(super) struct Store {
     pub(super) next: i64,
 }
 
-/// Room reserved at once when a store reaches `GROW_AT` records.
-const ROOM: usize = MAX_RECORDS + 1 - GROW_AT;
+/// The most room reserved at once when a store reaches `GROW_AT` records.
+const ROOM: usize = 20_001 - GROW_AT;
+
+/// A record's estimated size: the value, plus its id and unique values in the indexes.
+fn weight(res: &Resource, rec: &V) -> usize {
+    let indexed = rec.get(res.id_field).map_or(0, |v| 2 * v.text().len() + 48)
+        + res
+            .unique
+            .iter()
+            .filter_map(|u| rec.get(u))
+            .map(|v| v.text().len() + 64)
+            .sum::<usize>();
+    rec.weight() + indexed
+}
 
 impl Store {
-    /// Stores a record under `id`, taking its unique values; beyond `MAX_RECORDS` the oldest
+    /// Stores a record under `id`, taking its unique values; beyond `max_records` the oldest
     /// record is dropped and its id and unique values freed.
-    pub(super) fn insert(&mut self, res: &Resource, id: String, rec: V) {
+    pub(super) fn insert(&mut self, res: &Resource, id: String, rec: V, max_records: usize) {
         for u in res.unique {
             if let Some(v) = rec.get(u) {
                 self.unique.insert((u.to_string(), v.text()));
@@ -36,24 +52,44 @@ impl Store {
         let pos = self.dropped + self.items.len() as u64;
         if self.items.len() == GROW_AT {
             // One early allocation instead of rehashing ever larger tables under load.
-            self.items.reserve(ROOM);
-            self.by_id.reserve(ROOM);
-            self.unique.reserve(ROOM.saturating_mul(res.unique.len()));
+            let room = ROOM.min(max_records.saturating_sub(GROW_AT) + 1);
+            self.items.reserve(room);
+            self.weights.reserve(room);
+            self.by_id.reserve(room);
+            self.unique.reserve(room.saturating_mul(res.unique.len()));
         }
+        let w = weight(res, &rec);
         self.by_id.insert(id, pos);
         self.items.push_back(rec);
-        if self.items.len() > MAX_RECORDS
-            && let Some(old) = self.items.pop_front()
-        {
-            self.dropped += 1;
-            if let Some(i) = old.get(res.id_field) {
-                self.by_id.remove(&i.text());
+        self.weights.push_back(w);
+        self.bytes += w;
+        while self.items.len() > max_records && self.drop_oldest(res) {}
+    }
+
+    /// Drops the oldest record, freeing its id and unique values; `false` when empty.
+    pub(super) fn drop_oldest(&mut self, res: &Resource) -> bool {
+        let Some(old) = self.items.pop_front() else {
+            return false;
+        };
+        self.bytes -= self.weights.pop_front().unwrap_or(0);
+        self.dropped += 1;
+        if let Some(i) = old.get(res.id_field) {
+            self.by_id.remove(&i.text());
+        }
+        for u in res.unique {
+            if let Some(v) = old.get(u) {
+                self.unique.remove(&(u.to_string(), v.text()));
             }
-            for u in res.unique {
-                if let Some(v) = old.get(u) {
-                    self.unique.remove(&(u.to_string(), v.text()));
-                }
-            }
+        }
+        true
+    }
+
+    /// Measures record `idx` again after it changed.
+    pub(super) fn reweigh(&mut self, res: &Resource, idx: usize) {
+        if let (Some(rec), Some(w)) = (self.items.get(idx), self.weights.get_mut(idx)) {
+            let now = weight(res, rec);
+            self.bytes = self.bytes - *w + now;
+            *w = now;
         }
     }
 }
@@ -76,6 +112,9 @@ pub(super) fn seeded(r: &Resource) -> Store {
             }
         }
         store.by_id.insert(id, store.items.len() as u64);
+        let w = weight(r, &rec);
+        store.weights.push_back(w);
+        store.bytes += w;
         store.items.push_back(rec);
     }
     store

@@ -195,6 +195,10 @@ pub struct Field {
     pub minimum: Option<i64>,
     /// Largest value.
     pub maximum: Option<i64>,
+    /// The value must be greater than this (an amount above zero).
+    pub exclusive_minimum: Option<i64>,
+    /// The value must be less than this.
+    pub exclusive_maximum: Option<i64>,
 }
 
 /// A named type: object fields, or enum values.
@@ -529,6 +533,8 @@ impl Field {
         pattern: None,
         minimum: None,
         maximum: None,
+        exclusive_minimum: None,
+        exclusive_maximum: None,
     };
 }
 

@@ -6,9 +6,17 @@ use super::tables::*;
 use super::value::V;
 use crate::wire;
 
+/// The spec a request is checked against, and the string length that applies where the
+/// spec gives none (the mock's `string_chars` limit).
+#[derive(Clone, Copy)]
+pub(super) struct Rules<'s> {
+    pub(super) spec: &'s Spec,
+    pub(super) string_chars: u32,
+}
+
 /// Checks one request field: presence, type, enum, limits.
 pub(super) fn check_field(
-    spec: &Spec,
+    rules: Rules<'_>,
     f: &Field,
     v: Option<&V>,
     path: &str,
@@ -20,19 +28,18 @@ pub(super) fn check_field(
         Some(V::Null) => return Err(fail(Case::InvalidField, path, "must not be null")),
         Some(v) => v,
     };
-    check_kind(spec, &f.kind, v, path)?;
+    check_kind(rules, &f.kind, v, path)?;
     if let V::Str(s) = v {
-        let len = s.chars().count() as u32;
-        if f.min_length.is_some_and(|m| len < m) || f.max_length.is_some_and(|m| len > m) {
+        let max = f.max_length.unwrap_or(rules.string_chars);
+        // Counting stops past the limit: a megabyte of text costs no more than the limit.
+        let len = s.chars().take(max as usize + 1).count() as u32;
+        if f.min_length.is_some_and(|m| len < m) || len > max {
             return Err(fail(
                 Case::InvalidField,
                 path,
                 format!(
-                    "length must be between {} and {}",
+                    "length must be between {} and {max} characters",
                     f.min_length.unwrap_or(0),
-                    f.max_length
-                        .map(|m| m.to_string())
-                        .unwrap_or_else(|| "any".into())
                 ),
             ));
         }
@@ -42,16 +49,35 @@ pub(super) fn check_field(
             return Err(fail(Case::InvalidField, path, format!("must match {p}")));
         }
     }
-    if (f.minimum.is_some() || f.maximum.is_some())
-        && let Some(n) = wire::parse_integer(&v.text())
-        && (f.minimum.is_some_and(|m| n < m) || f.maximum.is_some_and(|m| n > m))
-    {
-        return Err(fail(Case::InvalidField, path, "out of range"));
+    if let Some(why) = out_of_range(f, v) {
+        return Err(fail(Case::InvalidField, path, why));
     }
     Ok(())
 }
 
-pub(super) fn check_kind(spec: &Spec, kind: &Kind, v: &V, path: &str) -> Result<(), Failure> {
+/// Why a number breaks the field's bounds, if it does. Integers and decimals are compared
+/// as decimals, so `-0` is not above zero and `0.5` is below a minimum of 1.
+fn out_of_range(f: &Field, v: &V) -> Option<String> {
+    use std::cmp::Ordering::{Equal, Greater, Less};
+    // (bound, how the message says it, how the value may compare with it)
+    let bounds: [(Option<i64>, &str, &[std::cmp::Ordering]); 4] = [
+        (f.minimum, "at least", &[Greater, Equal]),
+        (f.maximum, "at most", &[Less, Equal]),
+        (f.exclusive_minimum, "more than", &[Greater]),
+        (f.exclusive_maximum, "less than", &[Less]),
+    ];
+    if bounds.iter().all(|(b, _, _)| b.is_none()) {
+        return None;
+    }
+    let n = wire::parse_decimal(&v.text()).ok()?;
+    bounds.iter().find_map(|(bound, what, allowed)| {
+        let b = rust_decimal::Decimal::from((*bound)?);
+        (!allowed.contains(&n.cmp(&b))).then(|| format!("must be {what} {b}"))
+    })
+}
+
+pub(super) fn check_kind(rules: Rules<'_>, kind: &Kind, v: &V, path: &str) -> Result<(), Failure> {
+    let spec = rules.spec;
     let bad = |what: &str| Err(fail(Case::InvalidField, path, format!("must be {what}")));
     match (kind, v) {
         (Kind::Any, _) => Ok(()),
@@ -72,13 +98,13 @@ pub(super) fn check_kind(spec: &Spec, kind: &Kind, v: &V, path: &str) -> Result<
         }
         (Kind::Array(k), V::Arr(items)) => {
             for (i, it) in items.iter().enumerate() {
-                check_kind(spec, k, it, &format!("{path}.{i}"))?;
+                check_kind(rules, k, it, &format!("{path}.{i}"))?;
             }
             Ok(())
         }
         (Kind::Map(k), V::Obj(m)) => {
             for (key, it) in m {
-                check_kind(spec, k, it, &format!("{path}.{key}"))?;
+                check_kind(rules, k, it, &format!("{path}.{key}"))?;
             }
             Ok(())
         }
@@ -98,7 +124,7 @@ pub(super) fn check_kind(spec: &Spec, kind: &Kind, v: &V, path: &str) -> Result<
                 return bad("an object");
             };
             for f in def.fields {
-                check_field(spec, f, v.get(f.wire), &format!("{path}.{}", f.wire))?;
+                check_field(rules, f, v.get(f.wire), &format!("{path}.{}", f.wire))?;
             }
             Ok(())
         }

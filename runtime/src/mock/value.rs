@@ -25,15 +25,43 @@ impl V {
     /// Reads JSON text in one pass, numbers kept as written; `None` if it is not JSON (or
     /// nests deeper than 128 levels).
     pub fn parse(text: &[u8]) -> Option<V> {
+        V::read(text, usize::MAX, 128).ok()
+    }
+
+    /// Reads a request body: like [`V::parse`], but an object of more than `members`
+    /// members or nesting deeper than `depth` is refused as soon as it is seen, so a hostile
+    /// body costs no more than its first `members` members.
+    pub fn read(text: &[u8], members: usize, depth: u32) -> Result<V, JsonError> {
         let mut p = Parser {
             s: text,
             i: 0,
             depth: 0,
+            max_depth: depth,
+            max_members: members,
+            over: None,
         };
         p.ws();
-        let v = p.value()?;
+        let v = p.value();
         p.ws();
-        (p.i == p.s.len()).then_some(v)
+        match (v, p.over) {
+            (_, Some(e)) => Err(e),
+            (Some(v), None) if p.i == p.s.len() => Ok(v),
+            _ => Err(JsonError::Syntax),
+        }
+    }
+
+    /// An estimate of the bytes this value takes in memory: its nodes, strings and keys.
+    pub fn weight(&self) -> usize {
+        let node = std::mem::size_of::<V>();
+        node + match self {
+            V::Null | V::Bool(_) => 0,
+            V::Num(s) | V::Str(s) => s.capacity(),
+            V::Arr(items) => items.iter().map(V::weight).sum(),
+            V::Obj(m) => m
+                .iter()
+                .map(|(k, v)| std::mem::size_of::<Key>() + k.len() + v.weight())
+                .sum(),
+        }
     }
 
     /// Reads a JSON value written in a spec (`initial`, `respond`, ...).
@@ -131,10 +159,35 @@ fn write_str(out: &mut String, s: &str) {
     out.push('"');
 }
 
+/// Why a body is not read as JSON.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum JsonError {
+    /// It is not JSON text.
+    Syntax,
+    /// An object has more members than the limit.
+    TooManyMembers(usize),
+    /// Objects and arrays nest deeper than the limit.
+    TooDeep(u32),
+}
+
+impl std::fmt::Display for JsonError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            JsonError::Syntax => f.write_str("the body is not JSON"),
+            JsonError::TooManyMembers(n) => write!(f, "an object has more than {n} members"),
+            JsonError::TooDeep(n) => write!(f, "the body nests deeper than {n} levels"),
+        }
+    }
+}
+
 struct Parser<'a> {
     s: &'a [u8],
     i: usize,
     depth: u32,
+    max_depth: u32,
+    max_members: usize,
+    /// A limit crossed (the parse stops there).
+    over: Option<JsonError>,
 }
 
 impl Parser<'_> {
@@ -169,7 +222,8 @@ impl Parser<'_> {
 
     fn nested(&mut self, f: fn(&mut Self) -> Option<V>) -> Option<V> {
         self.depth += 1;
-        if self.depth > 128 {
+        if self.depth > self.max_depth {
+            self.over = Some(JsonError::TooDeep(self.max_depth));
             return None;
         }
         let v = f(self);
@@ -315,6 +369,10 @@ impl Parser<'_> {
             return Some(V::Obj(members));
         }
         loop {
+            if members.len() == self.max_members {
+                self.over = Some(JsonError::TooManyMembers(self.max_members));
+                return None;
+            }
             self.ws();
             if self.peek()? != b'"' {
                 return None;
@@ -350,6 +408,52 @@ mod tests {
         );
         assert!(V::parse(b"{\"a\":}").is_none());
         assert!(V::parse("[".repeat(200).as_bytes()).is_none());
+    }
+
+    #[test]
+    fn member_and_depth_limits_stop_the_read_early() {
+        use super::JsonError;
+        let obj = |n: usize| {
+            let m: Vec<String> = (0..n).map(|i| format!("\"k{i}\":{i}")).collect();
+            format!("{{{}}}", m.join(","))
+        };
+        assert!(V::read(obj(10).as_bytes(), 10, 8).is_ok());
+        assert_eq!(
+            V::read(obj(11).as_bytes(), 10, 8),
+            Err(JsonError::TooManyMembers(10))
+        );
+        // Nested objects count their own members.
+        let nested = format!("{{\"a\":{},\"b\":1}}", obj(10));
+        assert!(V::read(nested.as_bytes(), 10, 8).is_ok());
+        let deep = |n: usize| format!("{}{}", "[".repeat(n), "]".repeat(n));
+        assert!(V::read(deep(8).as_bytes(), 10, 8).is_ok());
+        assert_eq!(
+            V::read(deep(9).as_bytes(), 10, 8),
+            Err(JsonError::TooDeep(8))
+        );
+        assert_eq!(V::read(b"{\"a\":}", 10, 8), Err(JsonError::Syntax));
+        assert_eq!(V::read(b"[1] x", 10, 8), Err(JsonError::Syntax));
+        // A limit crossed wins over text that would be malformed later.
+        let over_then_bad = format!("{}garbage", &obj(11)[..obj(11).len() - 1]);
+        assert_eq!(
+            V::read(over_then_bad.as_bytes(), 10, 8),
+            Err(JsonError::TooManyMembers(10))
+        );
+    }
+
+    #[test]
+    fn weight_counts_nodes_strings_and_keys() {
+        let small = V::parse(br#"{"a":"x"}"#).unwrap();
+        let big = V::parse(format!(r#"{{"a":"{}"}}"#, "x".repeat(10_000)).as_bytes()).unwrap();
+        assert!(small.weight() < 200, "{}", small.weight());
+        // Capacity, not length: a string grown while read may hold up to twice its text.
+        assert!(
+            big.weight() >= 10_000 && big.weight() < 20_600,
+            "{}",
+            big.weight()
+        );
+        let arr = V::Arr(vec![V::Null; 100]);
+        assert_eq!(arr.weight(), 101 * std::mem::size_of::<V>());
     }
 
     #[test]

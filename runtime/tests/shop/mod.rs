@@ -309,6 +309,11 @@ pub static SPEC: Spec = Spec {
                     ..Field::DEFAULT
                 },
                 body("amount", Kind::Decimal(Wire::Number)),
+                Field {
+                    exclusive_minimum: Some(0),
+                    exclusive_maximum: Some(1_000_000),
+                    ..optional(body("tip", Kind::Decimal(Wire::Number)))
+                },
                 optional(body("level", Kind::Named(LEVEL))),
                 optional(body("paid", Kind::Bool)),
                 optional(body("due", Kind::Date("[day].[month].[year]"))),
@@ -757,6 +762,7 @@ pub fn config() -> Config {
         webhook_url: None,
         rsa_private_key: None,
         base_url: "http://mock.test".into(),
+        limits: Default::default(),
     }
 }
 

@@ -77,6 +77,7 @@ const CREATE_PRODUCT: Endpoint = Endpoint {
             name: "amount",
             wire: "amount",
             kind: Kind::Integer(Wire::NumberOrString),
+            minimum: Some(1i64),
             ..Field::DEFAULT
         },
         Field {
@@ -249,6 +250,7 @@ const UPDATE_PRODUCT: Endpoint = Endpoint {
             wire: "amount",
             kind: Kind::Integer(Wire::NumberOrString),
             optional: true,
+            minimum: Some(1i64),
             ..Field::DEFAULT
         },
         Field {
@@ -778,7 +780,7 @@ pub fn default_config() -> super::engine::Config {
             "-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQDQ9L3ScbkIK5Sl\n/+ZuJaeeVk8sJA/i7OPK3/leOf6vb0lFABMyG4wfXHjy7VZkm8qTyIOBo+t0fh5w\njj+x/tCT9RP2p/Kk8pmYKHixKyc6rFHAi5ICVIPlr6xvPVHLGqWqA06Su9ZhZfa6\n9zhfCvc3Q2xx8ifb9/JVbF9AO4KxwAm7ybi3XEthw0JhXNrUYgGQJyjDIZYvq7ki\nDKxXUcUZwI3M0avEr7jWHbmXOjPtLrYDkzBC6xIxvTrRibM9+EvRYTdC093KMr2R\nDVLSC3Q0gErmyVL4m2tgZXGmVBl21FvP6IZCB6NkbwKeDl46kICeet3EuSIjox//\nBycRhxj3AgMBAAECgf9sO+YN9rUvmvlBwAG5274SwDyxA7fBQhEqvUe8PT3x1BGu\nudfB9XwAISs9mZ/A7AG2XMD/vWnDJz2kFpBh5VP2vBvG8YFYh4Yln+XK74q6B6q7\nDNf594fd+W0VIYknzcX9Rbk87j0dYhHxBvYOFtdaC6dTS90m4LsNX3zwNOoFsbqg\n4FpcfGxuoxI5VpbN1xmDdAPWDZt/sMFLEyLyGpZXih7+q6v7TbMqJi/ApYKLWyvb\ntzqpAyZBFBaXiDMKLddACzu32J9W41r9k30LV8cwJGrb364ES/J2ds3epv6rjnrd\nEP1xnjQ92o2wQcOwLqJV1WUEvOdNzoRZv/6TV6kCgYEA9ExzpKJ/mu6ErpI7GHZp\nM9GShN2qI1OKAUamYkACObeA7Mrr6dM3a3bK/2z3CA19dRs6yk81vWYOVJYSHLEI\n4MDTJctlyDwuNJfYlcOWDc5JOMlm9yiGrYdtPIo+dBQ5Rzq/00nf+iJezbgWosBY\ntxxKfUQRBrmbpufAbp0xeoUCgYEA2vbsstDsvZDDqrj3UTcSKA8ebezrDWwbCVHx\n4vvRmkfc4olwdnhldHQwnvG+/HVnkkF5RnV6JZmEoqfBXrHyQfR632+AjvYVLW13\nv7PSTkJ4iE/aBcrN79iGCEDpAAnUvg+6559x2+XS4FUxiksH6NMnCXFtCUM6uf3f\nSEDPpEsCgYEAzKH9fDphiPWiTlhPB/6nwLAbew/yJAUl5Eu5szLKqm37oF2ZnxM9\nqNao06wCgMxL+nwEktImwa9q8Y+DPGVOenUKaO4nI8LFMWjAEzLxzj6tNtP9W6qm\npVR7O+rQxYrrL68WX3XSF0QTBV7eFxXnOfqIqsUJPgjbSMN3fTBO8cECgYEAjUqC\niAxahyQPrm02YXioxaKj3wjez8VvWL9A11fo86XleWR4ZmngBZon+ZhCxgM4Nt76\n06VgkTyToqWfGGy4xyhr1RvNF/LgzXRyrgfp78fioQrtw4kPA/Jy4oaIExdE6POb\nhnSTcvLE9S7kDbnGu8zsxqIjWrPABF42Ixh3JCsCgYEAjbTwQAJMOK2ERI5GrOd/\nZQe1IRq0vz3sGgrNhjY/rcOntUEdd44otnrHO7xc+IzOypBeDfvgoTPoKmwnwv0C\n4ag2mvtn4Y5+iG+AeuUTPOfqoCrM8KFWdWFlsdeQU8LNwMacXix/PbXGRGQTQ9K3\nOCagbxaxSve0cYLWuPLiw6E=\n-----END PRIVATE KEY-----"
                 .to_string(),
         ),
-        base_url: String::new(),
+        ..Default::default()
     }
 }
 

@@ -81,17 +81,20 @@ const GET_WALLET: Endpoint = Endpoint {
         Field {
             name: "payment_id",
             wire: "payment_id",
+            min_length: Some(1u32),
             ..Field::DEFAULT
         },
         Field {
             name: "user_wallet",
             wire: "user_wallet",
+            min_length: Some(1u32),
             ..Field::DEFAULT
         },
         Field {
             name: "sum",
             wire: "sum",
             kind: Kind::Decimal(Wire::String),
+            exclusive_minimum: Some(0i64),
             ..Field::DEFAULT
         },
         Field {
@@ -687,7 +690,7 @@ pub fn default_config() -> super::engine::Config {
             .collect(),
         webhook_url: None,
         rsa_private_key: None,
-        base_url: String::new(),
+        ..Default::default()
     }
 }
 

@@ -68,6 +68,7 @@ const DEPOSIT: Endpoint = Endpoint {
             wire: "amount",
             kind: Kind::Decimal(Wire::Number),
             loc: Loc::Query,
+            exclusive_minimum: Some(0i64),
             ..Field::DEFAULT
         },
         Field {
@@ -81,6 +82,7 @@ const DEPOSIT: Endpoint = Endpoint {
             name: "order_id",
             wire: "order_id",
             loc: Loc::Query,
+            min_length: Some(1u32),
             ..Field::DEFAULT
         },
         Field {
@@ -174,6 +176,7 @@ const WITHDRAWAL: Endpoint = Endpoint {
             wire: "amount",
             kind: Kind::Decimal(Wire::Number),
             loc: Loc::Query,
+            exclusive_minimum: Some(0i64),
             ..Field::DEFAULT
         },
         Field {
@@ -666,7 +669,7 @@ pub fn default_config() -> super::engine::Config {
             .collect(),
         webhook_url: None,
         rsa_private_key: None,
-        base_url: String::new(),
+        ..Default::default()
     }
 }
 

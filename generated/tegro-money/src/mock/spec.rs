@@ -88,11 +88,13 @@ const CREATE_ORDER: Endpoint = Endpoint {
             name: "amount",
             wire: "amount",
             kind: Kind::Decimal(Wire::Number),
+            exclusive_minimum: Some(0i64),
             ..Field::DEFAULT
         },
         Field {
             name: "order_id",
             wire: "order_id",
+            min_length: Some(1u32),
             ..Field::DEFAULT
         },
         Field {
@@ -266,12 +268,14 @@ const CREATE_WITHDRAWAL: Endpoint = Endpoint {
         Field {
             name: "account",
             wire: "account",
+            min_length: Some(1u32),
             ..Field::DEFAULT
         },
         Field {
             name: "amount",
             wire: "amount",
             kind: Kind::Decimal(Wire::Number),
+            exclusive_minimum: Some(0i64),
             ..Field::DEFAULT
         },
         Field {
@@ -916,7 +920,7 @@ pub fn default_config() -> super::engine::Config {
             .collect(),
         webhook_url: None,
         rsa_private_key: None,
-        base_url: String::new(),
+        ..Default::default()
     }
 }
 

@@ -107,6 +107,12 @@ pub fn field(api: &Api, f: &Field) -> Value {
         if let Some(v) = l.maximum {
             m.insert("maximum".into(), v.into());
         }
+        if let Some(v) = l.exclusive_minimum {
+            m.insert("exclusiveMinimum".into(), v.into());
+        }
+        if let Some(v) = l.exclusive_maximum {
+            m.insert("exclusiveMaximum".into(), v.into());
+        }
     }
     if f.nullable {
         s = json!({ "anyOf": [s, { "type": "null" }] });

@@ -187,7 +187,13 @@ fn check_field(cx: &mut Ctx, f: &Field) {
             );
         }
     }
-    for (v, key) in [(&f.minimum, "minimum"), (&f.maximum, "maximum")] {
+    let bounds = [
+        (&f.minimum, "minimum"),
+        (&f.maximum, "maximum"),
+        (&f.exclusive_minimum, "exclusive_minimum"),
+        (&f.exclusive_maximum, "exclusive_maximum"),
+    ];
+    for (v, key) in bounds {
         if let Some(v) = v
             && !leaf.is_some_and(Scalar::is_numeric)
         {
@@ -195,6 +201,46 @@ fn check_field(cx: &mut Ctx, f: &Field) {
                 v.loc,
                 format!("`{key}` applies to numbers only"),
                 format!("remove `{key}`"),
+            );
+        }
+    }
+    for (a, b) in [
+        (&f.minimum, &f.exclusive_minimum),
+        (&f.maximum, &f.exclusive_maximum),
+    ] {
+        if let (Some(_), Some(ex)) = (a, b) {
+            cx.err(
+                ex.loc,
+                "a field takes an inclusive or an exclusive bound on one side, not both",
+                "keep the one the provider's docs state",
+            );
+        }
+    }
+    // The lowest and highest value allowed, as (bound, exclusive).
+    let low = f
+        .minimum
+        .as_ref()
+        .map(|v| (v, false))
+        .or(f.exclusive_minimum.as_ref().map(|v| (v, true)));
+    let high = f
+        .maximum
+        .as_ref()
+        .map(|v| (v, false))
+        .or(f.exclusive_maximum.as_ref().map(|v| (v, true)));
+    if let (Some((lo, lo_ex)), Some((hi, hi_ex))) = (low, high) {
+        let empty = if lo_ex || hi_ex {
+            lo.value >= hi.value
+        } else {
+            lo.value > hi.value
+        };
+        if empty {
+            cx.err(
+                lo.loc,
+                format!(
+                    "no value lies between the bounds {} and {}",
+                    lo.value, hi.value
+                ),
+                "swap them, or make the lower bound smaller",
             );
         }
     }

@@ -211,7 +211,7 @@ impl<'s> Checker<'s> {
             (Scalar::String, Value::String(v)) => self.string_limits(n, v, f, path),
             (Scalar::String, Value::Number(_)) if wire == Some(Wire::StringOrNumber) => {}
             (Scalar::Integer | Scalar::MinorUnits, v) => self.integer(n, v, wire, f, path),
-            (Scalar::Decimal, v) => self.decimal(n, v, wire, path),
+            (Scalar::Decimal, v) => self.decimal(n, v, wire, f, path),
             (Scalar::Date | Scalar::DateTime, Value::String(v)) => self.date(n, s, v, f, path),
             (_, _) => {
                 let want = match s {
@@ -330,27 +330,10 @@ impl<'s> Checker<'s> {
             );
             return;
         };
-        if let Some(min) = f.and_then(|f| f.minimum.as_ref())
-            && i < min.value
-        {
-            self.bad(
-                n,
-                format!("{} is {i}, less than the minimum {}", show(path), min.value),
-                "fix the example or the limit",
-            );
-        }
-        if let Some(max) = f.and_then(|f| f.maximum.as_ref())
-            && i > max.value
-        {
-            self.bad(
-                n,
-                format!("{} is {i}, more than the maximum {}", show(path), max.value),
-                "fix the example or the limit",
-            );
-        }
+        self.bounds(n, &i.to_string(), f, path);
     }
 
-    fn decimal(&mut self, n: &Node, v: &Value, wire: Option<Wire>, path: &str) {
+    fn decimal(&mut self, n: &Node, v: &Value, wire: Option<Wire>, f: Option<&Field>, path: &str) {
         let hints = (
             "the docs send a string: add `wire: string`",
             "the docs send a number: remove `wire: string` or use `wire: string_or_number`",
@@ -367,6 +350,44 @@ impl<'s> Checker<'s> {
                 ),
                 "write digits with an optional sign, `.` and exponent, as clients and mocks read them",
             );
+            return;
+        }
+        self.bounds(n, text, f, path);
+    }
+
+    /// The field's bounds (inclusive and exclusive) against a number's text, compared as
+    /// decimals, as the mock compares them.
+    fn bounds(&mut self, n: &Node, text: &str, f: Option<&Field>, path: &str) {
+        use payspec_runtime::wire::parse_decimal;
+        use std::cmp::Ordering::{Equal, Greater, Less};
+        let (Some(f), Ok(v)) = (f, parse_decimal(text)) else {
+            return;
+        };
+        let checks: [(_, _, &[std::cmp::Ordering]); 4] = [
+            (&f.minimum, "less than the minimum", &[Greater, Equal]),
+            (&f.maximum, "more than the maximum", &[Less, Equal]),
+            (
+                &f.exclusive_minimum,
+                "not more than the exclusive minimum",
+                &[Greater],
+            ),
+            (
+                &f.exclusive_maximum,
+                "not less than the exclusive maximum",
+                &[Less],
+            ),
+        ];
+        for (bound, what, allowed) in checks {
+            if let Some(b) = bound
+                && let Ok(limit) = parse_decimal(&b.value.to_string())
+                && !allowed.contains(&v.cmp(&limit))
+            {
+                self.bad(
+                    n,
+                    format!("{} is {text}, {what} {}", show(path), b.value),
+                    "fix the example or the limit",
+                );
+            }
         }
     }
 

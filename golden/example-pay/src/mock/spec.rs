@@ -282,7 +282,7 @@ pub fn default_config() -> super::engine::Config {
             .collect(),
         webhook_url: None,
         rsa_private_key: None,
-        base_url: String::new(),
+        ..Default::default()
     }
 }
 

@@ -85,7 +85,12 @@ impl Engine {
                     if let Some(f) = fields.iter().find(|f| f.name == "updated_at") {
                         rec.set("updated_at", now_value(&f.kind));
                     }
-                    rec.clone()
+                    let rec = rec.clone();
+                    if let Some(res) = self.spec.resource(r) {
+                        store.reweigh(res, pos);
+                        self.keep_within_bytes(&mut st, r, config.limits.record_bytes);
+                    }
+                    rec
                 };
                 Some(self.respond_or_render(e, &rec, config))
             }
@@ -214,8 +219,30 @@ impl Engine {
                 ));
             }
         }
-        store.insert(res, id.text(), rec.clone());
+        store.insert(res, id.text(), rec.clone(), config.limits.records);
+        self.keep_within_bytes(&mut st, r, config.limits.record_bytes);
         Ok(rec)
+    }
+
+    /// Drops the oldest records until all stores together take at most `limit` bytes: from
+    /// the largest store first, never the newest record of `touched` (the one just written).
+    pub(super) fn keep_within_bytes(&self, st: &mut State, touched: ResourceId, limit: usize) {
+        while st.stores.iter().map(|s| s.bytes).sum::<usize>() > limit {
+            let victim = st
+                .stores
+                .iter()
+                .enumerate()
+                .filter(|(i, s)| s.items.len() > usize::from(*i == touched.0))
+                .max_by_key(|(_, s)| s.bytes)
+                .map(|(i, _)| i);
+            let dropped = victim.is_some_and(|i| {
+                let res = self.spec.resources.get(i);
+                res.is_some_and(|res| st.stores[i].drop_oldest(res))
+            });
+            if !dropped {
+                return;
+            }
+        }
     }
 
     /// Applies a state event to a record and builds its webhook. `amount` overrides the
@@ -270,6 +297,8 @@ impl Engine {
             rec.set(*f, value);
         }
         let rec = rec.clone();
+        store.reweigh(res, idx);
+        self.keep_within_bytes(&mut st, r, config.limits.record_bytes);
         drop(st);
         let mut deliveries = Vec::new();
         if let Some(w) = &ev.webhook {
