@@ -1,5 +1,6 @@
-//! The mock's JSON reader (`mock::value::V`) differentially tested against serde_json as the
-//! oracle: on JSON-like text (valid documents, and the same with one byte changed, removed
+//! The mock's JSON reader (`mock::value::V`, serde_json underneath, with numbers kept as
+//! their text, members kept in order and the member and depth limits on top) tested against
+//! plain `serde_json::Value` as the oracle: on JSON-like text (valid documents, and the same with one byte changed, removed
 //! or inserted) both accept or both refuse, and what they accept has the same value —
 //! objects with the same members in the same order (a repeated key: the last one counts),
 //! strings equal, numbers equal as doubles (within serde_json's rounding).

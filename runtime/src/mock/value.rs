@@ -1,5 +1,6 @@
 //! JSON values for the mock server that keep numbers exactly as written, with a reader
-//! (through `RawValue`, never through floats) and a writer.
+//! built on serde_json (each value taken as a `RawValue`, never through floats) that stops
+//! at the member and depth limits, and a writer.
 
 /// An object key: field names from the spec tables are borrowed, parsed ones owned.
 pub type Key = std::borrow::Cow<'static, str>;
@@ -32,21 +33,16 @@ impl V {
     /// members or nesting deeper than `depth` is refused as soon as it is seen, so a hostile
     /// body costs no more than its first `members` members.
     pub fn read(text: &[u8], members: usize, depth: u32) -> Result<V, JsonError> {
-        let mut p = Parser {
-            s: text,
-            i: 0,
-            depth: 0,
-            max_depth: depth,
-            max_members: members,
-            over: None,
+        let limits = Reader {
+            members,
+            depth,
+            over: std::cell::Cell::new(None),
         };
-        p.ws();
-        let v = p.value();
-        p.ws();
-        match (v, p.over) {
+        let read = limits.document(text);
+        match (read, limits.over.get()) {
             (_, Some(e)) => Err(e),
-            (Some(v), None) if p.i == p.s.len() => Ok(v),
-            _ => Err(JsonError::Syntax),
+            (Some(v), None) => Ok(v),
+            (None, None) => Err(JsonError::Syntax),
         }
     }
 
@@ -180,217 +176,133 @@ impl std::fmt::Display for JsonError {
     }
 }
 
-struct Parser<'a> {
-    s: &'a [u8],
-    i: usize,
+/// The reader: serde_json checks the text; every member and item is first taken as a
+/// borrowed `&RawValue` (checked, not decoded) and sorted by its first byte: a number keeps
+/// its text, a string is decoded, an object or array is read from its own text one level
+/// deeper. The limits stop it early: at the first member past `members`, at the first level
+/// past `depth`.
+struct Reader {
+    members: usize,
     depth: u32,
-    max_depth: u32,
-    max_members: usize,
-    /// A limit crossed (the parse stops there).
-    over: Option<JsonError>,
+    /// The limit crossed, if one was.
+    over: std::cell::Cell<Option<JsonError>>,
 }
 
-impl Parser<'_> {
-    fn peek(&self) -> Option<u8> {
-        self.s.get(self.i).copied()
-    }
-
-    fn ws(&mut self) {
-        while matches!(self.peek(), Some(b' ' | b'\t' | b'\n' | b'\r')) {
-            self.i += 1;
+impl Reader {
+    fn document(&self, text: &[u8]) -> Option<V> {
+        let start = text
+            .iter()
+            .position(|b| !matches!(b, b' ' | b'\t' | b'\n' | b'\r'))?;
+        match text.get(start)? {
+            // A container is read in place (no scan of the whole document first); `end`
+            // refuses text after it.
+            b'{' | b'[' => {
+                let mut de = serde_json::Deserializer::from_slice(text);
+                let v = self.nested(&mut de, 1);
+                de.end().ok()?;
+                v
+            }
+            _ => {
+                let raw: &serde_json::value::RawValue = serde_json::from_slice(text).ok()?;
+                scalar(raw.get())
+            }
         }
     }
 
-    fn eat(&mut self, c: u8) -> Option<()> {
-        self.ws();
-        (self.peek() == Some(c)).then(|| self.i += 1)
-    }
-
-    fn value(&mut self) -> Option<V> {
-        self.ws();
-        match self.peek()? {
-            b'{' => self.nested(Self::object),
-            b'[' => self.nested(Self::array),
-            b'"' => self.string().map(V::Str),
-            b't' => self.word(b"true", V::Bool(true)),
-            b'f' => self.word(b"false", V::Bool(false)),
-            b'n' => self.word(b"null", V::Null),
-            b'-' | b'0'..=b'9' => self.number(),
-            _ => None,
-        }
-    }
-
-    fn nested(&mut self, f: fn(&mut Self) -> Option<V>) -> Option<V> {
-        self.depth += 1;
-        if self.depth > self.max_depth {
-            self.over = Some(JsonError::TooDeep(self.max_depth));
+    /// An object or array at `depth` (the outermost is 1), from a deserializer placed on it.
+    fn nested<'de, D: serde::Deserializer<'de>>(&self, de: D, depth: u32) -> Option<V> {
+        if depth > self.depth {
+            self.over.set(Some(JsonError::TooDeep(self.depth)));
             return None;
         }
-        let v = f(self);
-        self.depth -= 1;
-        v
-    }
-
-    fn word(&mut self, w: &[u8], v: V) -> Option<V> {
-        self.s.get(self.i..)?.starts_with(w).then(|| {
-            self.i += w.len();
-            v
-        })
-    }
-
-    fn digits(&mut self) -> bool {
-        let start = self.i;
-        while matches!(self.peek(), Some(b'0'..=b'9')) {
-            self.i += 1;
-        }
-        self.i > start
-    }
-
-    fn number(&mut self) -> Option<V> {
-        let start = self.i;
-        if self.peek() == Some(b'-') {
-            self.i += 1;
-        }
-        let int_start = self.i;
-        if !self.digits() {
-            return None;
-        }
-        // JSON writes no leading zeros: `0`, `0.5`, but not `007`.
-        if self.s.get(int_start) == Some(&b'0') && self.i - int_start > 1 {
-            return None;
-        }
-        if self.peek() == Some(b'.') {
-            self.i += 1;
-            if !self.digits() {
-                return None;
-            }
-        }
-        if matches!(self.peek(), Some(b'e' | b'E')) {
-            self.i += 1;
-            if matches!(self.peek(), Some(b'+' | b'-')) {
-                self.i += 1;
-            }
-            if !self.digits() {
-                return None;
-            }
-        }
-        std::str::from_utf8(self.s.get(start..self.i)?)
-            .ok()
-            .map(|t| V::Num(t.to_string()))
-    }
-
-    fn string(&mut self) -> Option<String> {
-        self.i += 1;
-        let mut out: Vec<u8> = Vec::new();
-        loop {
-            let c = self.peek()?;
-            self.i += 1;
-            match c {
-                b'"' => return String::from_utf8(out).ok(),
-                b'\\' => {
-                    let e = self.peek()?;
-                    self.i += 1;
-                    match e {
-                        b'"' | b'\\' | b'/' => out.push(e),
-                        b'n' => out.push(b'\n'),
-                        b't' => out.push(b'\t'),
-                        b'r' => out.push(b'\r'),
-                        b'b' => out.push(8),
-                        b'f' => out.push(12),
-                        b'u' => {
-                            let ch = self.escaped_char()?;
-                            let mut buf = [0u8; 4];
-                            out.extend_from_slice(ch.encode_utf8(&mut buf).as_bytes());
-                        }
-                        _ => return None,
-                    }
+        match de.deserialize_any(Nested {
+            reader: self,
+            depth,
+        }) {
+            Ok(v) => Some(v),
+            Err(e) => {
+                // serde_json's own bound on nesting (128) stops a deeper subtree while it is
+                // being checked, before this reader reaches it.
+                if self.over.get().is_none() && e.to_string().contains("recursion limit") {
+                    self.over.set(Some(JsonError::TooDeep(self.depth)));
                 }
-                c if c < 0x20 => return None,
-                c => out.push(c),
+                None
             }
         }
     }
 
-    /// Four hex digits after `\u`.
-    fn hex4(&mut self) -> Option<u32> {
-        let digits = self.s.get(self.i..self.i + 4)?;
-        if !digits.iter().all(u8::is_ascii_hexdigit) {
-            return None;
-        }
-        self.i += 4;
-        u32::from_str_radix(std::str::from_utf8(digits).ok()?, 16).ok()
-    }
-
-    /// The character of a `\u` escape (the `\u` already read): a surrogate pair
-    /// (`\ud83d\ude00`) is one character; a lone surrogate is not JSON text we accept.
-    fn escaped_char(&mut self) -> Option<char> {
-        let code = self.hex4()?;
-        match code {
-            0xD800..=0xDBFF => {
-                if self.s.get(self.i..self.i + 2)? != b"\\u" {
-                    return None;
-                }
-                self.i += 2;
-                let low = self.hex4()?;
-                if !(0xDC00..=0xDFFF).contains(&low) {
-                    return None;
-                }
-                char::from_u32(0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00))
-            }
-            0xDC00..=0xDFFF => None,
-            _ => char::from_u32(code),
+    /// A member or item of a container at `depth`.
+    fn value(&self, raw: &str, depth: u32) -> Option<V> {
+        match raw.as_bytes().first()? {
+            b'{' | b'[' => self.nested(&mut serde_json::Deserializer::from_str(raw), depth + 1),
+            _ => scalar(raw),
         }
     }
+}
 
-    fn array(&mut self) -> Option<V> {
-        self.i += 1;
-        let mut items = Vec::new();
-        if self.eat(b']').is_some() {
-            return Some(V::Arr(items));
-        }
-        loop {
-            items.push(self.value()?);
-            self.ws();
-            match self.peek()? {
-                b',' => self.i += 1,
-                b']' => {
-                    self.i += 1;
-                    return Some(V::Arr(items));
-                }
-                _ => return None,
+/// A scalar whose text serde_json has already checked.
+fn scalar(raw: &str) -> Option<V> {
+    match raw.as_bytes().first()? {
+        b'"' => {
+            let inner = raw.get(1..raw.len() - 1)?;
+            if inner.contains('\\') {
+                // Escapes: serde_json decodes them (pairs joined, lone surrogates refused).
+                serde_json::from_str(raw).ok().map(V::Str)
+            } else {
+                Some(V::Str(inner.to_owned()))
             }
         }
+        b't' => Some(V::Bool(true)),
+        b'f' => Some(V::Bool(false)),
+        b'n' => Some(V::Null),
+        _ => Some(V::Num(raw.to_owned())),
+    }
+}
+
+/// The visitor of one object or array.
+struct Nested<'r> {
+    reader: &'r Reader,
+    depth: u32,
+}
+
+impl<'de> serde::de::Visitor<'de> for Nested<'_> {
+    type Value = V;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a JSON object or array")
     }
 
-    fn object(&mut self) -> Option<V> {
-        self.i += 1;
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<V, A::Error> {
+        use serde::de::Error as _;
         let mut members: Vec<(Key, V)> = Vec::new();
-        if self.eat(b'}').is_some() {
-            return Some(V::Obj(members));
-        }
-        loop {
-            if members.len() == self.max_members {
-                self.over = Some(JsonError::TooManyMembers(self.max_members));
-                return None;
+        while let Some(key) = map.next_key::<String>()? {
+            if members.len() == self.reader.members {
+                self.reader
+                    .over
+                    .set(Some(JsonError::TooManyMembers(self.reader.members)));
+                return Err(A::Error::custom("too many members"));
             }
-            self.ws();
-            if self.peek()? != b'"' {
-                return None;
-            }
-            let key = self.string()?;
-            self.eat(b':')?;
-            let v = self.value()?;
+            let raw: &'de serde_json::value::RawValue = map.next_value()?;
+            let v = self
+                .reader
+                .value(raw.get(), self.depth)
+                .ok_or_else(|| A::Error::custom("refused"))?;
             members.push((Key::Owned(key), v));
-            self.ws();
-            match self.peek()? {
-                b',' => self.i += 1,
-                b'}' => {
-                    self.i += 1;
-                    return Some(V::Obj(members));
-                }
-                _ => return None,
-            }
         }
+        Ok(V::Obj(members))
+    }
+
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<V, A::Error> {
+        use serde::de::Error as _;
+        let mut items = Vec::new();
+        while let Some(raw) = seq.next_element::<&'de serde_json::value::RawValue>()? {
+            let v = self
+                .reader
+                .value(raw.get(), self.depth)
+                .ok_or_else(|| A::Error::custom("refused"))?;
+            items.push(v);
+        }
+        Ok(V::Arr(items))
     }
 }
 
