@@ -42,6 +42,15 @@ impl Diagnostic {
 
     /// The message with a source snippet, as rustc prints it. `source` is the file's text.
     pub fn render(&self, source: &str) -> String {
+        // YAML ends a line at a lone `\r` too, so the reader's line numbers count it; the
+        // snippet must count lines the same way. `\r` → `\n` keeps every byte offset.
+        let normalized;
+        let source = if has_lone_cr(source) {
+            normalized = lone_cr_as_newline(source);
+            normalized.as_str()
+        } else {
+            source
+        };
         let file = SimpleFile::new(self.file.as_str(), source);
         let start = self.byte_offset(source);
         let end = (start + self.loc.len.max(1)).min(source.len());
@@ -154,6 +163,25 @@ pub fn one_of<'a>(names: impl IntoIterator<Item = &'a str>) -> String {
     }
 }
 
+/// Whether the text has a `\r` not followed by `\n`.
+fn has_lone_cr(s: &str) -> bool {
+    let b = s.as_bytes();
+    b.iter()
+        .enumerate()
+        .any(|(i, c)| *c == b'\r' && b.get(i + 1) != Some(&b'\n'))
+}
+
+/// The text with each lone `\r` turned into `\n` (same length, same offsets).
+fn lone_cr_as_newline(s: &str) -> String {
+    let mut out = s.as_bytes().to_vec();
+    for i in 0..out.len() {
+        if out[i] == b'\r' && out.get(i + 1) != Some(&b'\n') {
+            out[i] = b'\n';
+        }
+    }
+    String::from_utf8(out).unwrap_or_else(|_| s.to_string())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -163,6 +191,24 @@ mod tests {
         assert_eq!(did_you_mean("Chargee", ["Charge", "Order"]), Some("Charge"));
         assert_eq!(did_you_mean("xyz", ["Charge", "Order"]), None);
         assert_eq!(one_of(["a", "b", "c"]), "`a`, `b` or `c`");
+    }
+
+    #[test]
+    fn a_lone_carriage_return_ends_a_line_in_the_snippet_as_in_yaml() {
+        let src = "a: 1\rb: oops\r\nc: 2\n";
+        let d = Diagnostic::new(
+            "x.yaml",
+            Loc {
+                line: 2,
+                column: 4,
+                offset: 8,
+                len: 4,
+            },
+            "bad value",
+        );
+        let out = d.render(src);
+        assert!(out.contains("x.yaml:2:4"), "{out}");
+        assert!(out.contains("2 │ b: oops"), "{out}");
     }
 
     #[test]

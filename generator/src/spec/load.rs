@@ -147,10 +147,21 @@ fn in_flow_mapping(text: &str, loc: Loc) -> bool {
     line.get(..col).is_some_and(|before| before.contains('{'))
 }
 
+/// Line and column (in characters, as every other diagnostic counts them) of a byte offset.
 fn loc_of_offset(bytes: &[u8], offset: usize) -> Loc {
     let before = &bytes[..offset.min(bytes.len())];
-    let line = before.iter().filter(|b| **b == b'\n').count() + 1;
-    let col = before.iter().rev().take_while(|b| **b != b'\n').count() + 1;
+    // A line ends at `\n`, and at a `\r` not followed by `\n` (as YAML counts them).
+    let ends =
+        |i: usize| bytes[i] == b'\n' || (bytes[i] == b'\r' && bytes.get(i + 1) != Some(&b'\n'));
+    let line = (0..before.len()).filter(|i| ends(*i)).count() + 1;
+    let line_start = (0..before.len())
+        .rev()
+        .find(|i| ends(*i))
+        .map_or(0, |i| i + 1);
+    let col = String::from_utf8_lossy(&before[line_start..])
+        .chars()
+        .count()
+        + 1;
     Loc {
         line: line.try_into().unwrap_or(u32::MAX),
         column: col.try_into().unwrap_or(u32::MAX),
