@@ -397,7 +397,11 @@ fn names_follow_their_case() {
         (
             "webhooks:\n",
             "webhooks:\n  paidAgain:\n    summary: Again.\n    encoding: json\n    auth: hook\n    fields:\n      id: { type: integer }\n      amount: { type: decimal, wire: string }\n".into(),
-            vec![(92, 5, "webhook name `paidAgain` is not snake_case")],
+            vec![
+                (92, 5, "webhook name `paidAgain` is not snake_case"),
+                (92, 5, "webhook `paidAgain` has no `discriminator:`, so a body cannot be told apart from `paid`"),
+                (99, 5, "webhook `paid` has no `discriminator:`, so a body cannot be told apart from `paidAgain`"),
+            ],
         ),
         (
             "mock:\n  resources:\n",
@@ -864,6 +868,94 @@ fn type_definitions() {
         (
             tags,
             "      tags: { type: array, items: string, optional: true }\n      x: { type: decimal, exclusive_minimum: 0, exclusive_maximum: 1, optional: true }\n",
+            &[],
+        ),
+        (
+            tags,
+            "      tags: { type: array, items: string, optional: true }\n      x: { type: Status, allowed: [new, nope], optional: true }\n",
+            &[(
+                64,
+                41,
+                "`allowed`: `nope` is not a value of the field's enum",
+            )],
+        ),
+        (
+            tags,
+            "      tags: { type: array, items: string, optional: true }\n      x: { type: string, allowed: [a], optional: true }\n",
+            &[(64, 36, "`allowed:` applies to fields whose type is an enum")],
+        ),
+        (
+            tags,
+            "      tags: { type: array, items: string, optional: true }\n      x: { type: Status, const: nope, optional: true }\n",
+            &[(64, 33, "`const`: `nope` is not a value of the field's enum")],
+        ),
+        (
+            tags,
+            "      tags: { type: array, items: string, optional: true }\n      x: { type: integer, const: abc, optional: true }\n",
+            &[(64, 34, "`const`: `abc` does not fit the field's type")],
+        ),
+        (
+            tags,
+            "      tags: { type: array, items: string, optional: true }\n      x: { type: string, aliases: [id], optional: true }\n",
+            &[(64, 36, "alias `id` is already a wire name or an alias here")],
+        ),
+        (
+            tags,
+            "      tags: { type: array, items: string, optional: true }\n      x: { type: string, optional: true, required_if: { field: nope, in: [a] } }\n",
+            &[(
+                64,
+                64,
+                "`required_if` names `nope`, which is not a field here",
+            )],
+        ),
+        (
+            tags,
+            "      tags: { type: array, items: string, optional: true }\n      x: { type: string, optional: true, required_if: { field: status, in: [nope] } }\n",
+            &[(
+                64,
+                77,
+                "`required_if`: `nope` is not a value of the field's enum",
+            )],
+        ),
+        (
+            tags,
+            "      tags: { type: array, items: string, optional: true }\n      x: { type: string, required_if: { field: status, in: [new] } }\n",
+            &[
+                (64, 39, "`required_if` on a field that is always required"),
+                (
+                    81,
+                    11,
+                    "example does not match its type: required field `x` is missing",
+                ),
+            ],
+        ),
+        (
+            tags,
+            "      tags: { type: array, items: string, optional: true }\n      x: { type: string, optional: true, forbidden_if: { field: status } }\n",
+            &[(
+                64,
+                56,
+                "`forbidden_if` needs exactly one of `in:` and `not_in:`",
+            )],
+        ),
+        (
+            tags,
+            "      tags: { type: array, items: string, optional: true }\n      x: { type: string, optional: true, forbidden_if: { field: x, in: [a] } }\n",
+            &[(64, 65, "`forbidden_if` of `x` depends on `x` itself")],
+        ),
+        (
+            tags,
+            "      tags: { type: array, items: string, optional: true }\n      x: { type: string, optional: true, forbidden_if: { field: status, not_in: [new] } }\n",
+            &[],
+        ),
+        (
+            tags,
+            "      tags: { type: array, items: string, optional: true }\n      x: { type: Status, allowed: [new], optional: true, aliases: [ex] }\n",
+            &[],
+        ),
+        (
+            tags,
+            "      tags: { type: array, items: string, optional: true }\n      x: { type: integer, optional: true, const: 5, required_if: { field: status, in: [new] } }\n",
             &[],
         ),
     ];
@@ -1381,4 +1473,195 @@ fn types_that_contain_themselves() {
     );
     // An array ends the chain: a list of payments inside a payment is fine.
     assert_eq!(listed, vec![]);
+}
+
+/// An edited spec and every diagnostic it must give.
+type EditedCase<'a> = (String, Vec<(u32, u32, &'a str)>);
+
+/// The minimal spec's webhook with `extra` inserted after its summary (line 93).
+fn hook_with(extra: &str) -> String {
+    edit(
+        "    summary: A payment was paid.\n",
+        &format!("    summary: A payment was paid.\n{extra}"),
+    )
+}
+
+/// A second webhook `refunded` (line 91) before `paid`, with `extra` after its auth (line
+/// 95) and `paid_extra` after `paid`'s summary.
+fn two_hooks(extra: &str, paid_extra: &str) -> String {
+    let second = format!(
+        "webhooks:\n  refunded:\n    summary: Refunded.\n    encoding: json\n    auth: hook\n{extra}    fields:\n      id: {{ type: integer }}\n      amount: {{ type: decimal, wire: string }}\n      status: {{ type: Status }}\n"
+    );
+    edit("webhooks:\n", &second).replacen(
+        "    summary: A payment was paid.\n",
+        &format!("    summary: A payment was paid.\n{paid_extra}"),
+        1,
+    )
+}
+
+#[test]
+fn webhook_method_reply_and_discriminator() {
+    let cases: Vec<EditedCase> = vec![
+        (hook_with("    method: PUT\n"), vec![]),
+        (
+            edit("  paid:\n    summary", "  event:\n    summary")
+                .replace("name: paid", "name: event"),
+            vec![(
+                92,
+                5,
+                "webhook name `event` is taken by the generated `webhooks` module",
+            )],
+        ),
+        (
+            hook_with("    method: GET\n"),
+            vec![(
+                93,
+                13,
+                "webhook `paid` is sent with a body, which a GET request does not have",
+            )],
+        ),
+        (
+            hook_with(
+                "    reply: { status: 200, content_type: text/plain, body: OK, note: Documented. }\n",
+            ),
+            vec![],
+        ),
+        (
+            hook_with("    reply: { status: 302 }\n"),
+            vec![(93, 22, "reply status 302 is not 2xx")],
+        ),
+        (
+            hook_with("    reply: { body: OK }\n"),
+            vec![(93, 20, "a reply body needs its `content_type:`")],
+        ),
+        (
+            hook_with("    reply: { content_type: plain, body: OK }\n"),
+            vec![(93, 28, "`plain` is not a content type")],
+        ),
+        (
+            hook_with("    discriminator: { field: id, values: [\"7\"] }\n"),
+            vec![],
+        ),
+        (
+            hook_with("    discriminator: { field: amount, present: true }\n"),
+            vec![],
+        ),
+        (
+            hook_with("    discriminator: { field: state, values: [done] }\n"),
+            vec![(93, 29, "webhook field `state` is not defined")],
+        ),
+        (
+            hook_with("    discriminator: { field: id, values: [\"1\"], present: true }\n"),
+            vec![(
+                93,
+                57,
+                "a discriminator has either `values:` or `present: true`",
+            )],
+        ),
+        (
+            hook_with("    discriminator: { field: id }\n"),
+            vec![(93, 20, "a discriminator needs `values:` or `present: true`")],
+        ),
+        (
+            hook_with("    discriminator: { field: id, present: false }\n"),
+            vec![(93, 42, "`present: false` tells nothing apart")],
+        ),
+        (
+            hook_with("    discriminator: { field: amount, values: [\"1.00\"] }\n"),
+            vec![(
+                93,
+                29,
+                "field `amount` has type `decimal`, which cannot tell webhooks apart",
+            )],
+        ),
+        (
+            hook_with("    discriminator: { field: id, values: [one] }\n"),
+            vec![(93, 42, "`one` is not an integer, but `id` is one")],
+        ),
+        (
+            hook_with("    discriminator: { field: id, values: [\"1\", \"1\"] }\n"),
+            vec![(93, 47, "value `1` is listed twice")],
+        ),
+        (
+            two_hooks(
+                "    discriminator: { field: status, values: [gone] }\n",
+                "    discriminator: { field: id, values: [\"1\"] }\n",
+            ),
+            vec![(95, 46, "`gone` is not a value of enum `Status`")],
+        ),
+        (
+            two_hooks(
+                "    discriminator: { field: status, values: [done] }\n",
+                "    discriminator: { field: amount, present: true }\n",
+            ),
+            vec![],
+        ),
+    ];
+    let wrong: Vec<String> = cases
+        .iter()
+        .filter_map(|(text, want)| {
+            let got = diagnose(text.as_bytes());
+            (got != owned(want)).then(|| format!("got {got:?}\nwant {want:?}"))
+        })
+        .collect();
+    assert!(wrong.is_empty(), "{}", wrong.join("\n\n"));
+}
+
+#[test]
+fn webhooks_at_one_url_must_be_told_apart() {
+    let cases: Vec<EditedCase> = vec![
+        (
+            two_hooks("", ""),
+            vec![
+                (
+                    92,
+                    5,
+                    "webhook `refunded` has no `discriminator:`, so a body cannot be told apart from `paid`",
+                ),
+                (
+                    100,
+                    5,
+                    "webhook `paid` has no `discriminator:`, so a body cannot be told apart from `refunded`",
+                ),
+            ],
+        ),
+        (
+            two_hooks("    discriminator: { field: id, values: [\"1\"] }\n", ""),
+            vec![(
+                101,
+                5,
+                "webhook `paid` has no `discriminator:`, so a body cannot be told apart from `refunded`",
+            )],
+        ),
+        (
+            two_hooks(
+                "    discriminator: { field: id, values: [\"1\", \"2\"] }\n",
+                "    discriminator: { field: id, values: [\"2\"] }\n",
+            ),
+            vec![(
+                102,
+                42,
+                "webhooks `refunded` and `paid` both match a body where `id` is `2`",
+            )],
+        ),
+        (
+            two_hooks(
+                "    discriminator: { field: id, values: [\"1\"] }\n",
+                "    discriminator: { field: id, present: true }\n",
+            ),
+            vec![(
+                102,
+                20,
+                "webhooks `refunded` and `paid` both match a body where `id` is present",
+            )],
+        ),
+    ];
+    let wrong: Vec<String> = cases
+        .iter()
+        .filter_map(|(text, want)| {
+            let got = diagnose(text.as_bytes());
+            (got != owned(want)).then(|| format!("got {got:?}\nwant {want:?}"))
+        })
+        .collect();
+    assert!(wrong.is_empty(), "{}", wrong.join("\n\n"));
 }

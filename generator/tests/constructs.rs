@@ -95,7 +95,7 @@ fn expected(name: &str, spec_rel: &str, text: &str) -> Vec<(String, String)> {
             continue;
         }
         for used in crate_paths(text_of(&m)) {
-            let used = if used == "Client" {
+            let used = if used == "Client" || used == "Credentials" {
                 "client".to_string()
             } else {
                 used
@@ -114,7 +114,11 @@ fn expected(name: &str, spec_rel: &str, text: &str) -> Vec<(String, String)> {
     out.push(("src/lib.rs".into(), lib_rs(name, &kept, &runtime)));
     out.push((
         "Cargo.toml".into(),
-        cargo_toml(name, runtime.contains("rsa_keys")),
+        cargo_toml(
+            name,
+            runtime.contains("rsa_keys"),
+            kept.contains("webhooks"),
+        ),
     ));
     out
 }
@@ -153,16 +157,22 @@ fn lib_rs(name: &str, kept: &BTreeSet<String>, runtime: &BTreeSet<&str>) -> Stri
         }
     }
     if kept.contains("client") {
-        s.push_str("\npub use client::Client;\n");
+        s.push_str("\npub use client::{Client, Credentials};\n");
     }
     s
 }
 
-fn cargo_toml(name: &str, rsa: bool) -> String {
+fn cargo_toml(name: &str, rsa: bool, webhooks: bool) -> String {
     let features = if rsa {
         r#"["client", "rsa"]"#
     } else {
         r#"["client"]"#
+    };
+    // The webhooks module's merchant handler is behind the crate's `axum` feature.
+    let axum = if webhooks {
+        "\n[features]\naxum = [\"payspec-runtime/axum\"]\n"
+    } else {
+        ""
     };
     format!(
         r#"# Written by generator/tests/constructs.rs.
@@ -172,7 +182,7 @@ version = "0.0.0"
 edition.workspace = true
 license.workspace = true
 publish = false
-
+{axum}
 [dependencies]
 payspec-runtime = {{ path = "../../../runtime", features = {features} }}
 reqwest = {{ version = "0.13", default-features = false, features = ["rustls", "http2", "query", "form"] }}

@@ -398,6 +398,46 @@ const ROWS: &[Row] = &[
         &[(N, "webhooks.paid.examples")],
     ),
     (
+        "webhook method changed",
+        &[(
+            "    summary: An order was paid.\n",
+            "    summary: An order was paid.\n    method: PUT\n",
+        )],
+        &[(B, "webhooks.paid")],
+    ),
+    (
+        "webhook method written out as the default",
+        &[(
+            "    summary: An order was paid.\n",
+            "    summary: An order was paid.\n    method: POST\n",
+        )],
+        &[],
+    ),
+    (
+        "webhook discriminator added",
+        &[(
+            "    summary: An order was paid.\n",
+            "    summary: An order was paid.\n    discriminator: { field: id, values: [\"1\"] }\n",
+        )],
+        &[(B, "webhooks.paid")],
+    ),
+    (
+        "webhook reply changed",
+        &[(
+            "    summary: An order was paid.\n",
+            "    summary: An order was paid.\n    reply: { status: 200, content_type: text/plain, body: OK }\n",
+        )],
+        &[(A, "webhooks.paid")],
+    ),
+    (
+        "webhook reply written out as the default, with a note",
+        &[(
+            "    summary: An order was paid.\n",
+            "    summary: An order was paid.\n    reply: { status: 200, note: Undocumented. }\n",
+        )],
+        &[],
+    ),
+    (
         "note added",
         &[(
             "    summary: Create an order.\n",
@@ -480,16 +520,32 @@ fn every_kind_of_change_is_classified() {
 
 #[test]
 fn a_new_webhook_is_additive_and_every_change_is_located() {
+    // A second webhook at the same URL needs discriminators on both: the first one's is
+    // new, so bodies without `amount` no longer verify as `paid` (breaking).
+    let with_route = BASE.replace(
+        "    auth: signed\n    fields:\n      id: { type: integer }\n      amount:",
+        "    auth: signed\n    discriminator: { field: amount, present: true }\n    fields:\n      id: { type: integer }\n      amount:",
+    );
     let text = format!(
-        "{BASE}  refunded:\n    summary: Refunded.\n    encoding: json\n    auth: signed\n    fields:\n      id: {{ type: integer }}\n"
+        "{with_route}  refunded:\n    summary: Refunded.\n    encoding: json\n    auth: signed\n    discriminator: {{ field: id, values: [\"1\"] }}\n    fields:\n      id: {{ type: integer }}\n"
     );
     let ch = changes(&text);
-    assert_eq!(ch.len(), 1, "{ch:?}");
+    let got: Vec<(Level, &str, &str, u32)> = ch
+        .iter()
+        .map(|c| (c.level, c.item.as_str(), c.what.as_str(), c.loc.line))
+        .collect();
     assert_eq!(
-        (ch[0].level, ch[0].item.as_str()),
-        (Level::Additive, "webhooks.refunded")
+        got,
+        [
+            (
+                Level::Breaking,
+                "webhooks.paid",
+                "discriminator changed",
+                74
+            ),
+            (Level::Additive, "webhooks.refunded", "webhook added", 81),
+        ]
     );
-    assert_eq!(ch[0].loc.line, 80, "{:?}", ch[0].loc);
     // Breaking changes come first, each at a real line.
     let text = BASE.replace(
         "      url: { type: string }\n",

@@ -61,8 +61,12 @@ pub enum Error {
         /// The limit in bytes.
         limit: usize,
     },
-    /// The request was refused before it was sent.
-    InvalidRequest(String),
+    /// The request breaks its endpoint's rules (the same check the mock makes): refused
+    /// before it was signed or sent.
+    InvalidRequest(crate::check::InvalidRequest),
+    /// The request could not be built or signed: a value that cannot be written, a
+    /// credential the signature needs and does not have.
+    Prepare(String),
 }
 
 /// 429 and every 5xx may succeed later unchanged.
@@ -77,7 +81,10 @@ impl Error {
             Error::Transport(e) => e.is_timeout() || e.is_connect() || e.is_request(),
             Error::Api(e) => e.retryable,
             Error::Status { status, .. } => temporary(*status),
-            Error::Decode { .. } | Error::TooLarge { .. } | Error::InvalidRequest(_) => false,
+            Error::Decode { .. }
+            | Error::TooLarge { .. }
+            | Error::InvalidRequest(_)
+            | Error::Prepare(_) => false,
         }
     }
 
@@ -123,7 +130,8 @@ impl fmt::Display for Error {
             Error::Status { status, .. } => write!(f, "unexpected HTTP status {status}"),
             Error::Decode { message, .. } => write!(f, "cannot decode the response: {message}"),
             Error::TooLarge { limit } => write!(f, "the response is larger than {limit} bytes"),
-            Error::InvalidRequest(m) => write!(f, "invalid request: {m}"),
+            Error::InvalidRequest(v) => write!(f, "invalid request: {v}"),
+            Error::Prepare(m) => write!(f, "cannot prepare the request: {m}"),
         }
     }
 }
@@ -132,6 +140,7 @@ impl std::error::Error for Error {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
             Error::Transport(e) => Some(e),
+            Error::InvalidRequest(v) => Some(v),
             _ => None,
         }
     }
@@ -145,21 +154,7 @@ pub fn decode<T: DeserializeOwned>(body: &[u8]) -> Result<T, Error> {
 /// A path of object members inside an error body, e.g. `["validation_error", "path"]`.
 pub type Path = &'static [&'static str];
 
-/// The envelope a provider wraps every answer in: an outcome member that says success or
-/// error, a message, and the payload.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Envelope {
-    /// Member holding the outcome, e.g. `type`.
-    pub status_field: &'static str,
-    /// Outcome of a success, e.g. `success`.
-    pub success: &'static str,
-    /// Outcome of an error, e.g. `error`.
-    pub error: &'static str,
-    /// Member holding the error's description.
-    pub message_field: &'static str,
-    /// Member holding the payload.
-    pub data_field: &'static str,
-}
+pub use crate::tables::Envelope;
 
 /// How one provider reports errors, read from its spec.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

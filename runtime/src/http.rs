@@ -41,6 +41,41 @@ impl Outgoing {
         }
     }
 
+    /// Checks the request against its endpoint's rules, before it is signed: its members
+    /// by wire name (path parameters read back from the path, query, headers, body) go
+    /// through the checker the mock uses, with the mock's default string limit.
+    pub fn check(
+        &self,
+        spec: &crate::tables::Spec,
+        endpoint: &crate::tables::Endpoint,
+    ) -> Result<(), crate::check::InvalidRequest> {
+        use crate::value::V;
+        let mut members: Vec<(crate::value::Key, V)> = Vec::new();
+        for (k, v) in crate::check::path_params(endpoint.path, &self.path).unwrap_or_default() {
+            members.push((k.into(), V::Str(v)));
+        }
+        for (k, v) in self.query.iter().chain(self.form()) {
+            members.push((k.clone().into(), V::Str(v.clone())));
+        }
+        if let Body::Json(text) = &self.body
+            && let Some(V::Obj(body)) = V::parse(text.as_bytes())
+        {
+            members.extend(body);
+        }
+        for f in endpoint.fields {
+            if f.loc == crate::tables::Loc::Header
+                && let Some((_, v)) = self
+                    .headers
+                    .iter()
+                    .find(|(k, _)| k.eq_ignore_ascii_case(f.wire))
+            {
+                members.push((f.wire.into(), V::Str(v.clone())));
+            }
+        }
+        let limit = crate::limits::Limits::DEFAULT.string_chars;
+        crate::check::request(spec, endpoint, &V::Obj(members), limit)
+    }
+
     /// The exact body bytes.
     pub fn body_bytes(&self) -> Vec<u8> {
         match &self.body {
@@ -136,40 +171,17 @@ pub fn form_decode(text: &str) -> Vec<(String, String)> {
         .filter(|p| !p.is_empty())
         .map(|p| {
             let (k, v) = p.split_once('=').unwrap_or((p, ""));
-            (percent_decode(k, true), percent_decode(v, true))
+            (
+                crate::wire::percent_decode(k, true),
+                crate::wire::percent_decode(v, true),
+            )
         })
         .collect()
 }
 
 /// Decodes one path segment (`%XX` escapes; `+` stays a plus).
 pub fn segment_decode(s: &str) -> String {
-    percent_decode(s, false)
-}
-
-fn percent_decode(s: &str, plus_is_space: bool) -> String {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        match bytes[i] {
-            b'+' if plus_is_space => out.push(b' '),
-            b'%' => {
-                let hex = s
-                    .get(i + 1..i + 3)
-                    .and_then(|h| u8::from_str_radix(h, 16).ok());
-                match hex {
-                    Some(b) => {
-                        out.push(b);
-                        i += 2;
-                    }
-                    None => out.push(b'%'),
-                }
-            }
-            b => out.push(b),
-        }
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
+    crate::wire::percent_decode(s, false)
 }
 
 /// A path parameter, percent-encoded so it stays one segment: `/`, `?`, `#` and `%` are

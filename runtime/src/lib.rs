@@ -10,10 +10,13 @@
 //!   `ErrorModel`, how a provider reports errors, as data;
 //! - [`json`]: JSON compared digit for digit (the generated example tests);
 //! - `rsa_keys` (feature `rsa`): RSA-SHA256 signatures;
+//! - `webhook` (feature `client`): webhook routing, the reply a provider expects, and (feature
+//!   `axum`) the merchant's handler;
 //! - `mock` (feature `mock`): the engine and server of the generated mock servers.
 
 #![forbid(unsafe_code)]
 
+pub mod check;
 #[cfg(feature = "client")]
 pub mod error;
 #[cfg(feature = "client")]
@@ -22,10 +25,15 @@ pub mod json;
 pub mod limits;
 #[cfg(feature = "mock")]
 pub mod mock;
+mod pattern;
 mod pyfloat;
 #[cfg(feature = "rsa")]
 pub mod rsa_keys;
 pub mod signing;
+pub mod tables;
 #[cfg(feature = "client")]
 pub mod transport;
+pub mod value;
+#[cfg(feature = "client")]
+pub mod webhook;
 pub mod wire;

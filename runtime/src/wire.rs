@@ -1002,6 +1002,34 @@ pub fn de_double_option<'de, T: serde::Deserialize<'de>, D: serde::Deserializer<
     <Option<T> as serde::Deserialize>::deserialize(d).map(Some)
 }
 
+/// Decodes `%XX` escapes (an invalid one stays as written); `+` is a space in forms and
+/// queries (`plus_is_space`), a plus in paths.
+pub fn percent_decode(s: &str, plus_is_space: bool) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'+' if plus_is_space => out.push(b' '),
+            b'%' => {
+                let hex = s
+                    .get(i + 1..i + 3)
+                    .and_then(|h| u8::from_str_radix(h, 16).ok());
+                match hex {
+                    Some(b) => {
+                        out.push(b);
+                        i += 2;
+                    }
+                    None => out.push(b'%'),
+                }
+            }
+            b => out.push(b),
+        }
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

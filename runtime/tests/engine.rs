@@ -883,6 +883,7 @@ fn the_journal_keeps_the_last_entries_and_truncates_bodies() {
     assert!(j.iter().all(|x| x.name == "ping"));
     let d = payspec_runtime::mock::Delivery {
         webhook: "paid".into(),
+        method: payspec_runtime::tables::Method::Post,
         url: "http://hooks.test".into(),
         headers: Vec::new(),
         body: b"id=1".to_vec(),

@@ -605,3 +605,48 @@ fn the_idle_timeout_is_a_flag() {
         );
     }
 }
+
+/// Each webhook goes out with its declared method (`paid` POST, `voided` PUT), and the
+/// journal records the receiver's reply status.
+#[tokio::test]
+async fn webhooks_go_out_with_their_declared_method() {
+    let mock = MockServer::<Shop>::start().await.expect("starts");
+    let seen: Arc<Mutex<Vec<(String, String)>>> = Arc::new(Mutex::new(Vec::new()));
+    let s = seen.clone();
+    let app = axum::Router::new().fallback(move |method: axum::http::Method, body: String| {
+        let s = s.clone();
+        async move {
+            s.lock().expect("lock").push((method.to_string(), body));
+            axum::http::StatusCode::ACCEPTED
+        }
+    });
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let addr = listener.local_addr().expect("addr");
+    tokio::spawn(async move {
+        let _ = axum::serve(listener, app).await;
+    });
+    mock.set_webhook_url(format!("http://{addr}/hook"));
+    mock.fire("order", "7", "paid", Some("1.00"))
+        .await
+        .expect("fires");
+    mock.fire("order", "7", "void", None).await.expect("fires");
+    let methods: Vec<String> = seen
+        .lock()
+        .expect("lock")
+        .iter()
+        .map(|(m, _)| m.clone())
+        .collect();
+    assert_eq!(methods, ["POST", "PUT"]);
+    let statuses: Vec<(String, u16)> = mock
+        .journal()
+        .into_iter()
+        .filter(|e| e.kind == "webhook")
+        .map(|e| (e.name, e.status))
+        .collect();
+    assert_eq!(
+        statuses,
+        [("paid".to_string(), 202), ("voided".to_string(), 202)]
+    );
+}

@@ -264,7 +264,6 @@ mod m2cerber_endpoints {
             id,
             "1234567890",
             dec(sum),
-            PaymentStatus::Pending,
             "http://127.0.0.1:9/cb",
             "2024-01-01 12:00:00",
         )
@@ -387,7 +386,6 @@ mod pegas {
                 &DepositRequest::new(dec("1000.00"), DepositType::InvoiceQw, "order-1001")
                     .with_phone("+79001234567")
                     .with_qiwi_account("qiwi-1")
-                    .with_ttl(30)
                     .with_success_url("https://shop.example.com/success"),
             )
             .await
@@ -411,7 +409,11 @@ mod pegas {
         assert_eq!(rec["type"], "invoice-qw");
         assert_eq!(rec["phone"], "+79001234567");
         assert_eq!(rec["qiwi_account"], "qiwi-1");
-        assert_eq!(rec["ttl"], 30);
+        assert_eq!(
+            rec["ttl"],
+            serde_json::Value::Null,
+            "ttl is for wallet deposits only"
+        );
         assert_eq!(rec["success_url"], "https://shop.example.com/success");
         assert_eq!(rec["status"], "created");
     }
@@ -429,11 +431,7 @@ mod pegas {
             .await
             .unwrap();
         let other = client
-            .deposit(&DepositRequest::new(
-                dec("5"),
-                DepositType::Wallet,
-                "ord-keep",
-            ))
+            .deposit(&DepositRequest::new(dec("5"), DepositType::Wallet, "ord-keep").with_ttl(15))
             .await
             .unwrap();
 

@@ -65,9 +65,18 @@ async fn example_pay_creates_reads_and_is_paid_with_a_signed_webhook() {
 #[tokio::test]
 async fn example_pay_refuses_what_its_spec_refuses() {
     let mock = MockServer::start().await.expect("mock starts");
-    // `order` is at most 8 characters: the mock answers 400 in the spec's error shape.
+    // `order` is at most 8 characters: the client refuses it before sending, naming the
+    // field; unchecked, the mock answers 400 in the spec's error shape.
     let long = CreatePaymentRequest::new(dec("1"), "ABCDEFGHI");
+    match client(&mock).create_payment(&long).await {
+        Err(Error::InvalidRequest(v)) => assert_eq!(
+            v.to_string(),
+            "order: length must be between 0 and 8 characters"
+        ),
+        other => panic!("{other:?}"),
+    }
     let err = client(&mock)
+        .with_request_checks(false)
         .create_payment(&long)
         .await
         .expect_err("too long");
@@ -152,8 +161,8 @@ mod form_pay {
         );
 
         // A wrong token is refused inside the envelope, with the spec's message.
-        let wrong =
-            Client::new(Credentials::new("nope", "shop", "pa55")).with_base_url(mock.base_url());
+        let wrong = Client::new(Credentials::new("nope", "shop", "pa55", "s3cret"))
+            .with_base_url(mock.base_url());
         let err = wrong.create_invoice(&request).await.expect_err("refused");
         let Error::Api(api) = &err else {
             panic!("{err:?}")

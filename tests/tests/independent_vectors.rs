@@ -199,7 +199,6 @@ async fn m2cerber_client_signs_like_the_vectors() {
                     "3636363",
                     "1234567890",
                     "500".parse().unwrap(),
-                    PaymentStatus::Pending,
                     "https://merchant.example/m2cerber/callback",
                     "2024-01-01 12:00:00",
                 ))

@@ -29,7 +29,11 @@ mod begateway_mock {
 
     fn sample() -> Credentials {
         let c = begateway::mock::spec::default_config().credentials;
-        Credentials::new(c["shop_id"].clone(), c["secret_key"].clone())
+        Credentials::new(
+            c["shop_id"].clone(),
+            c["secret_key"].clone(),
+            c["public_key"].clone(),
+        )
     }
 
     #[tokio::test]
@@ -84,7 +88,8 @@ mod begateway_mock {
             ),
             other => panic!("{other:?}"),
         }
-        let wrong = Client::new(Credentials::new("1", "nope")).with_base_url(mock.base_url());
+        let wrong =
+            Client::new(Credentials::new("1", "nope", "no-key")).with_base_url(mock.base_url());
         match wrong.list_products().await {
             Err(Error::Api(e)) => {
                 assert_eq!(
@@ -95,7 +100,13 @@ mod begateway_mock {
             other => panic!("{other:?}"),
         }
         let bad = CreateProductRequest::new("x", "y", "usd", 1, "en");
-        match client.create_product(&bad).await {
+        // The client refuses it first; unchecked, it reaches the mock, which answers 422.
+        assert!(matches!(
+            client.create_product(&bad).await,
+            Err(Error::InvalidRequest(v)) if v.field == "currency"
+        ));
+        let unchecked = client.clone().with_request_checks(false);
+        match unchecked.create_product(&bad).await {
             Err(Error::Api(e)) => {
                 assert_eq!(e.status, 422);
                 // `{field} {detail}`, the detail being the spec's pattern for `currency`.
@@ -173,14 +184,60 @@ mod m2cerber_mock {
     }
 
     fn wallet(id: &str, sum: &str, callback: &str) -> GetWalletRequest {
-        GetWalletRequest::new(
-            id,
-            "9000",
-            dec(sum),
+        GetWalletRequest::new(id, "9000", dec(sum), callback, "2024-01-01 12:00:00")
+    }
+
+    /// `get_status` documents four values: confirming, pending, accept and cancel. Every
+    /// path through the mock's states answers one of them (`confirm` belongs to the accept
+    /// notification only).
+    #[tokio::test]
+    async fn get_status_answers_only_its_documented_values() {
+        let documented = [
+            PaymentStatus::Confirming,
             PaymentStatus::Pending,
-            callback,
-            "2024-01-01 12:00:00",
-        )
+            PaymentStatus::Accept,
+            PaymentStatus::Cancel,
+        ];
+        let mock = MockServer::start().await.unwrap();
+        let client = Client::new(sample()).with_base_url(mock.base_url());
+        let status = |id: &'static str| {
+            let client = client.clone();
+            async move {
+                client
+                    .get_status(&GetStatusRequest::new(id))
+                    .await
+                    .unwrap()
+                    .status
+            }
+        };
+        // (payment, what happens to it, in order: event and the sum paid, if any)
+        type Path<'a> = (&'a str, &'a [(&'a str, Option<&'a str>)]);
+        let paths: [Path; 5] = [
+            ("s-paid", &[("paid", None)]),
+            ("s-cancelled", &[("cancelled", None)]),
+            ("s-accepted-paid", &[("accept", None), ("paid", None)]),
+            ("s-part", &[("paid_other_sum", Some("200")), ("paid", None)]),
+            ("s-merchant-cancel", &[("cancel", None)]),
+        ];
+        let mut seen = Vec::new();
+        for (id, events) in paths {
+            client
+                .get_wallet(&wallet(id, "500", "http://127.0.0.1:9/cb"))
+                .await
+                .unwrap();
+            seen.push(status(id).await);
+            for (event, amount) in events {
+                mock.fire("payment", id, event, *amount).await.unwrap();
+                seen.push(status(id).await);
+            }
+        }
+        for s in &seen {
+            assert!(documented.contains(s), "get_status answered {s:?}");
+        }
+        // Every documented value but none other was reached.
+        for d in &documented {
+            assert!(seen.contains(d), "{d:?} never answered");
+        }
     }
 
     #[tokio::test]
@@ -215,7 +272,11 @@ mod m2cerber_mock {
             .get_status(&GetStatusRequest::new("p-1"))
             .await
             .unwrap();
-        assert_eq!(st.status, PaymentStatus::Confirm);
+        assert_eq!(
+            st.status,
+            PaymentStatus::Accept,
+            "get_status answers accept once paid"
+        );
         let balance = client.get_balance(&GetBalanceRequest::new()).await.unwrap();
         assert_eq!(balance.confirm_sum, dec("500"));
     }
@@ -348,7 +409,7 @@ mod pegas_mock {
     async fn errors_carry_status_code_and_validation_path() {
         let mock = MockServer::start().await.unwrap();
         let client = Client::new(sample()).with_base_url(mock.base_url());
-        let req = DepositRequest::new(dec("10"), DepositType::Wallet, "dup-1");
+        let req = DepositRequest::new(dec("10"), DepositType::Wallet, "dup-1").with_ttl(30);
         client.deposit(&req).await.unwrap();
         let dup = api(client.deposit(&req).await.unwrap_err());
         assert_eq!(
@@ -369,7 +430,9 @@ mod pegas_mock {
 
         let short =
             WithdrawalRequest::new(dec("1"), "1", WithdrawalMethod::Card).with_comment("ab");
-        let e = api(client.withdrawal(&short).await.unwrap_err());
+        // The client refuses it itself; unchecked, the mock answers in Pegas' shape.
+        let unchecked = client.clone().with_request_checks(false);
+        let e = api(unchecked.withdrawal(&short).await.unwrap_err());
         assert_eq!(
             (e.status, e.validation_path.as_deref()),
             (400, Some("comment"))

@@ -166,8 +166,12 @@ async fn payment_lifecycle_sends_a_signed_notification() {
 #[tokio::test]
 async fn documented_errors() {
     let (mock, client) = setup().await;
-    let wrong = Client::new(Credentials::new("1913EA9D9351469B1E5D852A", "wrong-key"))
-        .with_base_url(mock.base_url());
+    let wrong = Client::new(Credentials::new(
+        "1913EA9D9351469B1E5D852A",
+        "wrong-key",
+        "TEGRO-DEMO-SECRET",
+    ))
+    .with_base_url(mock.base_url());
     assert_eq!(
         provider_message(wrong.shops().await.unwrap_err()),
         "Wrong authorization token"
@@ -175,6 +179,7 @@ async fn documented_errors() {
     let stranger = Client::new(Credentials::new(
         "UNKNOWN-SHOP",
         "EEFA1913EA9D9351469B1E5D852A",
+        "TEGRO-DEMO-SECRET",
     ))
     .with_base_url(mock.base_url());
     assert_eq!(
@@ -196,7 +201,7 @@ async fn documented_errors() {
     assert_eq!(provider_message(missing), "Order not found");
     match client.order(&OrderRequest::new()).await {
         Err(Error::InvalidRequest(m)) => {
-            assert_eq!(m, "give at least one of order_id or payment_id")
+            assert_eq!(m.to_string(), "order_id or payment_id: give at least one")
         }
         other => panic!("{other:?}"),
     }

@@ -152,8 +152,8 @@ fn secrets_are_redacted_in_debug() {
 #[tokio::test]
 async fn begateway_uses_basic_auth_and_path_parameters() {
     let (url, rx) = capture_one(204, "").await;
-    let client =
-        begateway::Client::new(begateway::Credentials::new("1", "secret")).with_base_url(url);
+    let client = begateway::Client::new(begateway::Credentials::new("1", "secret", "public"))
+        .with_base_url(url);
     let req = begateway::requests::UpdateProductRequest::new("prd/1 x").with_amount(950);
     client.update_product(&req).await.unwrap();
     let got = rx.await.unwrap();
@@ -170,8 +170,8 @@ async fn begateway_uses_basic_auth_and_path_parameters() {
 async fn begateway_422_keeps_field_messages_and_raw_body() {
     let body = r#"{"message":"Currency is unknown","errors":{"currency":["is not in ISO 4217 Alpha-3 format","is unknown ISO 4217 Alpha-3 code"]}}"#;
     let (url, _rx) = capture_one(422, body).await;
-    let client =
-        begateway::Client::new(begateway::Credentials::new("1", "secret")).with_base_url(url);
+    let client = begateway::Client::new(begateway::Credentials::new("1", "secret", "public"))
+        .with_base_url(url);
     let err = client
         .get_product(&begateway::requests::GetProductRequest::new("prd_1"))
         .await
@@ -225,18 +225,10 @@ fn m2cerber_sha256_with_python_float_sum() {
 #[tokio::test]
 async fn m2cerber_client_sends_the_signature_header() {
     use m2cerber::requests::GetWalletRequest;
-    use m2cerber::types::PaymentStatus;
     let (url, rx) = capture_one(200, r#"{"payment_id": 3636363, "wallet_link": "https://m10.com/x", "image": "...", "wallet_number": "9378238289"}"#).await;
     let client = m2cerber::Client::new(m2cerber::Credentials::new("merchant-1", "m2-secret"))
         .with_base_url(url);
-    let req = GetWalletRequest::new(
-        "3636363",
-        "w",
-        "500".parse().unwrap(),
-        PaymentStatus::Pending,
-        "https://cb",
-        "t",
-    );
+    let req = GetWalletRequest::new("3636363", "w", "500".parse().unwrap(), "https://cb", "t");
     let wallet = client.get_wallet(&req).await.unwrap();
     assert_eq!(
         wallet.payment_id.as_str(),

@@ -316,7 +316,6 @@ mod m2cerber_hooks {
                 id,
                 "9000",
                 dec("500"),
-                PaymentStatus::Pending,
                 callback,
                 "2024-01-01 12:00:00",
             ))
@@ -389,7 +388,11 @@ mod m2cerber_hooks {
             .get_status(&GetStatusRequest::new("pay-1"))
             .await
             .unwrap();
-        assert_eq!(st.status, PaymentStatus::Confirm);
+        assert_eq!(
+            st.status,
+            PaymentStatus::Accept,
+            "get_status answers accept once paid"
+        );
     }
 
     #[tokio::test]
@@ -426,6 +429,10 @@ mod m2cerber_hooks {
             .get_status(&GetStatusRequest::new("pay-2"))
             .await
             .unwrap();
-        assert_eq!(st.status, PaymentStatus::Confirm);
+        assert_eq!(
+            st.status,
+            PaymentStatus::Accept,
+            "get_status answers accept once paid"
+        );
     }
 }

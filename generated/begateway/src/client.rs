@@ -16,6 +16,10 @@ pub struct Credentials {
     ///
     /// Note: The docs print no sample value; this one is the mock's default.
     pub secret_key: crate::wire::Secret,
+    /// beGateway's RSA public key (PEM), shown in the back office; verifies the `Content-Signature` of merchant notifications.
+    ///
+    /// Note: Not secret: it is beGateway's public key. The docs print none; this freshly generated 2048-bit demo key is the mock's default. Signing notifications needs the matching private key (`public_key_private`), which the spec does not carry.
+    pub public_key: String,
 }
 
 impl Credentials {
@@ -23,16 +27,22 @@ impl Credentials {
     pub fn new(
         shop_id: impl Into<String>,
         secret_key: impl Into<crate::wire::Secret>,
+        public_key: impl Into<String>,
     ) -> Self {
         Self {
             shop_id: shop_id.into(),
             secret_key: secret_key.into(),
+            public_key: public_key.into(),
         }
     }
 
     /// The sample credentials printed in the provider's docs (the mock's default merchant).
     pub fn sample() -> Self {
-        Self::new("1", "begateway-demo-secret-key")
+        Self::new(
+            "1",
+            "begateway-demo-secret-key",
+            "-----BEGIN PUBLIC KEY-----\nMIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEA0PS90nG5CCuUpf/mbiWn\nnlZPLCQP4uzjyt/5Xjn+r29JRQATMhuMH1x48u1WZJvKk8iDgaPrdH4ecI4/sf7Q\nk/UT9qfypPKZmCh4sSsnOqxRwIuSAlSD5a+sbz1RyxqlqgNOkrvWYWX2uvc4Xwr3\nN0NscfIn2/fyVWxfQDuCscAJu8m4t1xLYcNCYVza1GIBkCcowyGWL6u5IgysV1HF\nGcCNzNGrxK+41h25lzoz7S62A5MwQusSMb060YmzPfhL0WE3QtPdyjK9kQ1S0gt0\nNIBK5slS+JtrYGVxplQZdtRbz+iGQgejZG8Cng5eOpCAnnrdxLkiI6Mf/wcnEYcY\n9wIDAQAB\n-----END PUBLIC KEY-----",
+        )
     }
 }
 
@@ -47,6 +57,8 @@ pub struct Client {
 struct Inner {
     transport: crate::transport::Transport,
     credentials: Credentials,
+    /// Whether requests are checked against the spec before they are signed.
+    checks: bool,
 }
 
 impl Client {
@@ -62,8 +74,17 @@ impl Client {
                     &crate::error::MODEL,
                 ),
                 credentials,
+                checks: true,
             }),
         }
+    }
+
+    /// Whether each request is checked against the spec before it is signed (the
+    /// default; a request that breaks a rule is [`crate::error::Error::InvalidRequest`] and is never
+    /// sent). Turn it off only to let the provider judge a request the spec refuses.
+    pub fn with_request_checks(mut self, on: bool) -> Self {
+        std::sync::Arc::make_mut(&mut self.inner).checks = on;
+        self
     }
 
     /// Sends requests to another base URL (a mock server, a proxy).
@@ -87,7 +108,7 @@ impl Client {
     }
 
     /// Bounds the size of a response body (default 16 MiB); a larger answer is
-    /// [`Error::TooLarge`].
+    /// [`crate::error::Error::TooLarge`].
     pub fn with_max_response(mut self, bytes: usize) -> Self {
         std::sync::Arc::make_mut(&mut self.inner).transport.set_max_response(bytes);
         self
@@ -116,18 +137,39 @@ impl Client {
         Ok(())
     }
 
-    /// The request [`Client::create_product`] sends, without sending it: to log it, or to send it
-    /// with another HTTP client.
+    /// The request [`Client::create_product`] sends, unchecked and unsigned: the parameters in place.
+    fn build_create_product(
+        request: &crate::requests::CreateProductRequest,
+    ) -> Result<Outgoing, Error> {
+        let mut out = Outgoing::new(reqwest::Method::POST, "/products".to_string());
+        out.body = crate::http::Body::Json(
+            serde_json::to_string(request).map_err(|e| Error::Prepare(e.to_string()))?,
+        );
+        Ok(out)
+    }
+
+    /// Checks a request of [`Client::create_product`] against the spec, without sending it: every
+    /// constraint the mock checks, with the same checker. Also [`CreateProductRequest::check`](crate::requests::CreateProductRequest::check).
+    pub fn check_create_product(
+        request: &crate::requests::CreateProductRequest,
+    ) -> Result<(), payspec_runtime::check::InvalidRequest> {
+        match Self::build_create_product(request) {
+            Ok(out) => out.check(&crate::rules::SPEC, &crate::rules::CREATE_PRODUCT),
+            Err(_) => Ok(()),
+        }
+    }
+
+    /// The request [`Client::create_product`] sends (checked against the spec), without sending it: to log it, or to
+    /// send it with another HTTP client.
     pub fn prepare_create_product(
         &self,
         request: &crate::requests::CreateProductRequest,
     ) -> Result<Outgoing, Error> {
-        request.check().map_err(Error::InvalidRequest)?;
-        let mut out = Outgoing::new(reqwest::Method::POST, "/products".to_string());
-        out.body = crate::http::Body::Json(
-            serde_json::to_string(request)
-                .map_err(|e| Error::InvalidRequest(e.to_string()))?,
-        );
+        let mut out = Self::build_create_product(request)?;
+        if self.inner.checks {
+            out.check(&crate::rules::SPEC, &crate::rules::CREATE_PRODUCT)
+                .map_err(Error::InvalidRequest)?;
+        }
         self.authorize_basic(&mut out)?;
         Ok(out)
     }
@@ -143,15 +185,37 @@ impl Client {
         self.inner.transport.send(out, |r| crate::error::decode(&r.body)).await
     }
 
-    /// The request [`Client::get_product`] sends, without sending it: to log it, or to send it
-    /// with another HTTP client.
+    /// The request [`Client::get_product`] sends, unchecked and unsigned: the parameters in place.
+    fn build_get_product(
+        request: &crate::requests::GetProductRequest,
+    ) -> Result<Outgoing, Error> {
+        let id = crate::http::path_segment(&request.id);
+        let out = Outgoing::new(reqwest::Method::GET, format!("/products/{id}"));
+        Ok(out)
+    }
+
+    /// Checks a request of [`Client::get_product`] against the spec, without sending it: every
+    /// constraint the mock checks, with the same checker. Also [`GetProductRequest::check`](crate::requests::GetProductRequest::check).
+    pub fn check_get_product(
+        request: &crate::requests::GetProductRequest,
+    ) -> Result<(), payspec_runtime::check::InvalidRequest> {
+        match Self::build_get_product(request) {
+            Ok(out) => out.check(&crate::rules::SPEC, &crate::rules::GET_PRODUCT),
+            Err(_) => Ok(()),
+        }
+    }
+
+    /// The request [`Client::get_product`] sends (checked against the spec), without sending it: to log it, or to
+    /// send it with another HTTP client.
     pub fn prepare_get_product(
         &self,
         request: &crate::requests::GetProductRequest,
     ) -> Result<Outgoing, Error> {
-        request.check().map_err(Error::InvalidRequest)?;
-        let id = crate::http::path_segment(&request.id);
-        let mut out = Outgoing::new(reqwest::Method::GET, format!("/products/{id}"));
+        let mut out = Self::build_get_product(request)?;
+        if self.inner.checks {
+            out.check(&crate::rules::SPEC, &crate::rules::GET_PRODUCT)
+                .map_err(Error::InvalidRequest)?;
+        }
         self.authorize_basic(&mut out)?;
         Ok(out)
     }
@@ -167,10 +231,16 @@ impl Client {
         self.inner.transport.send(out, |r| crate::error::decode(&r.body)).await
     }
 
-    /// The request [`Client::list_products`] sends, without sending it: to log it, or to send it
-    /// with another HTTP client.
+    /// The request [`Client::list_products`] sends, unchecked and unsigned: the parameters in place.
+    fn build_list_products() -> Result<Outgoing, Error> {
+        let out = Outgoing::new(reqwest::Method::GET, "/products".to_string());
+        Ok(out)
+    }
+
+    /// The request [`Client::list_products`] sends, without sending it: to log it, or to
+    /// send it with another HTTP client.
     pub fn prepare_list_products(&self) -> Result<Outgoing, Error> {
-        let mut out = Outgoing::new(reqwest::Method::GET, "/products".to_string());
+        let mut out = Self::build_list_products()?;
         self.authorize_basic(&mut out)?;
         Ok(out)
     }
@@ -185,19 +255,40 @@ impl Client {
         self.inner.transport.send(out, |r| crate::error::decode(&r.body)).await
     }
 
-    /// The request [`Client::update_product`] sends, without sending it: to log it, or to send it
-    /// with another HTTP client.
+    /// The request [`Client::update_product`] sends, unchecked and unsigned: the parameters in place.
+    fn build_update_product(
+        request: &crate::requests::UpdateProductRequest,
+    ) -> Result<Outgoing, Error> {
+        let id = crate::http::path_segment(&request.id);
+        let mut out = Outgoing::new(reqwest::Method::PUT, format!("/products/{id}"));
+        out.body = crate::http::Body::Json(
+            serde_json::to_string(request).map_err(|e| Error::Prepare(e.to_string()))?,
+        );
+        Ok(out)
+    }
+
+    /// Checks a request of [`Client::update_product`] against the spec, without sending it: every
+    /// constraint the mock checks, with the same checker. Also [`UpdateProductRequest::check`](crate::requests::UpdateProductRequest::check).
+    pub fn check_update_product(
+        request: &crate::requests::UpdateProductRequest,
+    ) -> Result<(), payspec_runtime::check::InvalidRequest> {
+        match Self::build_update_product(request) {
+            Ok(out) => out.check(&crate::rules::SPEC, &crate::rules::UPDATE_PRODUCT),
+            Err(_) => Ok(()),
+        }
+    }
+
+    /// The request [`Client::update_product`] sends (checked against the spec), without sending it: to log it, or to
+    /// send it with another HTTP client.
     pub fn prepare_update_product(
         &self,
         request: &crate::requests::UpdateProductRequest,
     ) -> Result<Outgoing, Error> {
-        request.check().map_err(Error::InvalidRequest)?;
-        let id = crate::http::path_segment(&request.id);
-        let mut out = Outgoing::new(reqwest::Method::PUT, format!("/products/{id}"));
-        out.body = crate::http::Body::Json(
-            serde_json::to_string(request)
-                .map_err(|e| Error::InvalidRequest(e.to_string()))?,
-        );
+        let mut out = Self::build_update_product(request)?;
+        if self.inner.checks {
+            out.check(&crate::rules::SPEC, &crate::rules::UPDATE_PRODUCT)
+                .map_err(Error::InvalidRequest)?;
+        }
         self.authorize_basic(&mut out)?;
         Ok(out)
     }

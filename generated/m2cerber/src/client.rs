@@ -56,6 +56,8 @@ pub struct Client {
 struct Inner {
     transport: crate::transport::Transport,
     credentials: Credentials,
+    /// Whether requests are checked against the spec before they are signed.
+    checks: bool,
 }
 
 impl Client {
@@ -79,8 +81,17 @@ impl Client {
                     &crate::error::MODEL,
                 ),
                 credentials,
+                checks: true,
             }),
         }
+    }
+
+    /// Whether each request is checked against the spec before it is signed (the
+    /// default; a request that breaks a rule is [`crate::error::Error::InvalidRequest`] and is never
+    /// sent). Turn it off only to let the provider judge a request the spec refuses.
+    pub fn with_request_checks(mut self, on: bool) -> Self {
+        std::sync::Arc::make_mut(&mut self.inner).checks = on;
+        self
     }
 
     /// Sends requests to another base URL (a mock server, a proxy).
@@ -104,7 +115,7 @@ impl Client {
     }
 
     /// Bounds the size of a response body (default 16 MiB); a larger answer is
-    /// [`Error::TooLarge`].
+    /// [`crate::error::Error::TooLarge`].
     pub fn with_max_response(mut self, bytes: usize) -> Self {
         std::sync::Arc::make_mut(&mut self.inner).transport.set_max_response(bytes);
         self
@@ -138,7 +149,7 @@ impl Client {
                 form: out.form(),
             };
             crate::signing::compute(&crate::auth::WALLET, &creds, &src)
-                .map_err(|e| Error::InvalidRequest(e.to_string()))?
+                .map_err(|e| Error::Prepare(e.to_string()))?
         };
         out.headers
             .push((
@@ -160,7 +171,7 @@ impl Client {
                 form: out.form(),
             };
             crate::signing::compute(&crate::auth::STATUS_UPDATE, &creds, &src)
-                .map_err(|e| Error::InvalidRequest(e.to_string()))?
+                .map_err(|e| Error::Prepare(e.to_string()))?
         };
         out.headers
             .push((
@@ -182,7 +193,7 @@ impl Client {
                 form: out.form(),
             };
             crate::signing::compute(&crate::auth::STATUS_CHECK, &creds, &src)
-                .map_err(|e| Error::InvalidRequest(e.to_string()))?
+                .map_err(|e| Error::Prepare(e.to_string()))?
         };
         out.headers
             .push((
@@ -210,7 +221,7 @@ impl Client {
                 form: out.form(),
             };
             crate::signing::compute(&crate::auth::BALANCE, &creds, &src)
-                .map_err(|e| Error::InvalidRequest(e.to_string()))?
+                .map_err(|e| Error::Prepare(e.to_string()))?
         };
         out.headers
             .push((
@@ -220,18 +231,39 @@ impl Client {
         Ok(())
     }
 
-    /// The signed request [`Client::get_wallet`] sends, without sending it: to log it, or to send it
-    /// with another HTTP client.
+    /// The request [`Client::get_wallet`] sends, unchecked and unsigned: the parameters in place.
+    fn build_get_wallet(
+        request: &crate::requests::GetWalletRequest,
+    ) -> Result<Outgoing, Error> {
+        let mut out = Outgoing::new(reqwest::Method::POST, "/get_wallet/".to_string());
+        out.body = crate::http::Body::Json(
+            serde_json::to_string(request).map_err(|e| Error::Prepare(e.to_string()))?,
+        );
+        Ok(out)
+    }
+
+    /// Checks a request of [`Client::get_wallet`] against the spec, without sending it: every
+    /// constraint the mock checks, with the same checker. Also [`GetWalletRequest::check`](crate::requests::GetWalletRequest::check).
+    pub fn check_get_wallet(
+        request: &crate::requests::GetWalletRequest,
+    ) -> Result<(), payspec_runtime::check::InvalidRequest> {
+        match Self::build_get_wallet(request) {
+            Ok(out) => out.check(&crate::rules::SPEC, &crate::rules::GET_WALLET),
+            Err(_) => Ok(()),
+        }
+    }
+
+    /// The signed request [`Client::get_wallet`] sends (checked against the spec), without sending it: to log it, or to
+    /// send it with another HTTP client.
     pub fn prepare_get_wallet(
         &self,
         request: &crate::requests::GetWalletRequest,
     ) -> Result<Outgoing, Error> {
-        request.check().map_err(Error::InvalidRequest)?;
-        let mut out = Outgoing::new(reqwest::Method::POST, "/get_wallet/".to_string());
-        out.body = crate::http::Body::Json(
-            serde_json::to_string(request)
-                .map_err(|e| Error::InvalidRequest(e.to_string()))?,
-        );
+        let mut out = Self::build_get_wallet(request)?;
+        if self.inner.checks {
+            out.check(&crate::rules::SPEC, &crate::rules::GET_WALLET)
+                .map_err(Error::InvalidRequest)?;
+        }
         self.authorize_wallet(&mut out)?;
         Ok(out)
     }
@@ -247,21 +279,42 @@ impl Client {
         self.inner.transport.send(out, |r| crate::error::decode(&r.body)).await
     }
 
-    /// The signed request [`Client::update_status`] sends, without sending it: to log it, or to send it
-    /// with another HTTP client.
-    pub fn prepare_update_status(
-        &self,
+    /// The request [`Client::update_status`] sends, unchecked and unsigned: the parameters in place.
+    fn build_update_status(
         request: &crate::requests::UpdateStatusRequest,
     ) -> Result<Outgoing, Error> {
-        request.check().map_err(Error::InvalidRequest)?;
         let mut out = Outgoing::new(
             reqwest::Method::POST,
             "/update_status/".to_string(),
         );
         out.body = crate::http::Body::Json(
-            serde_json::to_string(request)
-                .map_err(|e| Error::InvalidRequest(e.to_string()))?,
+            serde_json::to_string(request).map_err(|e| Error::Prepare(e.to_string()))?,
         );
+        Ok(out)
+    }
+
+    /// Checks a request of [`Client::update_status`] against the spec, without sending it: every
+    /// constraint the mock checks, with the same checker. Also [`UpdateStatusRequest::check`](crate::requests::UpdateStatusRequest::check).
+    pub fn check_update_status(
+        request: &crate::requests::UpdateStatusRequest,
+    ) -> Result<(), payspec_runtime::check::InvalidRequest> {
+        match Self::build_update_status(request) {
+            Ok(out) => out.check(&crate::rules::SPEC, &crate::rules::UPDATE_STATUS),
+            Err(_) => Ok(()),
+        }
+    }
+
+    /// The signed request [`Client::update_status`] sends (checked against the spec), without sending it: to log it, or to
+    /// send it with another HTTP client.
+    pub fn prepare_update_status(
+        &self,
+        request: &crate::requests::UpdateStatusRequest,
+    ) -> Result<Outgoing, Error> {
+        let mut out = Self::build_update_status(request)?;
+        if self.inner.checks {
+            out.check(&crate::rules::SPEC, &crate::rules::UPDATE_STATUS)
+                .map_err(Error::InvalidRequest)?;
+        }
         self.authorize_status_update(&mut out)?;
         Ok(out)
     }
@@ -279,15 +332,37 @@ impl Client {
         self.inner.transport.send(out, |r| crate::error::decode(&r.body)).await
     }
 
-    /// The signed request [`Client::get_status`] sends, without sending it: to log it, or to send it
-    /// with another HTTP client.
+    /// The request [`Client::get_status`] sends, unchecked and unsigned: the parameters in place.
+    fn build_get_status(
+        request: &crate::requests::GetStatusRequest,
+    ) -> Result<Outgoing, Error> {
+        let mut out = Outgoing::new(reqwest::Method::GET, "/get_status/".to_string());
+        out.query.push(("payment_id".to_string(), request.payment_id.clone()));
+        Ok(out)
+    }
+
+    /// Checks a request of [`Client::get_status`] against the spec, without sending it: every
+    /// constraint the mock checks, with the same checker. Also [`GetStatusRequest::check`](crate::requests::GetStatusRequest::check).
+    pub fn check_get_status(
+        request: &crate::requests::GetStatusRequest,
+    ) -> Result<(), payspec_runtime::check::InvalidRequest> {
+        match Self::build_get_status(request) {
+            Ok(out) => out.check(&crate::rules::SPEC, &crate::rules::GET_STATUS),
+            Err(_) => Ok(()),
+        }
+    }
+
+    /// The signed request [`Client::get_status`] sends (checked against the spec), without sending it: to log it, or to
+    /// send it with another HTTP client.
     pub fn prepare_get_status(
         &self,
         request: &crate::requests::GetStatusRequest,
     ) -> Result<Outgoing, Error> {
-        request.check().map_err(Error::InvalidRequest)?;
-        let mut out = Outgoing::new(reqwest::Method::GET, "/get_status/".to_string());
-        out.query.push(("payment_id".to_string(), request.payment_id.clone()));
+        let mut out = Self::build_get_status(request)?;
+        if self.inner.checks {
+            out.check(&crate::rules::SPEC, &crate::rules::GET_STATUS)
+                .map_err(Error::InvalidRequest)?;
+        }
         self.authorize_status_check(&mut out)?;
         Ok(out)
     }
@@ -305,13 +380,10 @@ impl Client {
         self.inner.transport.send(out, |r| crate::error::decode(&r.body)).await
     }
 
-    /// The signed request [`Client::get_balance`] sends, without sending it: to log it, or to send it
-    /// with another HTTP client.
-    pub fn prepare_get_balance(
-        &self,
+    /// The request [`Client::get_balance`] sends, unchecked and unsigned: the parameters in place.
+    fn build_get_balance(
         request: &crate::requests::GetBalanceRequest,
     ) -> Result<Outgoing, Error> {
-        request.check().map_err(Error::InvalidRequest)?;
         let mut out = Outgoing::new(reqwest::Method::GET, "/get_balance/".to_string());
         if let Some(v) = &request.start_date {
             out.query.push(("start_date".to_string(), v.clone()));
@@ -321,6 +393,31 @@ impl Client {
         }
         if let Some(v) = &request.callback_url {
             out.query.push(("callback_url".to_string(), v.clone()));
+        }
+        Ok(out)
+    }
+
+    /// Checks a request of [`Client::get_balance`] against the spec, without sending it: every
+    /// constraint the mock checks, with the same checker. Also [`GetBalanceRequest::check`](crate::requests::GetBalanceRequest::check).
+    pub fn check_get_balance(
+        request: &crate::requests::GetBalanceRequest,
+    ) -> Result<(), payspec_runtime::check::InvalidRequest> {
+        match Self::build_get_balance(request) {
+            Ok(out) => out.check(&crate::rules::SPEC, &crate::rules::GET_BALANCE),
+            Err(_) => Ok(()),
+        }
+    }
+
+    /// The signed request [`Client::get_balance`] sends (checked against the spec), without sending it: to log it, or to
+    /// send it with another HTTP client.
+    pub fn prepare_get_balance(
+        &self,
+        request: &crate::requests::GetBalanceRequest,
+    ) -> Result<Outgoing, Error> {
+        let mut out = Self::build_get_balance(request)?;
+        if self.inner.checks {
+            out.check(&crate::rules::SPEC, &crate::rules::GET_BALANCE)
+                .map_err(Error::InvalidRequest)?;
         }
         self.authorize_balance(&mut out)?;
         Ok(out)

@@ -18,7 +18,7 @@ pub struct GetWalletRequest {
         deserialize_with = "crate::wire::de_one::<crate::wire::DecimalString, _>"
     )]
     pub sum: rust_decimal::Decimal,
-    /// Always `pending`.
+    /// Always `pending`; the client fills it in.
     ///
     /// Note: The docs fix the value at `"pending"`; it is still sent because it is signed.
     pub status: crate::types::PaymentStatus,
@@ -38,7 +38,6 @@ impl GetWalletRequest {
         payment_id: impl Into<String>,
         user_wallet: impl Into<String>,
         sum: rust_decimal::Decimal,
-        status: crate::types::PaymentStatus,
         callback_url: impl Into<String>,
         create_time: impl Into<String>,
     ) -> Self {
@@ -46,7 +45,7 @@ impl GetWalletRequest {
             payment_id: payment_id.into(),
             user_wallet: user_wallet.into(),
             sum,
-            status,
+            status: crate::types::PaymentStatus::Pending,
             callback_url: callback_url.into(),
             create_time: create_time.into(),
         }
@@ -57,9 +56,11 @@ impl GetWalletRequest {
         serde_json::to_string(self).unwrap_or_default()
     }
 
-    /// Checks what the types cannot: fields required together or alternatively.
-    pub fn check(&self) -> Result<(), String> {
-        Ok(())
+    /// Checks the request against the spec without sending it (for validating input
+    /// early): every constraint the client checks before signing, and the mock on
+    /// arrival, with the same checker. The error names the field and the reason.
+    pub fn check(&self) -> Result<(), payspec_runtime::check::InvalidRequest> {
+        crate::Client::check_get_wallet(self)
     }
 }
 
@@ -91,9 +92,11 @@ impl UpdateStatusRequest {
         serde_json::to_string(self).unwrap_or_default()
     }
 
-    /// Checks what the types cannot: fields required together or alternatively.
-    pub fn check(&self) -> Result<(), String> {
-        Ok(())
+    /// Checks the request against the spec without sending it (for validating input
+    /// early): every constraint the client checks before signing, and the mock on
+    /// arrival, with the same checker. The error names the field and the reason.
+    pub fn check(&self) -> Result<(), payspec_runtime::check::InvalidRequest> {
+        crate::Client::check_update_status(self)
     }
 }
 
@@ -118,9 +121,11 @@ impl GetStatusRequest {
         serde_json::to_string(self).unwrap_or_default()
     }
 
-    /// Checks what the types cannot: fields required together or alternatively.
-    pub fn check(&self) -> Result<(), String> {
-        Ok(())
+    /// Checks the request against the spec without sending it (for validating input
+    /// early): every constraint the client checks before signing, and the mock on
+    /// arrival, with the same checker. The error names the field and the reason.
+    pub fn check(&self) -> Result<(), payspec_runtime::check::InvalidRequest> {
+        crate::Client::check_get_status(self)
     }
 }
 
@@ -183,8 +188,10 @@ impl GetBalanceRequest {
         serde_json::to_string(self).unwrap_or_default()
     }
 
-    /// Checks what the types cannot: fields required together or alternatively.
-    pub fn check(&self) -> Result<(), String> {
-        Ok(())
+    /// Checks the request against the spec without sending it (for validating input
+    /// early): every constraint the client checks before signing, and the mock on
+    /// arrival, with the same checker. The error names the field and the reason.
+    pub fn check(&self) -> Result<(), payspec_runtime::check::InvalidRequest> {
+        crate::Client::check_get_balance(self)
     }
 }

@@ -118,8 +118,8 @@ impl Wallet {
 pub struct StatusUpdate {
     /// The merchant's payment id, echoed.
     ///
-    /// Note: The docs spell the key `paymnet_id`; it is read as the wire name of `payment_id` (decision in FINDINGS.md). The example sends an integer; a string is accepted too.
-    #[serde(rename = "paymnet_id")]
+    /// Note: The docs spell the key `paymnet_id`; it is read as the wire name of `payment_id` (decision in FINDINGS.md), and `payment_id` is accepted too, should the provider fix the typo. The example sends an integer; a string is accepted too.
+    #[serde(rename = "paymnet_id", alias = "payment_id")]
     pub payment_id: crate::wire::StringOrNumber,
     /// `status` on the wire.
     pub status: crate::types::PaymentStatus,

@@ -37,6 +37,8 @@ pub struct Client {
 struct Inner {
     transport: crate::transport::Transport,
     credentials: Credentials,
+    /// Whether requests are checked against the spec before they are signed.
+    checks: bool,
 }
 
 impl Client {
@@ -52,8 +54,17 @@ impl Client {
                     &crate::error::MODEL,
                 ),
                 credentials,
+                checks: true,
             }),
         }
+    }
+
+    /// Whether each request is checked against the spec before it is signed (the
+    /// default; a request that breaks a rule is [`crate::error::Error::InvalidRequest`] and is never
+    /// sent). Turn it off only to let the provider judge a request the spec refuses.
+    pub fn with_request_checks(mut self, on: bool) -> Self {
+        std::sync::Arc::make_mut(&mut self.inner).checks = on;
+        self
     }
 
     /// Sends requests to another base URL (a mock server, a proxy).
@@ -77,7 +88,7 @@ impl Client {
     }
 
     /// Bounds the size of a response body (default 16 MiB); a larger answer is
-    /// [`Error::TooLarge`].
+    /// [`crate::error::Error::TooLarge`].
     pub fn with_max_response(mut self, bytes: usize) -> Self {
         std::sync::Arc::make_mut(&mut self.inner).transport.set_max_response(bytes);
         self
@@ -103,13 +114,10 @@ impl Client {
         Ok(())
     }
 
-    /// The request [`Client::deposit`] sends, without sending it: to log it, or to send it
-    /// with another HTTP client.
-    pub fn prepare_deposit(
-        &self,
+    /// The request [`Client::deposit`] sends, unchecked and unsigned: the parameters in place.
+    fn build_deposit(
         request: &crate::requests::DepositRequest,
     ) -> Result<Outgoing, Error> {
-        request.check().map_err(Error::InvalidRequest)?;
         let mut out = Outgoing::new(reqwest::Method::GET, "/deposit".to_string());
         out.query.push(("amount".to_string(), request.amount.to_string()));
         out.query.push(("type".to_string(), request.r#type.to_wire_text()));
@@ -125,6 +133,31 @@ impl Client {
         }
         if let Some(v) = &request.success_url {
             out.query.push(("success_url".to_string(), v.clone()));
+        }
+        Ok(out)
+    }
+
+    /// Checks a request of [`Client::deposit`] against the spec, without sending it: every
+    /// constraint the mock checks, with the same checker. Also [`DepositRequest::check`](crate::requests::DepositRequest::check).
+    pub fn check_deposit(
+        request: &crate::requests::DepositRequest,
+    ) -> Result<(), payspec_runtime::check::InvalidRequest> {
+        match Self::build_deposit(request) {
+            Ok(out) => out.check(&crate::rules::SPEC, &crate::rules::DEPOSIT),
+            Err(_) => Ok(()),
+        }
+    }
+
+    /// The request [`Client::deposit`] sends (checked against the spec), without sending it: to log it, or to
+    /// send it with another HTTP client.
+    pub fn prepare_deposit(
+        &self,
+        request: &crate::requests::DepositRequest,
+    ) -> Result<Outgoing, Error> {
+        let mut out = Self::build_deposit(request)?;
+        if self.inner.checks {
+            out.check(&crate::rules::SPEC, &crate::rules::DEPOSIT)
+                .map_err(Error::InvalidRequest)?;
         }
         self.authorize_token(&mut out)?;
         Ok(out)
@@ -143,16 +176,38 @@ impl Client {
         self.inner.transport.send(out, |r| crate::error::decode(&r.body)).await
     }
 
-    /// The request [`Client::deposit_cancel`] sends, without sending it: to log it, or to send it
-    /// with another HTTP client.
+    /// The request [`Client::deposit_cancel`] sends, unchecked and unsigned: the parameters in place.
+    fn build_deposit_cancel(
+        request: &crate::requests::DepositCancelRequest,
+    ) -> Result<Outgoing, Error> {
+        let mut out = Outgoing::new(reqwest::Method::GET, "/deposit/cancel".to_string());
+        out.query.push(("order_id".to_string(), request.order_id.clone()));
+        out.query.push(("id".to_string(), request.id.clone()));
+        Ok(out)
+    }
+
+    /// Checks a request of [`Client::deposit_cancel`] against the spec, without sending it: every
+    /// constraint the mock checks, with the same checker. Also [`DepositCancelRequest::check`](crate::requests::DepositCancelRequest::check).
+    pub fn check_deposit_cancel(
+        request: &crate::requests::DepositCancelRequest,
+    ) -> Result<(), payspec_runtime::check::InvalidRequest> {
+        match Self::build_deposit_cancel(request) {
+            Ok(out) => out.check(&crate::rules::SPEC, &crate::rules::DEPOSIT_CANCEL),
+            Err(_) => Ok(()),
+        }
+    }
+
+    /// The request [`Client::deposit_cancel`] sends (checked against the spec), without sending it: to log it, or to
+    /// send it with another HTTP client.
     pub fn prepare_deposit_cancel(
         &self,
         request: &crate::requests::DepositCancelRequest,
     ) -> Result<Outgoing, Error> {
-        request.check().map_err(Error::InvalidRequest)?;
-        let mut out = Outgoing::new(reqwest::Method::GET, "/deposit/cancel".to_string());
-        out.query.push(("order_id".to_string(), request.order_id.clone()));
-        out.query.push(("id".to_string(), request.id.clone()));
+        let mut out = Self::build_deposit_cancel(request)?;
+        if self.inner.checks {
+            out.check(&crate::rules::SPEC, &crate::rules::DEPOSIT_CANCEL)
+                .map_err(Error::InvalidRequest)?;
+        }
         self.authorize_token(&mut out)?;
         Ok(out)
     }
@@ -168,13 +223,10 @@ impl Client {
         self.inner.transport.send(out, |r| crate::error::decode(&r.body)).await
     }
 
-    /// The request [`Client::withdrawal`] sends, without sending it: to log it, or to send it
-    /// with another HTTP client.
-    pub fn prepare_withdrawal(
-        &self,
+    /// The request [`Client::withdrawal`] sends, unchecked and unsigned: the parameters in place.
+    fn build_withdrawal(
         request: &crate::requests::WithdrawalRequest,
     ) -> Result<Outgoing, Error> {
-        request.check().map_err(Error::InvalidRequest)?;
         let mut out = Outgoing::new(reqwest::Method::GET, "/withdrawal".to_string());
         out.query.push(("amount".to_string(), request.amount.to_string()));
         out.query.push(("number".to_string(), request.number.clone()));
@@ -187,6 +239,31 @@ impl Client {
         }
         if let Some(v) = &request.ttl {
             out.query.push(("ttl".to_string(), v.to_string()));
+        }
+        Ok(out)
+    }
+
+    /// Checks a request of [`Client::withdrawal`] against the spec, without sending it: every
+    /// constraint the mock checks, with the same checker. Also [`WithdrawalRequest::check`](crate::requests::WithdrawalRequest::check).
+    pub fn check_withdrawal(
+        request: &crate::requests::WithdrawalRequest,
+    ) -> Result<(), payspec_runtime::check::InvalidRequest> {
+        match Self::build_withdrawal(request) {
+            Ok(out) => out.check(&crate::rules::SPEC, &crate::rules::WITHDRAWAL),
+            Err(_) => Ok(()),
+        }
+    }
+
+    /// The request [`Client::withdrawal`] sends (checked against the spec), without sending it: to log it, or to
+    /// send it with another HTTP client.
+    pub fn prepare_withdrawal(
+        &self,
+        request: &crate::requests::WithdrawalRequest,
+    ) -> Result<Outgoing, Error> {
+        let mut out = Self::build_withdrawal(request)?;
+        if self.inner.checks {
+            out.check(&crate::rules::SPEC, &crate::rules::WITHDRAWAL)
+                .map_err(Error::InvalidRequest)?;
         }
         self.authorize_token(&mut out)?;
         Ok(out)
@@ -205,13 +282,10 @@ impl Client {
         self.inner.transport.send(out, |r| crate::error::decode(&r.body)).await
     }
 
-    /// The request [`Client::receipt`] sends, without sending it: to log it, or to send it
-    /// with another HTTP client.
-    pub fn prepare_receipt(
-        &self,
+    /// The request [`Client::receipt`] sends, unchecked and unsigned: the parameters in place.
+    fn build_receipt(
         request: &crate::requests::ReceiptRequest,
     ) -> Result<Outgoing, Error> {
-        request.check().map_err(Error::InvalidRequest)?;
         let mut out = Outgoing::new(
             reqwest::Method::GET,
             "/transaction/receipt/file".to_string(),
@@ -223,6 +297,31 @@ impl Client {
             out.query.push(("id".to_string(), v.clone()));
         }
         out.query.push(("format".to_string(), request.format.to_wire_text()));
+        Ok(out)
+    }
+
+    /// Checks a request of [`Client::receipt`] against the spec, without sending it: every
+    /// constraint the mock checks, with the same checker. Also [`ReceiptRequest::check`](crate::requests::ReceiptRequest::check).
+    pub fn check_receipt(
+        request: &crate::requests::ReceiptRequest,
+    ) -> Result<(), payspec_runtime::check::InvalidRequest> {
+        match Self::build_receipt(request) {
+            Ok(out) => out.check(&crate::rules::SPEC, &crate::rules::RECEIPT),
+            Err(_) => Ok(()),
+        }
+    }
+
+    /// The request [`Client::receipt`] sends (checked against the spec), without sending it: to log it, or to
+    /// send it with another HTTP client.
+    pub fn prepare_receipt(
+        &self,
+        request: &crate::requests::ReceiptRequest,
+    ) -> Result<Outgoing, Error> {
+        let mut out = Self::build_receipt(request)?;
+        if self.inner.checks {
+            out.check(&crate::rules::SPEC, &crate::rules::RECEIPT)
+                .map_err(Error::InvalidRequest)?;
+        }
         self.authorize_token(&mut out)?;
         Ok(out)
     }
@@ -240,10 +339,16 @@ impl Client {
         self.inner.transport.send(out, |r| crate::error::MODEL.file(r)).await
     }
 
-    /// The request [`Client::balance`] sends, without sending it: to log it, or to send it
-    /// with another HTTP client.
+    /// The request [`Client::balance`] sends, unchecked and unsigned: the parameters in place.
+    fn build_balance() -> Result<Outgoing, Error> {
+        let out = Outgoing::new(reqwest::Method::GET, "/balance".to_string());
+        Ok(out)
+    }
+
+    /// The request [`Client::balance`] sends, without sending it: to log it, or to
+    /// send it with another HTTP client.
     pub fn prepare_balance(&self) -> Result<Outgoing, Error> {
-        let mut out = Outgoing::new(reqwest::Method::GET, "/balance".to_string());
+        let mut out = Self::build_balance()?;
         self.authorize_token(&mut out)?;
         Ok(out)
     }

@@ -15,11 +15,14 @@ pub mod mock;
 
 pub mod requests;
 
+pub mod rules;
+
 pub mod types;
 
 pub mod webhooks;
 
 use payspec_runtime::{http, signing, transport, wire};
+pub use payspec_runtime::check::{InvalidRequest, Reason};
 pub use payspec_runtime::signing::SignError;
 pub use payspec_runtime::http::{Body, Outgoing};
 pub use payspec_runtime::wire::{Secret, StringOrNumber};

@@ -19,7 +19,7 @@ pub struct DepositRequest {
     pub order_id: String,
     /// Customer's phone number in international format, for `invoice-qw`.
     ///
-    /// Note: Needed for `invoice-qw` only; the spec cannot make a field required for one value of another, so it is optional and the provider checks it. (query parameter)
+    /// Note: The docs give it "for invoice-qw" without marking it required: it is refused with any other type, and optional with this one. (query parameter)
     #[serde(skip)]
     pub phone: Option<String>,
     /// Sender's account number, for the invoice-* types. (query parameter)
@@ -27,7 +27,7 @@ pub struct DepositRequest {
     pub qiwi_account: Option<String>,
     /// Lifetime in minutes, for `type: wallet`.
     ///
-    /// Note: Needed for `wallet` only; optional here for the same reason as `phone`. No limits are documented. (query parameter)
+    /// Note: The docs say it is needed for `wallet` ("Нужно для типа wallet"): required there, refused with any other type. No limits are documented. (query parameter)
     #[serde(skip)]
     pub ttl: Option<i64>,
     /// Where the customer is sent after a successful payment, for `invoice-qw`. (query parameter)
@@ -82,9 +82,11 @@ impl DepositRequest {
         serde_json::to_string(self).unwrap_or_default()
     }
 
-    /// Checks what the types cannot: fields required together or alternatively.
-    pub fn check(&self) -> Result<(), String> {
-        Ok(())
+    /// Checks the request against the spec without sending it (for validating input
+    /// early): every constraint the client checks before signing, and the mock on
+    /// arrival, with the same checker. The error names the field and the reason.
+    pub fn check(&self) -> Result<(), payspec_runtime::check::InvalidRequest> {
+        crate::Client::check_deposit(self)
     }
 }
 
@@ -113,9 +115,11 @@ impl DepositCancelRequest {
         serde_json::to_string(self).unwrap_or_default()
     }
 
-    /// Checks what the types cannot: fields required together or alternatively.
-    pub fn check(&self) -> Result<(), String> {
-        Ok(())
+    /// Checks the request against the spec without sending it (for validating input
+    /// early): every constraint the client checks before signing, and the mock on
+    /// arrival, with the same checker. The error names the field and the reason.
+    pub fn check(&self) -> Result<(), payspec_runtime::check::InvalidRequest> {
+        crate::Client::check_deposit_cancel(self)
     }
 }
 
@@ -190,9 +194,11 @@ impl WithdrawalRequest {
         serde_json::to_string(self).unwrap_or_default()
     }
 
-    /// Checks what the types cannot: fields required together or alternatively.
-    pub fn check(&self) -> Result<(), String> {
-        Ok(())
+    /// Checks the request against the spec without sending it (for validating input
+    /// early): every constraint the client checks before signing, and the mock on
+    /// arrival, with the same checker. The error names the field and the reason.
+    pub fn check(&self) -> Result<(), payspec_runtime::check::InvalidRequest> {
+        crate::Client::check_withdrawal(self)
     }
 }
 
@@ -237,11 +243,10 @@ impl ReceiptRequest {
         serde_json::to_string(self).unwrap_or_default()
     }
 
-    /// Checks what the types cannot: fields required together or alternatively.
-    pub fn check(&self) -> Result<(), String> {
-        if self.order_id.is_none() && self.id.is_none() {
-            return Err("give at least one of order_id or id".to_string());
-        }
-        Ok(())
+    /// Checks the request against the spec without sending it (for validating input
+    /// early): every constraint the client checks before signing, and the mock on
+    /// arrival, with the same checker. The error names the field and the reason.
+    pub fn check(&self) -> Result<(), payspec_runtime::check::InvalidRequest> {
+        crate::Client::check_receipt(self)
     }
 }

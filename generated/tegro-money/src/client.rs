@@ -14,6 +14,10 @@ pub struct Credentials {
     pub shop_id: String,
     /// REST API key; signs every API call (HMAC-SHA256 of the body).
     pub api_key: crate::wire::Secret,
+    /// Shop secret key; signs the payment form and the payment notification.
+    ///
+    /// Note: A different secret from the REST API key. The docs print no sample value; this one is the mock's default.
+    pub secret_key: crate::wire::Secret,
 }
 
 impl Credentials {
@@ -21,16 +25,22 @@ impl Credentials {
     pub fn new(
         shop_id: impl Into<String>,
         api_key: impl Into<crate::wire::Secret>,
+        secret_key: impl Into<crate::wire::Secret>,
     ) -> Self {
         Self {
             shop_id: shop_id.into(),
             api_key: api_key.into(),
+            secret_key: secret_key.into(),
         }
     }
 
     /// The sample credentials printed in the provider's docs (the mock's default merchant).
     pub fn sample() -> Self {
-        Self::new("1913EA9D9351469B1E5D852A", "EEFA1913EA9D9351469B1E5D852A")
+        Self::new(
+            "1913EA9D9351469B1E5D852A",
+            "EEFA1913EA9D9351469B1E5D852A",
+            "TEGRO-DEMO-SECRET",
+        )
     }
 
     /// A credential by its spec name, for signature recipes.
@@ -38,6 +48,7 @@ impl Credentials {
         match name {
             "shop_id" => Some(self.shop_id.clone()),
             "api_key" => Some(self.api_key.expose().to_string()),
+            "secret_key" => Some(self.secret_key.expose().to_string()),
             _ => None,
         }
     }
@@ -54,6 +65,8 @@ pub struct Client {
 struct Inner {
     transport: crate::transport::Transport,
     credentials: Credentials,
+    /// Whether requests are checked against the spec before they are signed.
+    checks: bool,
     nonce: std::sync::Arc<crate::wire::Nonce>,
 }
 
@@ -70,11 +83,20 @@ impl Client {
                     &crate::error::MODEL,
                 ),
                 credentials,
+                checks: true,
                 nonce: std::sync::Arc::new(
                     crate::wire::Nonce::new(crate::wire::NonceStyle::UnixMillis),
                 ),
             }),
         }
+    }
+
+    /// Whether each request is checked against the spec before it is signed (the
+    /// default; a request that breaks a rule is [`crate::error::Error::InvalidRequest`] and is never
+    /// sent). Turn it off only to let the provider judge a request the spec refuses.
+    pub fn with_request_checks(mut self, on: bool) -> Self {
+        std::sync::Arc::make_mut(&mut self.inner).checks = on;
+        self
     }
 
     /// Sends requests to another base URL (a mock server, a proxy).
@@ -98,7 +120,7 @@ impl Client {
     }
 
     /// Bounds the size of a response body (default 16 MiB); a larger answer is
-    /// [`Error::TooLarge`].
+    /// [`crate::error::Error::TooLarge`].
     pub fn with_max_response(mut self, bytes: usize) -> Self {
         std::sync::Arc::make_mut(&mut self.inner).transport.set_max_response(bytes);
         self
@@ -133,7 +155,7 @@ impl Client {
                 form: out.form(),
             };
             crate::signing::compute(&crate::auth::API, &creds, &src)
-                .map_err(|e| Error::InvalidRequest(e.to_string()))?
+                .map_err(|e| Error::Prepare(e.to_string()))?
         };
         out.headers
             .push((
@@ -143,18 +165,39 @@ impl Client {
         Ok(())
     }
 
-    /// The signed request [`Client::create_order`] sends, without sending it: to log it, or to send it
-    /// with another HTTP client.
+    /// The request [`Client::create_order`] sends, unchecked and unsigned: the parameters in place.
+    fn build_create_order(
+        request: &crate::requests::CreateOrderRequest,
+    ) -> Result<Outgoing, Error> {
+        let mut out = Outgoing::new(reqwest::Method::POST, "/createOrder/".to_string());
+        out.body = crate::http::Body::Json(
+            serde_json::to_string(request).map_err(|e| Error::Prepare(e.to_string()))?,
+        );
+        Ok(out)
+    }
+
+    /// Checks a request of [`Client::create_order`] against the spec, without sending it: every
+    /// constraint the mock checks, with the same checker. Also [`CreateOrderRequest::check`](crate::requests::CreateOrderRequest::check).
+    pub fn check_create_order(
+        request: &crate::requests::CreateOrderRequest,
+    ) -> Result<(), payspec_runtime::check::InvalidRequest> {
+        match Self::build_create_order(request) {
+            Ok(out) => out.check(&crate::rules::SPEC, &crate::rules::CREATE_ORDER),
+            Err(_) => Ok(()),
+        }
+    }
+
+    /// The signed request [`Client::create_order`] sends (checked against the spec), without sending it: to log it, or to
+    /// send it with another HTTP client.
     pub fn prepare_create_order(
         &self,
         request: &crate::requests::CreateOrderRequest,
     ) -> Result<Outgoing, Error> {
-        request.check().map_err(Error::InvalidRequest)?;
-        let mut out = Outgoing::new(reqwest::Method::POST, "/createOrder/".to_string());
-        out.body = crate::http::Body::Json(
-            serde_json::to_string(request)
-                .map_err(|e| Error::InvalidRequest(e.to_string()))?,
-        );
+        let mut out = Self::build_create_order(request)?;
+        if self.inner.checks {
+            out.check(&crate::rules::SPEC, &crate::rules::CREATE_ORDER)
+                .map_err(Error::InvalidRequest)?;
+        }
         self.authorize_api(&mut out)?;
         Ok(out)
     }
@@ -173,11 +216,17 @@ impl Client {
             .await
     }
 
-    /// The signed request [`Client::shops`] sends, without sending it: to log it, or to send it
-    /// with another HTTP client.
-    pub fn prepare_shops(&self) -> Result<Outgoing, Error> {
+    /// The request [`Client::shops`] sends, unchecked and unsigned: the parameters in place.
+    fn build_shops() -> Result<Outgoing, Error> {
         let mut out = Outgoing::new(reqwest::Method::POST, "/shops/".to_string());
         out.body = crate::http::Body::Json("{}".to_string());
+        Ok(out)
+    }
+
+    /// The signed request [`Client::shops`] sends, without sending it: to log it, or to
+    /// send it with another HTTP client.
+    pub fn prepare_shops(&self) -> Result<Outgoing, Error> {
+        let mut out = Self::build_shops()?;
         self.authorize_api(&mut out)?;
         Ok(out)
     }
@@ -193,11 +242,17 @@ impl Client {
             .await
     }
 
-    /// The signed request [`Client::balance`] sends, without sending it: to log it, or to send it
-    /// with another HTTP client.
-    pub fn prepare_balance(&self) -> Result<Outgoing, Error> {
+    /// The request [`Client::balance`] sends, unchecked and unsigned: the parameters in place.
+    fn build_balance() -> Result<Outgoing, Error> {
         let mut out = Outgoing::new(reqwest::Method::POST, "/balance/".to_string());
         out.body = crate::http::Body::Json("{}".to_string());
+        Ok(out)
+    }
+
+    /// The signed request [`Client::balance`] sends, without sending it: to log it, or to
+    /// send it with another HTTP client.
+    pub fn prepare_balance(&self) -> Result<Outgoing, Error> {
+        let mut out = Self::build_balance()?;
         self.authorize_api(&mut out)?;
         Ok(out)
     }
@@ -215,18 +270,37 @@ impl Client {
             .await
     }
 
-    /// The signed request [`Client::order`] sends, without sending it: to log it, or to send it
-    /// with another HTTP client.
+    /// The request [`Client::order`] sends, unchecked and unsigned: the parameters in place.
+    fn build_order(request: &crate::requests::OrderRequest) -> Result<Outgoing, Error> {
+        let mut out = Outgoing::new(reqwest::Method::POST, "/order/".to_string());
+        out.body = crate::http::Body::Json(
+            serde_json::to_string(request).map_err(|e| Error::Prepare(e.to_string()))?,
+        );
+        Ok(out)
+    }
+
+    /// Checks a request of [`Client::order`] against the spec, without sending it: every
+    /// constraint the mock checks, with the same checker. Also [`OrderRequest::check`](crate::requests::OrderRequest::check).
+    pub fn check_order(
+        request: &crate::requests::OrderRequest,
+    ) -> Result<(), payspec_runtime::check::InvalidRequest> {
+        match Self::build_order(request) {
+            Ok(out) => out.check(&crate::rules::SPEC, &crate::rules::ORDER),
+            Err(_) => Ok(()),
+        }
+    }
+
+    /// The signed request [`Client::order`] sends (checked against the spec), without sending it: to log it, or to
+    /// send it with another HTTP client.
     pub fn prepare_order(
         &self,
         request: &crate::requests::OrderRequest,
     ) -> Result<Outgoing, Error> {
-        request.check().map_err(Error::InvalidRequest)?;
-        let mut out = Outgoing::new(reqwest::Method::POST, "/order/".to_string());
-        out.body = crate::http::Body::Json(
-            serde_json::to_string(request)
-                .map_err(|e| Error::InvalidRequest(e.to_string()))?,
-        );
+        let mut out = Self::build_order(request)?;
+        if self.inner.checks {
+            out.check(&crate::rules::SPEC, &crate::rules::ORDER)
+                .map_err(Error::InvalidRequest)?;
+        }
         self.authorize_api(&mut out)?;
         Ok(out)
     }
@@ -245,18 +319,39 @@ impl Client {
             .await
     }
 
-    /// The signed request [`Client::orders`] sends, without sending it: to log it, or to send it
-    /// with another HTTP client.
+    /// The request [`Client::orders`] sends, unchecked and unsigned: the parameters in place.
+    fn build_orders(
+        request: &crate::requests::OrdersRequest,
+    ) -> Result<Outgoing, Error> {
+        let mut out = Outgoing::new(reqwest::Method::POST, "/orders/".to_string());
+        out.body = crate::http::Body::Json(
+            serde_json::to_string(request).map_err(|e| Error::Prepare(e.to_string()))?,
+        );
+        Ok(out)
+    }
+
+    /// Checks a request of [`Client::orders`] against the spec, without sending it: every
+    /// constraint the mock checks, with the same checker. Also [`OrdersRequest::check`](crate::requests::OrdersRequest::check).
+    pub fn check_orders(
+        request: &crate::requests::OrdersRequest,
+    ) -> Result<(), payspec_runtime::check::InvalidRequest> {
+        match Self::build_orders(request) {
+            Ok(out) => out.check(&crate::rules::SPEC, &crate::rules::ORDERS),
+            Err(_) => Ok(()),
+        }
+    }
+
+    /// The signed request [`Client::orders`] sends (checked against the spec), without sending it: to log it, or to
+    /// send it with another HTTP client.
     pub fn prepare_orders(
         &self,
         request: &crate::requests::OrdersRequest,
     ) -> Result<Outgoing, Error> {
-        request.check().map_err(Error::InvalidRequest)?;
-        let mut out = Outgoing::new(reqwest::Method::POST, "/orders/".to_string());
-        out.body = crate::http::Body::Json(
-            serde_json::to_string(request)
-                .map_err(|e| Error::InvalidRequest(e.to_string()))?,
-        );
+        let mut out = Self::build_orders(request)?;
+        if self.inner.checks {
+            out.check(&crate::rules::SPEC, &crate::rules::ORDERS)
+                .map_err(Error::InvalidRequest)?;
+        }
         self.authorize_api(&mut out)?;
         Ok(out)
     }
@@ -275,21 +370,42 @@ impl Client {
             .await
     }
 
-    /// The signed request [`Client::create_withdrawal`] sends, without sending it: to log it, or to send it
-    /// with another HTTP client.
-    pub fn prepare_create_withdrawal(
-        &self,
+    /// The request [`Client::create_withdrawal`] sends, unchecked and unsigned: the parameters in place.
+    fn build_create_withdrawal(
         request: &crate::requests::CreateWithdrawalRequest,
     ) -> Result<Outgoing, Error> {
-        request.check().map_err(Error::InvalidRequest)?;
         let mut out = Outgoing::new(
             reqwest::Method::POST,
             "/createWithdrawal/".to_string(),
         );
         out.body = crate::http::Body::Json(
-            serde_json::to_string(request)
-                .map_err(|e| Error::InvalidRequest(e.to_string()))?,
+            serde_json::to_string(request).map_err(|e| Error::Prepare(e.to_string()))?,
         );
+        Ok(out)
+    }
+
+    /// Checks a request of [`Client::create_withdrawal`] against the spec, without sending it: every
+    /// constraint the mock checks, with the same checker. Also [`CreateWithdrawalRequest::check`](crate::requests::CreateWithdrawalRequest::check).
+    pub fn check_create_withdrawal(
+        request: &crate::requests::CreateWithdrawalRequest,
+    ) -> Result<(), payspec_runtime::check::InvalidRequest> {
+        match Self::build_create_withdrawal(request) {
+            Ok(out) => out.check(&crate::rules::SPEC, &crate::rules::CREATE_WITHDRAWAL),
+            Err(_) => Ok(()),
+        }
+    }
+
+    /// The signed request [`Client::create_withdrawal`] sends (checked against the spec), without sending it: to log it, or to
+    /// send it with another HTTP client.
+    pub fn prepare_create_withdrawal(
+        &self,
+        request: &crate::requests::CreateWithdrawalRequest,
+    ) -> Result<Outgoing, Error> {
+        let mut out = Self::build_create_withdrawal(request)?;
+        if self.inner.checks {
+            out.check(&crate::rules::SPEC, &crate::rules::CREATE_WITHDRAWAL)
+                .map_err(Error::InvalidRequest)?;
+        }
         self.authorize_api(&mut out)?;
         Ok(out)
     }
@@ -308,18 +424,39 @@ impl Client {
             .await
     }
 
-    /// The signed request [`Client::withdrawals`] sends, without sending it: to log it, or to send it
-    /// with another HTTP client.
+    /// The request [`Client::withdrawals`] sends, unchecked and unsigned: the parameters in place.
+    fn build_withdrawals(
+        request: &crate::requests::WithdrawalsRequest,
+    ) -> Result<Outgoing, Error> {
+        let mut out = Outgoing::new(reqwest::Method::POST, "/withdrawals/".to_string());
+        out.body = crate::http::Body::Json(
+            serde_json::to_string(request).map_err(|e| Error::Prepare(e.to_string()))?,
+        );
+        Ok(out)
+    }
+
+    /// Checks a request of [`Client::withdrawals`] against the spec, without sending it: every
+    /// constraint the mock checks, with the same checker. Also [`WithdrawalsRequest::check`](crate::requests::WithdrawalsRequest::check).
+    pub fn check_withdrawals(
+        request: &crate::requests::WithdrawalsRequest,
+    ) -> Result<(), payspec_runtime::check::InvalidRequest> {
+        match Self::build_withdrawals(request) {
+            Ok(out) => out.check(&crate::rules::SPEC, &crate::rules::WITHDRAWALS),
+            Err(_) => Ok(()),
+        }
+    }
+
+    /// The signed request [`Client::withdrawals`] sends (checked against the spec), without sending it: to log it, or to
+    /// send it with another HTTP client.
     pub fn prepare_withdrawals(
         &self,
         request: &crate::requests::WithdrawalsRequest,
     ) -> Result<Outgoing, Error> {
-        request.check().map_err(Error::InvalidRequest)?;
-        let mut out = Outgoing::new(reqwest::Method::POST, "/withdrawals/".to_string());
-        out.body = crate::http::Body::Json(
-            serde_json::to_string(request)
-                .map_err(|e| Error::InvalidRequest(e.to_string()))?,
-        );
+        let mut out = Self::build_withdrawals(request)?;
+        if self.inner.checks {
+            out.check(&crate::rules::SPEC, &crate::rules::WITHDRAWALS)
+                .map_err(Error::InvalidRequest)?;
+        }
         self.authorize_api(&mut out)?;
         Ok(out)
     }
@@ -338,18 +475,39 @@ impl Client {
             .await
     }
 
-    /// The signed request [`Client::withdrawal`] sends, without sending it: to log it, or to send it
-    /// with another HTTP client.
+    /// The request [`Client::withdrawal`] sends, unchecked and unsigned: the parameters in place.
+    fn build_withdrawal(
+        request: &crate::requests::WithdrawalRequest,
+    ) -> Result<Outgoing, Error> {
+        let mut out = Outgoing::new(reqwest::Method::POST, "/withdrawal/".to_string());
+        out.body = crate::http::Body::Json(
+            serde_json::to_string(request).map_err(|e| Error::Prepare(e.to_string()))?,
+        );
+        Ok(out)
+    }
+
+    /// Checks a request of [`Client::withdrawal`] against the spec, without sending it: every
+    /// constraint the mock checks, with the same checker. Also [`WithdrawalRequest::check`](crate::requests::WithdrawalRequest::check).
+    pub fn check_withdrawal(
+        request: &crate::requests::WithdrawalRequest,
+    ) -> Result<(), payspec_runtime::check::InvalidRequest> {
+        match Self::build_withdrawal(request) {
+            Ok(out) => out.check(&crate::rules::SPEC, &crate::rules::WITHDRAWAL),
+            Err(_) => Ok(()),
+        }
+    }
+
+    /// The signed request [`Client::withdrawal`] sends (checked against the spec), without sending it: to log it, or to
+    /// send it with another HTTP client.
     pub fn prepare_withdrawal(
         &self,
         request: &crate::requests::WithdrawalRequest,
     ) -> Result<Outgoing, Error> {
-        request.check().map_err(Error::InvalidRequest)?;
-        let mut out = Outgoing::new(reqwest::Method::POST, "/withdrawal/".to_string());
-        out.body = crate::http::Body::Json(
-            serde_json::to_string(request)
-                .map_err(|e| Error::InvalidRequest(e.to_string()))?,
-        );
+        let mut out = Self::build_withdrawal(request)?;
+        if self.inner.checks {
+            out.check(&crate::rules::SPEC, &crate::rules::WITHDRAWAL)
+                .map_err(Error::InvalidRequest)?;
+        }
         self.authorize_api(&mut out)?;
         Ok(out)
     }

@@ -61,9 +61,11 @@ impl CreateOrderRequest {
         serde_json::to_string(self).unwrap_or_default()
     }
 
-    /// Checks what the types cannot: fields required together or alternatively.
-    pub fn check(&self) -> Result<(), String> {
-        Ok(())
+    /// Checks the request against the spec without sending it (for validating input
+    /// early): every constraint the client checks before signing, and the mock on
+    /// arrival, with the same checker. The error names the field and the reason.
+    pub fn check(&self) -> Result<(), payspec_runtime::check::InvalidRequest> {
+        crate::Client::check_create_order(self)
     }
 }
 
@@ -110,12 +112,11 @@ impl OrderRequest {
         serde_json::to_string(self).unwrap_or_default()
     }
 
-    /// Checks what the types cannot: fields required together or alternatively.
-    pub fn check(&self) -> Result<(), String> {
-        if self.order_id.is_none() && self.payment_id.is_none() {
-            return Err("give at least one of order_id or payment_id".to_string());
-        }
-        Ok(())
+    /// Checks the request against the spec without sending it (for validating input
+    /// early): every constraint the client checks before signing, and the mock on
+    /// arrival, with the same checker. The error names the field and the reason.
+    pub fn check(&self) -> Result<(), payspec_runtime::check::InvalidRequest> {
+        crate::Client::check_order(self)
     }
 }
 
@@ -150,9 +151,11 @@ impl OrdersRequest {
         serde_json::to_string(self).unwrap_or_default()
     }
 
-    /// Checks what the types cannot: fields required together or alternatively.
-    pub fn check(&self) -> Result<(), String> {
-        Ok(())
+    /// Checks the request against the spec without sending it (for validating input
+    /// early): every constraint the client checks before signing, and the mock on
+    /// arrival, with the same checker. The error names the field and the reason.
+    pub fn check(&self) -> Result<(), payspec_runtime::check::InvalidRequest> {
+        crate::Client::check_orders(self)
     }
 }
 
@@ -200,9 +203,11 @@ impl CreateWithdrawalRequest {
         serde_json::to_string(self).unwrap_or_default()
     }
 
-    /// Checks what the types cannot: fields required together or alternatively.
-    pub fn check(&self) -> Result<(), String> {
-        Ok(())
+    /// Checks the request against the spec without sending it (for validating input
+    /// early): every constraint the client checks before signing, and the mock on
+    /// arrival, with the same checker. The error names the field and the reason.
+    pub fn check(&self) -> Result<(), payspec_runtime::check::InvalidRequest> {
+        crate::Client::check_create_withdrawal(self)
     }
 }
 
@@ -237,9 +242,11 @@ impl WithdrawalsRequest {
         serde_json::to_string(self).unwrap_or_default()
     }
 
-    /// Checks what the types cannot: fields required together or alternatively.
-    pub fn check(&self) -> Result<(), String> {
-        Ok(())
+    /// Checks the request against the spec without sending it (for validating input
+    /// early): every constraint the client checks before signing, and the mock on
+    /// arrival, with the same checker. The error names the field and the reason.
+    pub fn check(&self) -> Result<(), payspec_runtime::check::InvalidRequest> {
+        crate::Client::check_withdrawals(self)
     }
 }
 
@@ -288,11 +295,10 @@ impl WithdrawalRequest {
         serde_json::to_string(self).unwrap_or_default()
     }
 
-    /// Checks what the types cannot: fields required together or alternatively.
-    pub fn check(&self) -> Result<(), String> {
-        if self.order_id.is_none() && self.payment_id.is_none() {
-            return Err("give at least one of order_id or payment_id".to_string());
-        }
-        Ok(())
+    /// Checks the request against the spec without sending it (for validating input
+    /// early): every constraint the client checks before signing, and the mock on
+    /// arrival, with the same checker. The error names the field and the reason.
+    pub fn check(&self) -> Result<(), payspec_runtime::check::InvalidRequest> {
+        crate::Client::check_withdrawal(self)
     }
 }

@@ -8,11 +8,12 @@ use std::process::ExitCode;
 use crate::diff::{self, Change, Level, semver};
 use crate::spec;
 
-/// The spec at `rev`, loaded without docs; `None` when git, the revision or the file at it is
-/// missing (a new spec has no earlier version).
+/// The spec at `rev`, read without docs and without today's validation (it may predate a
+/// rule); `None` when git, the revision or the file at it is missing (a new spec has no
+/// earlier version).
 fn base(rev: &str, path: &Path) -> Option<Result<spec::Loaded, String>> {
     let (name, bytes) = super::diff::at_revision(rev, path).ok()?;
-    Some(spec::load_without_docs(&name, &bytes).map_err(|_| {
+    Some(spec::load_earlier(&name, &bytes).map_err(|_| {
         format!(
             "{name} does not load with this payspec (an older spec format); versions not compared"
         )

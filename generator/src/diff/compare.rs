@@ -741,6 +741,46 @@ impl Cx {
                 w.auth.loc,
             );
         }
+        let method = |x: &Webhook| {
+            x.method
+                .as_ref()
+                .map_or(crate::spec::model::Method::POST, |m| m.value)
+        };
+        if method(o) != method(w) {
+            let at = w.method.as_ref().map_or(w.loc, |m| m.loc);
+            self.push(Level::Breaking, item, "method changed", Side::New, at);
+        }
+        // Which bodies route to the webhook; its notes and citations are documentation.
+        let route = |x: &Webhook| {
+            x.discriminator
+                .as_ref()
+                .map(|d| (canon(&d.field), canon(&d.values), canon(&d.present)))
+        };
+        if route(o) != route(w) {
+            let at = w.discriminator.as_ref().map_or(w.loc, |d| d.loc);
+            self.push(
+                Level::Breaking,
+                item,
+                "discriminator changed",
+                Side::New,
+                at,
+            );
+        }
+        let reply = |x: &Webhook| {
+            let r = x.reply.as_ref();
+            (
+                r.and_then(|r| r.status.as_ref()).map_or(200, |s| s.value),
+                r.and_then(|r| r.content_type.as_ref())
+                    .map(|c| c.value.clone()),
+                r.and_then(|r| r.body.as_ref())
+                    .map(|b| b.value.clone())
+                    .unwrap_or_default(),
+            )
+        };
+        if reply(o) != reply(w) {
+            let at = w.reply.as_ref().map_or(w.loc, |r| r.loc);
+            self.push(Level::Additive, item, "reply changed", Side::New, at);
+        }
         self.docs(
             item,
             &[

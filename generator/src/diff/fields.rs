@@ -21,7 +21,16 @@ pub enum Role {
 /// What decides a field's Rust type and wire form: type, element or value type, wire form,
 /// date format, nullability.
 pub fn signature(f: &Field) -> String {
-    canon(&(&f.ty, &f.items, &f.values, &f.wire, &f.format, f.nullable))
+    canon(&(
+        &f.ty,
+        &f.items,
+        &f.values,
+        &f.wire,
+        &f.format,
+        f.nullable,
+        // A fixed value leaves the constructor's parameters.
+        &f.constant,
+    ))
 }
 
 /// The constraints the mock checks (not part of the Rust API).
@@ -34,6 +43,10 @@ fn constraints(f: &Field) -> String {
         &f.maximum,
         &f.exclusive_minimum,
         &f.exclusive_maximum,
+        &f.allowed,
+        &f.aliases,
+        &f.required_if,
+        &f.forbidden_if,
     ))
 }
 

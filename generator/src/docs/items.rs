@@ -148,6 +148,24 @@ pub fn items(spec: &Spec) -> Vec<Item<'_>> {
             w.note.is_some(),
             true,
         ));
+        if let Some(d) = &w.discriminator {
+            out.push(item(
+                format!("{prefix}.discriminator"),
+                d.loc,
+                d.source.as_ref(),
+                d.note.is_some(),
+                false,
+            ));
+        }
+        if let Some(r) = &w.reply {
+            out.push(item(
+                format!("{prefix}.reply"),
+                r.loc,
+                r.source.as_ref(),
+                r.note.is_some(),
+                false,
+            ));
+        }
         fields(&mut out, &prefix, w.fields.iter());
         examples(&mut out, &prefix, &w.examples);
     }

@@ -12,17 +12,24 @@ use crate::ir::{Encoding, Method, NonceStyle, ParamIn, SchemeId};
 pub fn client_rs(api: &Api) -> TokenStream {
     let creds = credentials(api);
     let client = client(api);
+    // A spec with webhooks only still has `Credentials`, and nothing that sends.
+    let uses = (!api.endpoints.is_empty()).then(|| {
+        quote! {
+            use crate::error::Error;
+            use crate::http::Outgoing;
+        }
+    });
     quote! {
         //! The API client: credentials, signing, and one async method per endpoint.
-        use crate::error::Error;
-        use crate::http::Outgoing;
+        #uses
         #creds
         #client
     }
 }
 
 fn credentials(api: &Api) -> TokenStream {
-    let cs: Vec<_> = api.credentials.iter().filter(|c| c.for_client).collect();
+    // Every credential the merchant holds: the client's and those that verify webhooks.
+    let cs: Vec<_> = api.credentials.iter().collect();
     let fields = cs.iter().map(|c| {
         let id = ident(&c.ident);
         let d = docs(&c.doc);
@@ -184,6 +191,8 @@ fn client(api: &Api) -> TokenStream {
         struct Inner {
             transport: crate::transport::Transport,
             credentials: Credentials,
+            /// Whether requests are checked against the spec before they are signed.
+            checks: bool,
             #nonce_field
         }
 
@@ -197,8 +206,17 @@ fn client(api: &Api) -> TokenStream {
                 Client { inner: std::sync::Arc::new(Inner {
                     transport: crate::transport::Transport::new(Self::PRODUCTION_URL, &crate::error::MODEL),
                     credentials,
+                    checks: true,
                     #nonce_init
                 }) }
+            }
+
+            /// Whether each request is checked against the spec before it is signed (the
+            /// default; a request that breaks a rule is [`crate::error::Error::InvalidRequest`] and is never
+            /// sent). Turn it off only to let the provider judge a request the spec refuses.
+            pub fn with_request_checks(mut self, on: bool) -> Self {
+                std::sync::Arc::make_mut(&mut self.inner).checks = on;
+                self
             }
 
             /// Sends requests to another base URL (a mock server, a proxy).
@@ -220,7 +238,7 @@ fn client(api: &Api) -> TokenStream {
             }
 
             /// Bounds the size of a response body (default 16 MiB); a larger answer is
-            /// [`Error::TooLarge`].
+            /// [`crate::error::Error::TooLarge`].
             pub fn with_max_response(mut self, bytes: usize) -> Self {
                 std::sync::Arc::make_mut(&mut self.inner).transport.set_max_response(bytes);
                 self
@@ -289,7 +307,7 @@ fn authorizer(api: &Api, s: &Scheme) -> TokenStream {
                 let fields = |w: &str| out.field_text(w);
                 let creds = |c: &str| self.inner.credentials.get(c);
                 let src = crate::signing::Source { body: &body, fields: &fields, form: out.form() };
-                crate::signing::compute(&crate::auth::#recipe, &creds, &src).map_err(|e| Error::InvalidRequest(e.to_string()))?
+                crate::signing::compute(&crate::auth::#recipe, &creds, &src).map_err(|e| Error::Prepare(e.to_string()))?
             };
             #place
         }
@@ -316,8 +334,13 @@ fn endpoint_method(api: &Api, e: &Endpoint) -> TokenStream {
     } else {
         quote!()
     };
+    let endpoint_const = super::mock_table::endpoint_ident(&e.name);
     let check = if has_request {
-        quote!(request.check().map_err(Error::InvalidRequest)?;)
+        quote! {
+            if self.inner.checks {
+                out.check(&crate::rules::SPEC, &crate::rules::#endpoint_const).map_err(Error::InvalidRequest)?;
+            }
+        }
     } else {
         quote!()
     };
@@ -344,7 +367,7 @@ fn endpoint_method(api: &Api, e: &Endpoint) -> TokenStream {
     let has_body_fields = e.request.fields.iter().any(|f| f.location == ParamIn::Body);
     let body = match e.request.encoding {
         Encoding::Json if has_request && has_body_fields => {
-            quote!(out.body = crate::http::Body::Json(serde_json::to_string(request).map_err(|e| Error::InvalidRequest(e.to_string()))?);)
+            quote!(out.body = crate::http::Body::Json(serde_json::to_string(request).map_err(|e| Error::Prepare(e.to_string()))?);)
         }
         Encoding::Json if !matches!(e.method, Method::Get | Method::Delete) => {
             quote!(out.body = crate::http::Body::Json("{}".to_string());)
@@ -375,9 +398,9 @@ fn endpoint_method(api: &Api, e: &Endpoint) -> TokenStream {
             quote!(|r| crate::error::MODEL.file(r)),
         ),
     };
-    let changes =
-        !query.is_empty() || !headers.is_empty() || !body.is_empty() || authorize.is_some();
-    let mutable = changes.then(|| quote!(mut));
+    let builds = !query.is_empty() || !headers.is_empty() || !body.is_empty();
+    let mutable = builds.then(|| quote!(mut));
+    let signs_mut = authorize.is_some().then(|| quote!(mut));
     let bare = crate::ir::naming::bare(&e.fn_ident);
     let prepare = format_ident!("prepare_{}", bare);
     let signed = e
@@ -385,19 +408,54 @@ fn endpoint_method(api: &Api, e: &Endpoint) -> TokenStream {
         .and_then(|i| api.scheme(i))
         .is_some_and(|s| s.signature.is_some());
     let what = if signed { "signed request" } else { "request" };
+    let checked = if has_request {
+        " (checked against the spec)"
+    } else {
+        ""
+    };
     let prepare_doc = markdown_docs(&format!(
-        "The {what} [`Client::{bare}`] sends, without sending it: to log it, or to send it\nwith another HTTP client."
+        "The {what} [`Client::{bare}`] sends{checked}, without sending it: to log it, or to\nsend it with another HTTP client."
     ));
     let arg = has_request.then(|| quote!(request));
+    let build = format_ident!("build_{}", bare);
+    let build_param = has_request.then(|| quote!(request: &crate::requests::#req_ty));
+    let check_fn = format_ident!("check_{}", bare);
+    let build_doc = markdown_docs(&format!(
+        "The request [`Client::{bare}`] sends, unchecked and unsigned: the parameters in place."
+    ));
+    let check_fn = has_request.then(|| {
+        let check_doc = markdown_docs(&format!(
+            "Checks a request of [`Client::{bare}`] against the spec, without sending it: every\nconstraint the mock checks, with the same checker. Also [`{req}::check`](crate::requests::{req}::check).",
+            req = e.request.name
+        ));
+        quote! {
+            #check_doc
+            pub fn #check_fn(request: &crate::requests::#req_ty) -> Result<(), payspec_runtime::check::InvalidRequest> {
+                match Self::#build(request) {
+                    Ok(out) => out.check(&crate::rules::SPEC, &crate::rules::#endpoint_const),
+                    // A request that cannot even be written is reported when it is prepared.
+                    Err(_) => Ok(()),
+                }
+            }
+        }
+    });
     quote! {
-        #prepare_doc
-        pub fn #prepare(&self #param) -> Result<Outgoing, Error> {
-            #check
+        #build_doc
+        fn #build(#build_param) -> Result<Outgoing, Error> {
             #bind_path
             let #mutable out = Outgoing::new(#method, #path);
             #(#query)*
             #(#headers)*
             #body
+            Ok(out)
+        }
+
+        #check_fn
+
+        #prepare_doc
+        pub fn #prepare(&self #param) -> Result<Outgoing, Error> {
+            let #signs_mut out = Self::#build(#arg)?;
+            #check
             #authorize
             Ok(out)
         }

@@ -39,6 +39,7 @@ pub fn lib_rs(api: &Api) -> TokenStream {
         pub mod error;
         #mock
         pub mod requests;
+        pub mod rules;
         pub mod types;
         pub mod webhooks;
 
@@ -46,6 +47,7 @@ pub fn lib_rs(api: &Api) -> TokenStream {
         use payspec_runtime::{http, signing, transport, wire};
         #rsa
 
+        pub use payspec_runtime::check::{InvalidRequest, Reason};
         pub use payspec_runtime::signing::SignError;
         pub use payspec_runtime::http::{Body, Outgoing};
         pub use payspec_runtime::wire::{Secret, StringOrNumber};

@@ -1,5 +1,6 @@
-//! `src/mock/spec.rs`: the provider's behaviour as named constants the runtime's mock engine
-//! interprets. Ids of types, schemes, resources and webhooks are named constants in small
+//! `src/rules.rs`: the provider's behaviour as named constants, which the client's request
+//! checks and the runtime's mock engine interpret (and `src/mock/spec.rs`: the mock's
+//! default merchant). Ids of types, schemes, resources and webhooks are named constants in small
 //! modules (`types::ORDER`); each endpoint is a constant; every struct names only what
 //! differs from its `DEFAULT`.
 
@@ -13,8 +14,8 @@ use crate::ir::{
     Operation, ParamIn, Resource, ResponseBody, Scheme, Ty, TypeDecl, TypeKind, Webhook,
 };
 
-/// The whole `mock/spec.rs`.
-pub fn spec_rs(api: &Api) -> TokenStream {
+/// The whole `rules.rs`: the spec as tables, for the client's checks and the mock.
+pub fn rules_rs(api: &Api) -> TokenStream {
     let provider = &api.name;
     let ids = id_modules(api);
     let endpoint_consts = api.endpoints.iter().enumerate().map(|(i, e)| {
@@ -53,24 +54,19 @@ pub fn spec_rs(api: &Api) -> TokenStream {
         None => quote!(None),
     };
     let errors = errors(&api.errors);
-    let default_creds = api.credentials.iter().map(|c| {
-        let (name, value) = (&c.name, sample_value(&c.name, c.example.as_deref()));
-        quote!((#name.to_string(), #value.to_string()))
-    });
-    let rsa_key = match api.mock.as_ref().and_then(|m| m.private_key.clone()) {
-        Some(k) => quote!(Some(#k.to_string())),
-        None => quote!(None),
-    };
     quote! {
-        //! The provider's behaviour as data, generated from the spec.
+        //! The spec's rules as data: each endpoint's fields with their types and constraints
+        //! (the client checks every request against them before signing it, with the checker
+        //! the mock uses), and for the mock the provider's schemes, resources, states and
+        //! error shapes.
 
-        use super::tables::*;
+        use payspec_runtime::tables::*;
 
         #ids
 
         #(#endpoint_consts)*
 
-        /// What the mock knows about the provider.
+        /// The whole spec as the client's checks and the mock read it.
         pub static SPEC: Spec = Spec {
             provider: #provider,
             credentials: &[#(#credentials),*],
@@ -82,6 +78,25 @@ pub fn spec_rs(api: &Api) -> TokenStream {
             envelope: #envelope,
             errors: #errors,
         };
+    }
+}
+
+/// The whole `mock/spec.rs`: the default test merchant and the `Provider` the server takes.
+pub fn spec_rs(api: &Api) -> TokenStream {
+    let default_creds = api.credentials.iter().map(|c| {
+        let (name, value) = (&c.name, sample_value(&c.name, c.example.as_deref()));
+        quote!((#name.to_string(), #value.to_string()))
+    });
+    let rsa_key = match api.mock.as_ref().and_then(|m| m.private_key.clone()) {
+        Some(k) => quote!(Some(#k.to_string())),
+        None => quote!(None),
+    };
+    quote! {
+        //! The mock's default merchant, and this provider for the mock server; the rules it
+        //! interprets are [`crate::rules`].
+
+        pub use crate::rules::*;
+        use payspec_runtime::tables::Spec;
 
         /// The default test merchant: the sample credentials of the provider's docs.
         pub fn default_config() -> super::engine::Config {
@@ -121,7 +136,7 @@ fn const_ident(name: &str) -> syn::Ident {
 }
 
 /// An endpoint's constant (never `SPEC`, the table itself).
-fn endpoint_ident(name: &str) -> syn::Ident {
+pub(super) fn endpoint_ident(name: &str) -> syn::Ident {
     let shouty = name.to_shouty_snake_case();
     if shouty == "SPEC" {
         format_ident!("SPEC_ENDPOINT")
@@ -343,6 +358,29 @@ fn field(api: &Api, f: &Field) -> TokenStream {
     if let Some(v) = l.exclusive_maximum {
         set.push(quote!(exclusive_maximum: Some(#v),));
     }
+    if !l.allowed.is_empty() {
+        let vs = &l.allowed;
+        set.push(quote!(allowed: &[#(#vs),*],));
+    }
+    if let Some(c) = &l.constant {
+        set.push(quote!(constant: Some(#c),));
+    }
+    if !f.aliases.is_empty() {
+        let vs = &f.aliases;
+        set.push(quote!(aliases: &[#(#vs),*],));
+    }
+    let cond = |c: &crate::ir::Condition| {
+        let (field, values, negate) = (&c.field, &c.values, c.negate);
+        quote!(Some(Condition { field: #field, values: &[#(#values),*], negate: #negate }))
+    };
+    if let Some(c) = &l.required_if {
+        let c = cond(c);
+        set.push(quote!(required_if: #c,));
+    }
+    if let Some(c) = &l.forbidden_if {
+        let c = cond(c);
+        set.push(quote!(forbidden_if: #c,));
+    }
     quote!(Field { name: #name, wire: #wire_name, #(#set)* ..Field::DEFAULT })
 }
 
@@ -409,7 +447,7 @@ fn endpoint_const(api: &Api, e: &Endpoint, op: Option<&Operation>) -> TokenStrea
     }
     quote! {
         #[doc = #doc]
-        const #ident: Endpoint = Endpoint { name: #name, path: #path, #(#set)* ..Endpoint::DEFAULT };
+        pub const #ident: Endpoint = Endpoint { name: #name, path: #path, #(#set)* ..Endpoint::DEFAULT };
     }
 }
 
@@ -608,7 +646,14 @@ fn webhook(api: &Api, w: &Webhook) -> TokenStream {
     let (name, scheme) = (&w.name, scheme_ref(api, w.scheme));
     let enc = encoding(w.encoding);
     let f = fields(api, &w.fields);
-    quote!(Webhook { name: #name, encoding: #enc, scheme: #scheme, fields: #f })
+    // `..Webhook::DEFAULT` gives `POST`.
+    let method = if w.method == crate::ir::Method::Post {
+        quote!(..Webhook::DEFAULT)
+    } else {
+        let m = format_ident!("{}", format!("{:?}", w.method));
+        quote!(method: Method::#m)
+    };
+    quote!(Webhook { name: #name, encoding: #enc, scheme: #scheme, fields: #f, #method })
 }
 
 fn errors(er: &Errors) -> TokenStream {

@@ -57,6 +57,7 @@ fn rust_jobs(api: &Api) -> Vec<RustJob> {
         ("src/error.rs".into(), errors::error_rs),
         ("src/auth.rs".into(), auth::auth_rs),
         ("src/webhooks.rs".into(), webhooks::webhooks_rs),
+        ("src/rules.rs".into(), mock_table::rules_rs),
         ("tests/examples.rs".into(), tests_rs::examples_rs),
     ];
     if !api.date_formats.is_empty() {

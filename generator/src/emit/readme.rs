@@ -23,6 +23,9 @@ pub struct CredRow {
 #[derive(Serialize)]
 pub struct HookRow {
     pub type_name: String,
+    pub method: String,
+    pub discriminator: String,
+    pub reply: String,
     pub verify: String,
     pub summary: String,
 }
@@ -58,13 +61,56 @@ pub fn webhooks(api: &Api) -> Vec<HookRow> {
                 .scheme(w.scheme)
                 .map(|s| s.credentials.join(", "))
                 .unwrap_or_default();
+            let discriminator = match &w.discriminator {
+                None => "the only webhook".to_string(),
+                Some(d) if d.values.is_empty() => format!("`{}` present", d.wire),
+                Some(d) => format!("`{}` = `{}`", d.wire, d.values.join("` or `")),
+            };
+            let r = &w.reply;
+            let reply = match &r.content_type {
+                Some(c) if !r.body.is_empty() => format!("{} `{c}` `{}`", r.status, r.body),
+                _ => format!("{}, empty", r.status),
+            };
             HookRow {
                 type_name: w.type_name.clone(),
+                method: w.method.as_str().to_string(),
+                discriminator: one_line(&discriminator),
+                reply: one_line(&reply),
                 verify: format!("{}::verify({creds}, &headers, &body)", w.type_name),
                 summary: one_line(&w.summary),
             }
         })
         .collect()
+}
+
+/// The merchant's webhook handler with the `axum` feature: a short server.
+pub fn webhook_example(api: &Api) -> String {
+    let Some(first) = api.webhooks.first() else {
+        return String::new();
+    };
+    let lib = &api.lib_name;
+    let creds = if api.credentials.iter().all(|c| c.example.is_some()) {
+        "Credentials::sample()".to_string()
+    } else {
+        let args: Vec<String> = api
+            .credentials
+            .iter()
+            .map(|c| format!("{:?}", format!("your-{}", c.name.replace('_', "-"))))
+            .collect();
+        format!("Credentials::new({})", args.join(", "))
+    };
+    let other = if api.webhooks.len() > 1 {
+        "\n            other => println!(\"{}: {other:?}\", other.name()),"
+    } else {
+        "\n            other => println!(\"{other:?}\"),"
+    };
+    format!(
+        "use {lib}::webhooks::{{self, Event}};\nuse {lib}::Credentials;\n\n#[tokio::main]\nasync fn main() -> std::io::Result<()> {{\n    // Verifies each webhook, hands it over typed, answers what {name} expects.\n    let hooks = webhooks::axum::router({creds}, |event: Event| async move {{\n        match event {{\n            Event::{ty}(hook) => println!(\"{hook_name}: {{hook:?}}\"),{other}\n        }}\n    }});\n    let app = axum::Router::new().nest(\"/webhooks/{crate_name}\", hooks);\n    let listener = tokio::net::TcpListener::bind(\"127.0.0.1:3000\").await?;\n    axum::serve(listener, app).await\n}}",
+        name = api.name,
+        ty = first.type_name,
+        hook_name = first.name,
+        crate_name = api.crate_name,
+    )
 }
 
 /// How requests are authenticated, in words.
@@ -128,7 +174,6 @@ pub fn example(api: &Api) -> String {
     let args: Vec<String> = api
         .credentials
         .iter()
-        .filter(|c| c.for_client)
         .map(|c| {
             format!(
                 "{:?}",

@@ -53,27 +53,7 @@ fn request(api: &Api, e: &Endpoint) -> TokenStream {
         quote! { #d #attrs pub #id: #ty, }
     });
     let ctor = constructor(api, &e.request.fields);
-    let one_of: Vec<_> = e
-        .request
-        .fields
-        .iter()
-        .filter(|f| e.request.one_of_required.contains(&f.name))
-        .collect();
-    let check = if one_of.is_empty() {
-        quote!(Ok(()))
-    } else {
-        let ids = one_of.iter().map(|f| ident(&f.ident));
-        let names = one_of
-            .iter()
-            .map(|f| f.wire.clone())
-            .collect::<Vec<_>>()
-            .join(" or ");
-        let msg = format!("give at least one of {names}");
-        quote! {
-            if #(self.#ids.is_none())&&* { return Err(#msg.to_string()); }
-            Ok(())
-        }
-    };
+    let check_fn = quote::format_ident!("check_{}", crate::ir::naming::bare(&e.fn_ident));
     let default = if e.request.fields.iter().all(|f| f.optional) {
         quote!(impl Default for #name { fn default() -> Self { Self::new() } })
     } else {
@@ -86,8 +66,10 @@ fn request(api: &Api, e: &Endpoint) -> TokenStream {
         #default
         impl #name {
             #ctor
-            /// Checks what the types cannot: fields required together or alternatively.
-            pub fn check(&self) -> Result<(), String> { #check }
+            /// Checks the request against the spec without sending it (for validating input
+            /// early): every constraint the client checks before signing, and the mock on
+            /// arrival, with the same checker. The error names the field and the reason.
+            pub fn check(&self) -> Result<(), payspec_runtime::check::InvalidRequest> { crate::Client::#check_fn(self) }
         }
     }
 }

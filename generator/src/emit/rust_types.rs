@@ -83,6 +83,9 @@ pub fn serde_attrs(api: &Api, f: &Field) -> TokenStream {
         let w = &f.wire;
         parts.push(quote!(rename = #w));
     }
+    for a in &f.aliases {
+        parts.push(quote!(alias = #a));
+    }
     if f.optional {
         parts.push(quote!(default, skip_serializing_if = "Option::is_none"));
     }

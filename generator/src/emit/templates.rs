@@ -43,6 +43,7 @@ struct Ctx<'a> {
     releases: Vec<&'a crate::ir::Release>,
     signing: String,
     example: String,
+    webhook_example: String,
     dependencies: Vec<Dep>,
     features: Vec<Feature>,
     bins: Vec<Bin>,
@@ -115,6 +116,25 @@ fn dependencies(api: &Api) -> Vec<Dep> {
     d
 }
 
+/// `axum` (the merchant's webhook handler) when the provider sends webhooks; `mock` when the
+/// spec has a mock.
+fn features(api: &Api) -> Vec<Feature> {
+    let mut f = Vec::new();
+    if !api.webhooks.is_empty() {
+        f.push(Feature {
+            name: "axum",
+            deps: vec!["payspec-runtime/axum".into()],
+        });
+    }
+    if api.mock.is_some() {
+        f.push(Feature {
+            name: "mock",
+            deps: vec!["payspec-runtime/mock".into()],
+        });
+    }
+    f
+}
+
 pub fn render(api: &Api) -> Result<Vec<(&'static str, String)>, EmitError> {
     let ctx = Ctx {
         header: String::new(),
@@ -129,15 +149,9 @@ pub fn render(api: &Api) -> Result<Vec<(&'static str, String)>, EmitError> {
         releases: api.changelog.iter().collect(),
         signing: readme::signing(api),
         example: readme::example(api),
+        webhook_example: readme::webhook_example(api),
         dependencies: dependencies(api),
-        features: if api.mock.is_some() {
-            vec![Feature {
-                name: "mock",
-                deps: vec!["payspec-runtime/mock".into()],
-            }]
-        } else {
-            Vec::new()
-        },
+        features: features(api),
         bins: if api.mock.is_some() {
             vec![Bin {
                 name: format!("{}-mock", api.crate_name),

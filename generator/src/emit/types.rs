@@ -75,7 +75,8 @@ fn field_doc(f: &Field) -> String {
 
 /// `new(required…)` and `with_*(optional)` setters; `to_wire_text` for query use.
 pub fn constructor(api: &Api, fields: &[Field]) -> TokenStream {
-    let required: Vec<&Field> = fields.iter().filter(|f| !f.optional).collect();
+    let fixed = |f: &Field| f.limits.constant.is_some();
+    let required: Vec<&Field> = fields.iter().filter(|f| !f.optional && !fixed(f)).collect();
     // Text fields take anything that becomes a `String`.
     let text = |f: &Field| f.ty == crate::ir::Ty::String && !f.nullable;
     let params = required.iter().map(|f| {
@@ -89,7 +90,14 @@ pub fn constructor(api: &Api, fields: &[Field]) -> TokenStream {
     });
     let inits = fields.iter().map(|f| {
         let id = ident(&f.ident);
-        if f.optional {
+        if let Some(c) = &f.limits.constant {
+            let v = constant_value(api, f, c);
+            if f.optional {
+                quote!(#id: Some(#v))
+            } else {
+                quote!(#id: #v)
+            }
+        } else if f.optional {
             quote!(#id: None)
         } else if text(f) {
             quote!(#id: #id.into())
@@ -97,7 +105,7 @@ pub fn constructor(api: &Api, fields: &[Field]) -> TokenStream {
             quote!(#id)
         }
     });
-    let setters = fields.iter().filter(|f| f.optional).map(|f| {
+    let setters = fields.iter().filter(|f| f.optional && !fixed(f)).map(|f| {
         let id = ident(&f.ident);
         let setter = format_ident!("with_{}", crate::ir::naming::bare(&f.ident));
         let (inner, value) = if f.ty == crate::ir::Ty::String {
@@ -262,5 +270,45 @@ pub fn dates_rs(api: &Api) -> TokenStream {
     quote! {
         //! Date codecs, one per format the provider uses.
         #(#codecs)*
+    }
+}
+
+/// The Rust expression of a field's fixed value (`const:` in the spec): text, a number, a
+/// boolean or an enum variant. The validator admits no other type.
+fn constant_value(api: &Api, f: &Field, c: &str) -> TokenStream {
+    use crate::ir::Ty;
+    match &f.ty {
+        Ty::String => quote!(#c.to_string()),
+        Ty::StringOrNumber => quote!(crate::wire::StringOrNumber::from(#c)),
+        Ty::Integer(_) => match c.parse::<i64>() {
+            Ok(n) => quote!(#n),
+            Err(_) => quote!(compile_error!("payspec: a const that is not an integer")),
+        },
+        Ty::Bool => {
+            let b = c == "true";
+            quote!(#b)
+        }
+        Ty::Named(n) => {
+            let variant = api
+                .types
+                .iter()
+                .find(|t| t.name == *n)
+                .and_then(|t| match &t.kind {
+                    crate::ir::TypeKind::Enum { variants, .. } => {
+                        variants.iter().find(|v| v.wire == c)
+                    }
+                    _ => None,
+                });
+            match variant {
+                Some(v) => {
+                    let (ty, var) = (ident(n), ident(&v.ident));
+                    quote!(crate::types::#ty::#var)
+                }
+                None => quote!(compile_error!("payspec: a const outside its enum")),
+            }
+        }
+        _ => quote!(compile_error!(
+            "payspec: a const of a type without constants"
+        )),
     }
 }

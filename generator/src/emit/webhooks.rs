@@ -24,9 +24,14 @@ pub fn webhooks_rs(api: &Api) -> TokenStream {
             }
         }
     });
+    let event = event(api);
+    let module_doc = if api.webhooks.is_empty() {
+        " The provider sends no webhooks that its docs describe; the error type is kept so\n every crate has the same `webhooks` module."
+    } else {
+        " Webhooks the provider sends to the merchant: [`parse`] verifies one and returns it\n as an [`Event`]; each type's `verify` checks one kind; [`Event::reply`] is the answer\n the provider expects. With the feature `axum`, the `axum` module is a ready handler."
+    };
     quote! {
-        //! Webhooks the provider sends to the merchant: verify the signature, then use the
-        //! typed body.
+        #![doc = #module_doc]
         use crate::signing::SignError;
 
         /// Why a webhook was rejected.
@@ -39,6 +44,20 @@ pub fn webhooks_rs(api: &Api) -> TokenStream {
             Unauthorized,
             /// The body does not have the documented shape.
             Malformed(String),
+            /// The body matches no webhook's discriminator (or, for one webhook type, not its
+            /// own).
+            Unrouted,
+        }
+
+        impl WebhookError {
+            /// The status to refuse the webhook with: 401 for a bad signature or credentials,
+            /// 400 for a malformed or unrouted body.
+            pub fn status(&self) -> u16 {
+                match self {
+                    WebhookError::Signature(_) | WebhookError::Unauthorized => 401,
+                    WebhookError::Malformed(_) | WebhookError::Unrouted => 400,
+                }
+            }
         }
 
         impl std::fmt::Display for WebhookError {
@@ -47,11 +66,14 @@ pub fn webhooks_rs(api: &Api) -> TokenStream {
                     WebhookError::Signature(e) => write!(f, "bad webhook signature: {e}"),
                     WebhookError::Unauthorized => f.write_str("bad webhook credentials"),
                     WebhookError::Malformed(m) => write!(f, "malformed webhook: {m}"),
+                    WebhookError::Unrouted => f.write_str("the body is not a webhook of this kind"),
                 }
             }
         }
 
         impl std::error::Error for WebhookError {}
+
+        #event
 
         /// Headers and exact body bytes of a webhook as the provider sends it.
         pub type Signed = (Vec<(String, String)>, Vec<u8>);
@@ -89,10 +111,12 @@ fn webhook(api: &Api, w: &Webhook) -> TokenStream {
     let verify = verify_fn(w, scheme);
     let parse = parse_fn(api, w);
     let signed = signed_fn(api, w, scheme);
+    let routing = routing(w);
     quote! {
         #decl
 
         impl #name {
+            #routing
             #verify
             #parse
             #signed
@@ -162,13 +186,22 @@ fn verify_fn(w: &Webhook, scheme: &Scheme) -> TokenStream {
             crate::signing::verify(&crate::auth::#recipe, &creds, &src, #got).map_err(WebhookError::Signature)?;
         }
     });
+    // Another webhook's body is refused before its signature is checked.
+    let route = w.discriminator.as_ref().map(|_| {
+        quote! {
+            if !Self::matches(body) {
+                return Err(WebhookError::Unrouted);
+            }
+        }
+    });
     let doc = docs(&format!(
-        "Checks the `{}` signature of a received `{}` webhook and parses its body.\n\n`headers` and `body` are the request as received (the body unchanged).",
+        "Checks the `{}` signature of a received `{}` webhook and parses its body; another webhook's body is [`WebhookError::Unrouted`].\n\n`headers` and `body` are the request as received (the body unchanged).",
         scheme.name, w.name
     ));
     quote! {
         #doc
         pub fn verify(#(#cred_params)* #headers: &reqwest::header::HeaderMap, body: &[u8]) -> Result<Self, WebhookError> {
+            #route
             #creds
             #basic
             #signature
@@ -190,9 +223,18 @@ fn parse_fn(api: &Api, w: &Webhook) -> TokenStream {
     } else {
         quote!(serde_json::from_slice(body).map_err(|e| WebhookError::Malformed(e.to_string())))
     };
+    let check = w.discriminator.as_ref().map(|_| {
+        quote! {
+            if !Self::matches(body) {
+                return Err(WebhookError::Unrouted);
+            }
+        }
+    });
     quote! {
-        /// Parses a body without checking its signature (logs, replays in tests).
+        /// Parses a body without checking its signature (logs, replays in tests); a body
+        /// whose discriminator is not this webhook's is [`WebhookError::Unrouted`].
         pub fn parse(body: &[u8]) -> Result<Self, WebhookError> {
+            #check
             #parse
         }
     }
@@ -364,5 +406,215 @@ fn from_text(api: &Api, ty: &Ty, v: TokenStream, wire: &str) -> TokenStream {
             }
         }
         Ty::Any | Ty::Array(_) | Ty::Map(_) => quote!(serde_json::from_str(#v).map_err(#err)?),
+    }
+}
+
+/// `METHOD`, `DISCRIMINATOR`, `REPLY` and `matches` of one webhook type.
+fn routing(w: &Webhook) -> TokenStream {
+    let method = w.method.as_str();
+    let form = w.encoding == Encoding::Form;
+    let (disc, disc_doc) = match &w.discriminator {
+        Some(d) => {
+            let (field, values) = (&d.wire, &d.values);
+            let doc = if values.is_empty() {
+                format!("How a body is told apart: it has `{field}`.")
+            } else {
+                let v: Vec<String> = values.iter().map(|v| format!("`{v}`")).collect();
+                format!("How a body is told apart: `{field}` is {}.", v.join(" or "))
+            };
+            (
+                quote!(Some(Discriminator { field: #field, values: &[#(#values),*], form: #form })),
+                doc,
+            )
+        }
+        None => (
+            quote!(None),
+            "How a body is told apart: it is the provider's only webhook.".to_string(),
+        ),
+    };
+    let disc_doc = docs(&disc_doc);
+    let r = &w.reply;
+    let status = proc_macro2::Literal::u16_unsuffixed(r.status);
+    let body = &r.body;
+    let ct = match &r.content_type {
+        Some(c) => quote!(Some(#c)),
+        None => quote!(None),
+    };
+    let mut reply_doc = match (&r.content_type, r.body.is_empty()) {
+        (Some(c), false) => format!(
+            "What the provider expects back: `{status}` with `{c}` body `{}`.",
+            r.body
+        ),
+        _ => format!("What the provider expects back: `{status}` with an empty body."),
+    };
+    if !r.doc.is_empty() {
+        reply_doc.push_str("\n\nNote: ");
+        reply_doc.push_str(&r.doc);
+    }
+    let reply_doc = docs(&reply_doc);
+    let method_doc = docs(&format!(
+        "The HTTP method the provider sends it with: `{method}`."
+    ));
+    quote! {
+        #method_doc
+        pub const METHOD: &str = #method;
+        #disc_doc
+        pub const DISCRIMINATOR: Option<Discriminator> = #disc;
+        #reply_doc
+        pub const REPLY: Reply = Reply { status: #status, content_type: #ct, body: #body };
+
+        /// Whether `body` is this webhook's, by [`Self::DISCRIMINATOR`] (its signature unchecked).
+        pub fn matches(body: &[u8]) -> bool {
+            Self::DISCRIMINATOR.is_none_or(|d| d.matches(body))
+        }
+    }
+}
+
+/// `Event`, the crate-level `parse`, the runtime's `Webhooks` trait, and the axum handler.
+fn event(api: &Api) -> TokenStream {
+    if api.webhooks.is_empty() {
+        return quote!();
+    }
+    let names: Vec<_> = api.webhooks.iter().map(|w| ident(&w.type_name)).collect();
+    let variants = api.webhooks.iter().zip(&names).map(|(w, n)| {
+        let d = docs(&w.summary);
+        quote!(#d #n(#n),)
+    });
+    let wire_names = api.webhooks.iter().map(|w| &w.name);
+    let arms = |f: TokenStream| {
+        let f = &f;
+        names
+            .iter()
+            .map(move |n| quote!(Event::#n(_) => #n::#f,))
+            .collect::<Vec<_>>()
+    };
+    let (methods, replies) = (arms(quote!(METHOD)), arms(quote!(REPLY)));
+    let routes = api
+        .webhooks
+        .iter()
+        .zip(&names)
+        .enumerate()
+        .map(|(i, (w, n))| {
+            let args = api
+                .scheme(w.scheme)
+                .map(|s| {
+                    s.credentials
+                        .iter()
+                        .map(|c| {
+                            let cred = api.credentials.iter().find(|x| x.name == *c);
+                            let id = ident(&crate::ir::naming::field_ident(c));
+                            match cred {
+                                Some(x) if x.secret => quote!(credentials.#id.expose(),),
+                                _ => quote!(&credentials.#id,),
+                            }
+                        })
+                        .collect::<Vec<_>>()
+                })
+                .unwrap_or_default();
+            let i = proc_macro2::Literal::usize_unsuffixed(i);
+            quote!(Some(#i) => #n::verify(#(#args)* headers, body).map(Event::#n),)
+        });
+    let uses_creds = api
+        .webhooks
+        .iter()
+        .filter_map(|w| api.scheme(w.scheme))
+        .any(|s| !s.credentials.is_empty());
+    let creds = if uses_creds {
+        quote!(credentials)
+    } else {
+        quote!(_credentials)
+    };
+    let name_arms = names
+        .iter()
+        .zip(wire_names)
+        .map(|(n, w)| quote!(Event::#n(_) => #w,));
+    quote! {
+        pub use payspec_runtime::webhook::{Discriminator, Reply};
+
+        /// A verified webhook, one variant per kind.
+        #[derive(Clone, Debug, PartialEq)]
+        #[non_exhaustive]
+        pub enum Event {
+            #(#variants)*
+        }
+
+        impl Event {
+            /// The webhook's name in the spec.
+            pub fn name(&self) -> &'static str {
+                match self { #(#name_arms)* }
+            }
+
+            /// The HTTP method the provider sends it with.
+            pub fn method(&self) -> &'static str {
+                match self { #(#methods)* }
+            }
+
+            /// The answer the provider expects once the webhook is handled.
+            pub fn reply(&self) -> Reply {
+                match self { #(#replies)* }
+            }
+        }
+
+        /// Verifies a webhook received at the merchant's URL (headers and body as received) and
+        /// returns it typed: the body is routed by the webhooks' discriminators, then checked with
+        /// its own scheme. A body that matches no webhook (or more than one) is
+        /// [`WebhookError::Unrouted`].
+        pub fn parse(
+            #creds: &crate::Credentials,
+            headers: &reqwest::header::HeaderMap,
+            body: &[u8],
+        ) -> Result<Event, WebhookError> {
+            let matches = [#(#names::matches(body)),*];
+            match payspec_runtime::webhook::route(&matches) {
+                #(#routes)*
+                _ => Err(WebhookError::Unrouted),
+            }
+        }
+
+        impl payspec_runtime::webhook::Webhooks for Event {
+            type Credentials = crate::Credentials;
+            type Error = WebhookError;
+
+            fn parse(
+                credentials: &crate::Credentials,
+                headers: &reqwest::header::HeaderMap,
+                body: &[u8],
+            ) -> Result<Self, WebhookError> {
+                parse(credentials, headers, body)
+            }
+
+            fn method(&self) -> &'static str {
+                Event::method(self)
+            }
+
+            fn reply(&self) -> Reply {
+                Event::reply(self)
+            }
+
+            fn refusal_status(error: &WebhookError) -> u16 {
+                error.status()
+            }
+        }
+
+        /// The merchant's webhook handler over axum 0.8 (feature `axum`).
+        #[cfg(feature = "axum")]
+        pub mod axum {
+            pub use payspec_runtime::webhook::axum::{Refused, Verified};
+
+            /// A router for the merchant's webhook URL: it verifies each webhook with
+            /// `credentials`, hands the [`Event`](super::Event) to `on_event`, then answers the
+            /// provider with [`Event::reply`](super::Event::reply). A bad signature is refused
+            /// with 401, a malformed or unrouted body with 400, another method with 405.
+            pub fn router<F, Fut>(
+                credentials: crate::Credentials,
+                on_event: F,
+            ) -> payspec_runtime::webhook::axum::Router
+            where
+                F: Fn(super::Event) -> Fut + Clone + Send + Sync + 'static,
+                Fut: std::future::Future<Output = ()> + Send + 'static,
+            {
+                payspec_runtime::webhook::axum::router::<super::Event, F, Fut>(credentials, on_event)
+            }
+        }
     }
 }

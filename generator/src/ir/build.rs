@@ -66,8 +66,39 @@ pub fn build(loaded: &Loaded, spec_file: &str) -> Result<Api, BuildError> {
             summary: w.summary.value.clone(),
             doc: doc_of(Some(&w.summary), w.description.as_ref(), w.note.as_ref()),
             encoding: w.encoding.value.into(),
+            method: w.method.as_ref().map_or(Method::Post, |m| m.value.into()),
             scheme: scheme_index(&w.auth.value)
                 .ok_or_else(|| unresolved("auth scheme", &w.auth.value))?,
+            discriminator: match &w.discriminator {
+                Some(d) => {
+                    let f = w
+                        .fields
+                        .get(&d.field.value)
+                        .ok_or_else(|| unresolved("webhook field", &d.field.value))?;
+                    Some(Discriminator {
+                        wire: wire_name(&d.field.value, f).to_string(),
+                        values: d.values.iter().map(|v| v.value.clone()).collect(),
+                    })
+                }
+                None => None,
+            },
+            reply: {
+                let r = w.reply.as_ref();
+                Reply {
+                    status: r.and_then(|r| r.status.as_ref()).map_or(200, |s| s.value),
+                    content_type: r
+                        .and_then(|r| r.content_type.as_ref())
+                        .map(|c| c.value.clone()),
+                    body: r
+                        .and_then(|r| r.body.as_ref())
+                        .map(|b| b.value.clone())
+                        .unwrap_or_default(),
+                    doc: r
+                        .and_then(|r| r.note.as_ref())
+                        .map(|n| n.value.clone())
+                        .unwrap_or_default(),
+                }
+            },
             fields: b.fields(&w.fields, None),
             examples: w.examples.iter().map(|x| example(x)).collect(),
         });
@@ -150,6 +181,24 @@ pub fn build(loaded: &Loaded, spec_file: &str) -> Result<Api, BuildError> {
     Ok(api)
 }
 
+/// A condition with the field it looks at named by its wire name.
+fn condition(fields: &Map<m::Field>, c: &m::Condition) -> Condition {
+    let field = fields
+        .get(&c.field.value)
+        .map(|f| wire_name(&c.field.value, f).to_string())
+        .unwrap_or_else(|| c.field.value.clone());
+    let (values, negate) = if c.not_in.is_empty() {
+        (&c.is_in, false)
+    } else {
+        (&c.not_in, true)
+    };
+    Condition {
+        field,
+        values: values.iter().map(|v| v.value.clone()).collect(),
+        negate,
+    }
+}
+
 struct Builder<'s> {
     spec: &'s m::Spec,
     dates: Vec<DateFormat>,
@@ -219,7 +268,12 @@ impl Builder<'_> {
                         maximum: f.maximum.as_ref().map(|v| v.value),
                         exclusive_minimum: f.exclusive_minimum.as_ref().map(|v| v.value),
                         exclusive_maximum: f.exclusive_maximum.as_ref().map(|v| v.value),
+                        allowed: f.allowed.iter().map(|v| v.value.clone()).collect(),
+                        constant: f.constant.as_ref().map(|v| v.value.clone()),
+                        required_if: f.required_if.as_ref().map(|c| condition(fields, c)),
+                        forbidden_if: f.forbidden_if.as_ref().map(|c| condition(fields, c)),
                     },
+                    aliases: f.aliases.iter().map(|v| v.value.clone()).collect(),
                 }
             })
             .collect()

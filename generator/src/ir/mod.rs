@@ -224,6 +224,8 @@ pub struct Field {
     #[serde(skip)]
     pub location: ParamIn,
     pub limits: Limits,
+    /// Other wire names accepted on input.
+    pub aliases: Vec<String>,
 }
 
 #[derive(Debug, Clone, Default, Serialize)]
@@ -235,6 +237,21 @@ pub struct Limits {
     pub maximum: Option<i64>,
     pub exclusive_minimum: Option<i64>,
     pub exclusive_maximum: Option<i64>,
+    /// The enum values allowed, where the type has more (empty: all).
+    pub allowed: Vec<String>,
+    /// The one value the field has; the client fills it in.
+    pub constant: Option<String>,
+    pub required_if: Option<Condition>,
+    pub forbidden_if: Option<Condition>,
+}
+
+/// A condition on another field of the same request or object, by its wire name.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Condition {
+    pub field: String,
+    pub values: Vec<String>,
+    /// True: holds when the value is none of `values`.
+    pub negate: bool,
 }
 
 /// A resolved field type.
@@ -336,9 +353,34 @@ pub struct Webhook {
     pub doc: String,
     #[serde(skip)]
     pub encoding: Encoding,
+    /// HTTP method the provider sends it with.
+    #[serde(skip)]
+    pub method: Method,
     pub scheme: SchemeId,
+    /// How a body is told apart from the other webhooks' (none: the only webhook).
+    pub discriminator: Option<Discriminator>,
+    /// What the provider expects back.
+    pub reply: Reply,
     pub fields: Vec<Field>,
     pub examples: Vec<Example>,
+}
+
+/// A webhook's discriminator: the field's wire name and its values for the webhook (none:
+/// the field is present).
+#[derive(Debug, Clone, Serialize)]
+pub struct Discriminator {
+    pub wire: String,
+    pub values: Vec<String>,
+}
+
+/// The answer a provider expects for a webhook.
+#[derive(Debug, Clone, Serialize)]
+pub struct Reply {
+    pub status: u16,
+    pub content_type: Option<String>,
+    pub body: String,
+    /// The spec's note on it (what the docs say, or that they say nothing).
+    pub doc: String,
 }
 
 #[derive(Debug, Serialize)]

@@ -61,6 +61,20 @@ pub fn load_without_docs(file: &str, bytes: &[u8]) -> Result<Loaded, (String, Ve
     })
 }
 
+/// An earlier version of a spec, for comparison: read, not validated. It was valid under
+/// the rules of its day; a rule added since must not stop `check` from comparing versions.
+pub fn load_earlier(file: &str, bytes: &[u8]) -> Result<Loaded, (String, Vec<Diagnostic>)> {
+    let text = String::from_utf8_lossy(bytes).into_owned();
+    let spec = load::parse(file, bytes).map_err(|d| (text.clone(), vec![d]))?;
+    Ok(Loaded {
+        file: file.to_string(),
+        text,
+        spec,
+        docs: Vec::new(),
+        cited: Vec::new(),
+    })
+}
+
 /// Like [`load()`], from bytes already read; `file` names them in diagnostics, and the docs
 /// the spec declares are read relative to it.
 pub fn load_bytes(file: &str, bytes: &[u8]) -> Result<Loaded, (String, Vec<Diagnostic>)> {

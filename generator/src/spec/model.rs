@@ -542,6 +542,37 @@ pub struct Field {
     /// The value must be less than this.
     #[serde(default)]
     pub exclusive_maximum: Option<Sp<i64>>,
+    /// The values this field takes, where its enum type has more (`[accept, cancel]`).
+    #[serde(default)]
+    pub allowed: Vec<Sp<String>>,
+    /// The one value the field always has; the client fills it in (`const: pending`).
+    #[serde(default, rename = "const")]
+    pub constant: Option<Sp<String>>,
+    /// Other wire names accepted on input (a provider's misspelling and its correction).
+    #[serde(default)]
+    pub aliases: Vec<Sp<String>>,
+    /// Required when another field of the same request or object has one of some values.
+    #[serde(default)]
+    pub required_if: Option<Sp<Condition>>,
+    /// Must be absent when another field of the same request or object has one of some
+    /// values.
+    #[serde(default)]
+    pub forbidden_if: Option<Sp<Condition>>,
+}
+
+/// A condition on another field: `{ field: type, in: [invoice-qw] }` holds when `type` is
+/// one of the values, `{ field: type, not_in: [wallet] }` when it is none of them (or absent).
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Condition {
+    /// The other field, by its name in the spec.
+    pub field: Sp<String>,
+    /// The condition holds when the field has one of these values.
+    #[serde(default, rename = "in")]
+    pub is_in: Vec<Sp<String>>,
+    /// The condition holds when the field has none of these values.
+    #[serde(default)]
+    pub not_in: Vec<Sp<String>>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, JsonSchema)]
@@ -680,14 +711,63 @@ pub struct Webhook {
     /// Where in the docs this was written from.
     #[serde(default)]
     pub source: Option<Sp<Sources>>,
+    /// HTTP method the provider sends it with. Default `POST`.
+    #[serde(default)]
+    pub method: Option<Sp<Method>>,
     /// Body encoding: `json` or `form`.
     pub encoding: Sp<Encoding>,
     /// Auth scheme that signs it.
     pub auth: Sp<String>,
+    /// How it is told apart from the other webhooks arriving at the same URL.
+    #[serde(default)]
+    pub discriminator: Option<Sp<Discriminator>>,
+    /// What the provider expects back. Default: `200` with an empty body.
+    #[serde(default)]
+    pub reply: Option<Sp<Reply>>,
     pub fields: Map<Field>,
     /// Examples; `request` is the body the provider sends.
     #[serde(default)]
     pub examples: Vec<Sp<Example>>,
+}
+
+/// A webhook's field and the value(s) it has for this webhook (`values`), or only that the
+/// field is there (`present: true`).
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Discriminator {
+    /// A field of the webhook, by its name in `fields`.
+    pub field: Sp<String>,
+    /// Values of the field (as on the wire) that make a body this webhook.
+    #[serde(default)]
+    pub values: Vec<Sp<String>>,
+    /// `true`: a body with this field (not null) is this webhook, whatever its value.
+    #[serde(default)]
+    pub present: Option<Sp<bool>>,
+    #[serde(default)]
+    pub note: Option<Sp<String>>,
+    /// Where in the docs this was written from.
+    #[serde(default)]
+    pub source: Option<Sp<Sources>>,
+}
+
+/// The answer the provider expects from the merchant for a webhook.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Reply {
+    /// HTTP status (2xx). Default 200.
+    #[serde(default)]
+    pub status: Option<Sp<u16>>,
+    /// Content type of `body`, e.g. `text/plain`. Required with a non-empty body.
+    #[serde(default)]
+    pub content_type: Option<Sp<String>>,
+    /// The exact body, e.g. `OK`. Default: empty.
+    #[serde(default)]
+    pub body: Option<Sp<String>>,
+    #[serde(default)]
+    pub note: Option<Sp<String>>,
+    /// Where in the docs this was written from.
+    #[serde(default)]
+    pub source: Option<Sp<Sources>>,
 }
 
 /// Behaviour of the generated mock server.

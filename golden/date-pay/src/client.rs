@@ -30,6 +30,8 @@ pub struct Client {
 struct Inner {
     transport: crate::transport::Transport,
     credentials: Credentials,
+    /// Whether requests are checked against the spec before they are signed.
+    checks: bool,
 }
 
 impl Client {
@@ -45,8 +47,17 @@ impl Client {
                     &crate::error::MODEL,
                 ),
                 credentials,
+                checks: true,
             }),
         }
+    }
+
+    /// Whether each request is checked against the spec before it is signed (the
+    /// default; a request that breaks a rule is [`crate::error::Error::InvalidRequest`] and is never
+    /// sent). Turn it off only to let the provider judge a request the spec refuses.
+    pub fn with_request_checks(mut self, on: bool) -> Self {
+        std::sync::Arc::make_mut(&mut self.inner).checks = on;
+        self
     }
 
     /// Sends requests to another base URL (a mock server, a proxy).
@@ -70,7 +81,7 @@ impl Client {
     }
 
     /// Bounds the size of a response body (default 16 MiB); a larger answer is
-    /// [`Error::TooLarge`].
+    /// [`crate::error::Error::TooLarge`].
     pub fn with_max_response(mut self, bytes: usize) -> Self {
         std::sync::Arc::make_mut(&mut self.inner).transport.set_max_response(bytes);
         self
@@ -96,10 +107,16 @@ impl Client {
         Ok(())
     }
 
-    /// The request [`Client::dated`] sends, without sending it: to log it, or to send it
-    /// with another HTTP client.
+    /// The request [`Client::dated`] sends, unchecked and unsigned: the parameters in place.
+    fn build_dated() -> Result<Outgoing, Error> {
+        let out = Outgoing::new(reqwest::Method::GET, "/dated".to_string());
+        Ok(out)
+    }
+
+    /// The request [`Client::dated`] sends, without sending it: to log it, or to
+    /// send it with another HTTP client.
     pub fn prepare_dated(&self) -> Result<Outgoing, Error> {
-        let mut out = Outgoing::new(reqwest::Method::GET, "/dated".to_string());
+        let mut out = Self::build_dated()?;
         self.authorize_token(&mut out)?;
         Ok(out)
     }

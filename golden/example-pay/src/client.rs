@@ -47,6 +47,8 @@ pub struct Client {
 struct Inner {
     transport: crate::transport::Transport,
     credentials: Credentials,
+    /// Whether requests are checked against the spec before they are signed.
+    checks: bool,
     nonce: std::sync::Arc<crate::wire::Nonce>,
 }
 
@@ -71,11 +73,20 @@ impl Client {
                     &crate::error::MODEL,
                 ),
                 credentials,
+                checks: true,
                 nonce: std::sync::Arc::new(
                     crate::wire::Nonce::new(crate::wire::NonceStyle::UnixMillis),
                 ),
             }),
         }
+    }
+
+    /// Whether each request is checked against the spec before it is signed (the
+    /// default; a request that breaks a rule is [`crate::error::Error::InvalidRequest`] and is never
+    /// sent). Turn it off only to let the provider judge a request the spec refuses.
+    pub fn with_request_checks(mut self, on: bool) -> Self {
+        std::sync::Arc::make_mut(&mut self.inner).checks = on;
+        self
     }
 
     /// Sends requests to another base URL (a mock server, a proxy).
@@ -99,7 +110,7 @@ impl Client {
     }
 
     /// Bounds the size of a response body (default 16 MiB); a larger answer is
-    /// [`Error::TooLarge`].
+    /// [`crate::error::Error::TooLarge`].
     pub fn with_max_response(mut self, bytes: usize) -> Self {
         std::sync::Arc::make_mut(&mut self.inner).transport.set_max_response(bytes);
         self
@@ -134,7 +145,7 @@ impl Client {
                 form: out.form(),
             };
             crate::signing::compute(&crate::auth::SIGNED, &creds, &src)
-                .map_err(|e| Error::InvalidRequest(e.to_string()))?
+                .map_err(|e| Error::Prepare(e.to_string()))?
         };
         out.headers
             .push((
@@ -144,18 +155,39 @@ impl Client {
         Ok(())
     }
 
-    /// The signed request [`Client::create_payment`] sends, without sending it: to log it, or to send it
-    /// with another HTTP client.
+    /// The request [`Client::create_payment`] sends, unchecked and unsigned: the parameters in place.
+    fn build_create_payment(
+        request: &crate::requests::CreatePaymentRequest,
+    ) -> Result<Outgoing, Error> {
+        let mut out = Outgoing::new(reqwest::Method::POST, "/payments".to_string());
+        out.body = crate::http::Body::Json(
+            serde_json::to_string(request).map_err(|e| Error::Prepare(e.to_string()))?,
+        );
+        Ok(out)
+    }
+
+    /// Checks a request of [`Client::create_payment`] against the spec, without sending it: every
+    /// constraint the mock checks, with the same checker. Also [`CreatePaymentRequest::check`](crate::requests::CreatePaymentRequest::check).
+    pub fn check_create_payment(
+        request: &crate::requests::CreatePaymentRequest,
+    ) -> Result<(), payspec_runtime::check::InvalidRequest> {
+        match Self::build_create_payment(request) {
+            Ok(out) => out.check(&crate::rules::SPEC, &crate::rules::CREATE_PAYMENT),
+            Err(_) => Ok(()),
+        }
+    }
+
+    /// The signed request [`Client::create_payment`] sends (checked against the spec), without sending it: to log it, or to
+    /// send it with another HTTP client.
     pub fn prepare_create_payment(
         &self,
         request: &crate::requests::CreatePaymentRequest,
     ) -> Result<Outgoing, Error> {
-        request.check().map_err(Error::InvalidRequest)?;
-        let mut out = Outgoing::new(reqwest::Method::POST, "/payments".to_string());
-        out.body = crate::http::Body::Json(
-            serde_json::to_string(request)
-                .map_err(|e| Error::InvalidRequest(e.to_string()))?,
-        );
+        let mut out = Self::build_create_payment(request)?;
+        if self.inner.checks {
+            out.check(&crate::rules::SPEC, &crate::rules::CREATE_PAYMENT)
+                .map_err(Error::InvalidRequest)?;
+        }
         self.authorize_signed(&mut out)?;
         Ok(out)
     }
@@ -171,15 +203,37 @@ impl Client {
         self.inner.transport.send(out, |r| crate::error::decode(&r.body)).await
     }
 
-    /// The signed request [`Client::get_payment`] sends, without sending it: to log it, or to send it
-    /// with another HTTP client.
+    /// The request [`Client::get_payment`] sends, unchecked and unsigned: the parameters in place.
+    fn build_get_payment(
+        request: &crate::requests::GetPaymentRequest,
+    ) -> Result<Outgoing, Error> {
+        let id = crate::http::path_segment(request.id);
+        let out = Outgoing::new(reqwest::Method::GET, format!("/payments/{id}"));
+        Ok(out)
+    }
+
+    /// Checks a request of [`Client::get_payment`] against the spec, without sending it: every
+    /// constraint the mock checks, with the same checker. Also [`GetPaymentRequest::check`](crate::requests::GetPaymentRequest::check).
+    pub fn check_get_payment(
+        request: &crate::requests::GetPaymentRequest,
+    ) -> Result<(), payspec_runtime::check::InvalidRequest> {
+        match Self::build_get_payment(request) {
+            Ok(out) => out.check(&crate::rules::SPEC, &crate::rules::GET_PAYMENT),
+            Err(_) => Ok(()),
+        }
+    }
+
+    /// The signed request [`Client::get_payment`] sends (checked against the spec), without sending it: to log it, or to
+    /// send it with another HTTP client.
     pub fn prepare_get_payment(
         &self,
         request: &crate::requests::GetPaymentRequest,
     ) -> Result<Outgoing, Error> {
-        request.check().map_err(Error::InvalidRequest)?;
-        let id = crate::http::path_segment(request.id);
-        let mut out = Outgoing::new(reqwest::Method::GET, format!("/payments/{id}"));
+        let mut out = Self::build_get_payment(request)?;
+        if self.inner.checks {
+            out.check(&crate::rules::SPEC, &crate::rules::GET_PAYMENT)
+                .map_err(Error::InvalidRequest)?;
+        }
         self.authorize_signed(&mut out)?;
         Ok(out)
     }

@@ -14,6 +14,8 @@ pub struct Credentials {
     pub login: String,
     /// Basic password.
     pub password: crate::wire::Secret,
+    /// Webhook key.
+    pub secret: crate::wire::Secret,
 }
 
 impl Credentials {
@@ -22,17 +24,19 @@ impl Credentials {
         token: impl Into<crate::wire::Secret>,
         login: impl Into<String>,
         password: impl Into<crate::wire::Secret>,
+        secret: impl Into<crate::wire::Secret>,
     ) -> Self {
         Self {
             token: token.into(),
             login: login.into(),
             password: password.into(),
+            secret: secret.into(),
         }
     }
 
     /// The sample credentials printed in the provider's docs (the mock's default merchant).
     pub fn sample() -> Self {
-        Self::new("t0k", "shop", "pa55")
+        Self::new("t0k", "shop", "pa55", "s3cret")
     }
 }
 
@@ -47,6 +51,8 @@ pub struct Client {
 struct Inner {
     transport: crate::transport::Transport,
     credentials: Credentials,
+    /// Whether requests are checked against the spec before they are signed.
+    checks: bool,
 }
 
 impl Client {
@@ -62,8 +68,17 @@ impl Client {
                     &crate::error::MODEL,
                 ),
                 credentials,
+                checks: true,
             }),
         }
+    }
+
+    /// Whether each request is checked against the spec before it is signed (the
+    /// default; a request that breaks a rule is [`crate::error::Error::InvalidRequest`] and is never
+    /// sent). Turn it off only to let the provider judge a request the spec refuses.
+    pub fn with_request_checks(mut self, on: bool) -> Self {
+        std::sync::Arc::make_mut(&mut self.inner).checks = on;
+        self
     }
 
     /// Sends requests to another base URL (a mock server, a proxy).
@@ -87,7 +102,7 @@ impl Client {
     }
 
     /// Bounds the size of a response body (default 16 MiB); a larger answer is
-    /// [`Error::TooLarge`].
+    /// [`crate::error::Error::TooLarge`].
     pub fn with_max_response(mut self, bytes: usize) -> Self {
         std::sync::Arc::make_mut(&mut self.inner).transport.set_max_response(bytes);
         self
@@ -126,13 +141,10 @@ impl Client {
         Ok(())
     }
 
-    /// The request [`Client::create_invoice`] sends, without sending it: to log it, or to send it
-    /// with another HTTP client.
-    pub fn prepare_create_invoice(
-        &self,
+    /// The request [`Client::create_invoice`] sends, unchecked and unsigned: the parameters in place.
+    fn build_create_invoice(
         request: &crate::requests::CreateInvoiceRequest,
     ) -> Result<Outgoing, Error> {
-        request.check().map_err(Error::InvalidRequest)?;
         let mut out = Outgoing::new(reqwest::Method::POST, "/invoices".to_string());
         let mut pairs: Vec<(String, String)> = Vec::new();
         pairs.push(("amount".to_string(), request.amount.to_string()));
@@ -141,6 +153,31 @@ impl Client {
             pairs.push(("note".to_string(), v.clone()));
         }
         out.body = crate::http::Body::Form(pairs);
+        Ok(out)
+    }
+
+    /// Checks a request of [`Client::create_invoice`] against the spec, without sending it: every
+    /// constraint the mock checks, with the same checker. Also [`CreateInvoiceRequest::check`](crate::requests::CreateInvoiceRequest::check).
+    pub fn check_create_invoice(
+        request: &crate::requests::CreateInvoiceRequest,
+    ) -> Result<(), payspec_runtime::check::InvalidRequest> {
+        match Self::build_create_invoice(request) {
+            Ok(out) => out.check(&crate::rules::SPEC, &crate::rules::CREATE_INVOICE),
+            Err(_) => Ok(()),
+        }
+    }
+
+    /// The request [`Client::create_invoice`] sends (checked against the spec), without sending it: to log it, or to
+    /// send it with another HTTP client.
+    pub fn prepare_create_invoice(
+        &self,
+        request: &crate::requests::CreateInvoiceRequest,
+    ) -> Result<Outgoing, Error> {
+        let mut out = Self::build_create_invoice(request)?;
+        if self.inner.checks {
+            out.check(&crate::rules::SPEC, &crate::rules::CREATE_INVOICE)
+                .map_err(Error::InvalidRequest)?;
+        }
         self.authorize_token(&mut out)?;
         Ok(out)
     }
@@ -159,15 +196,37 @@ impl Client {
             .await
     }
 
-    /// The request [`Client::invoice_pdf`] sends, without sending it: to log it, or to send it
-    /// with another HTTP client.
+    /// The request [`Client::invoice_pdf`] sends, unchecked and unsigned: the parameters in place.
+    fn build_invoice_pdf(
+        request: &crate::requests::InvoicePdfRequest,
+    ) -> Result<Outgoing, Error> {
+        let id = crate::http::path_segment(&request.id);
+        let out = Outgoing::new(reqwest::Method::GET, format!("/invoices/{id}/pdf"));
+        Ok(out)
+    }
+
+    /// Checks a request of [`Client::invoice_pdf`] against the spec, without sending it: every
+    /// constraint the mock checks, with the same checker. Also [`InvoicePdfRequest::check`](crate::requests::InvoicePdfRequest::check).
+    pub fn check_invoice_pdf(
+        request: &crate::requests::InvoicePdfRequest,
+    ) -> Result<(), payspec_runtime::check::InvalidRequest> {
+        match Self::build_invoice_pdf(request) {
+            Ok(out) => out.check(&crate::rules::SPEC, &crate::rules::INVOICE_PDF),
+            Err(_) => Ok(()),
+        }
+    }
+
+    /// The request [`Client::invoice_pdf`] sends (checked against the spec), without sending it: to log it, or to
+    /// send it with another HTTP client.
     pub fn prepare_invoice_pdf(
         &self,
         request: &crate::requests::InvoicePdfRequest,
     ) -> Result<Outgoing, Error> {
-        request.check().map_err(Error::InvalidRequest)?;
-        let id = crate::http::path_segment(&request.id);
-        let mut out = Outgoing::new(reqwest::Method::GET, format!("/invoices/{id}/pdf"));
+        let mut out = Self::build_invoice_pdf(request)?;
+        if self.inner.checks {
+            out.check(&crate::rules::SPEC, &crate::rules::INVOICE_PDF)
+                .map_err(Error::InvalidRequest)?;
+        }
         self.authorize_basic(&mut out)?;
         Ok(out)
     }

@@ -11,11 +11,11 @@ pub use super::auth::NONCE_WINDOW;
 use super::auth::{Nonces, Request, authenticate};
 pub use super::limits::Limits;
 pub use super::render::render;
-use super::store::{Store, field_value, find_by_id, seeded};
+use super::store::{Store, find_by_id, seeded};
 use super::tables::*;
 use super::template::{Instant, set_path};
-use super::validate::{Rules, check_field, drop_null_optionals};
 use super::value::{JsonError, V};
+use crate::check;
 
 /// Records kept per resource by default; see [`Limits::records`].
 pub const MAX_RECORDS: usize = Limits::DEFAULT.records;
@@ -97,6 +97,8 @@ impl Reply {
 pub struct Delivery {
     /// Webhook name.
     pub webhook: String,
+    /// HTTP method it is sent with.
+    pub method: crate::tables::Method,
     /// Target URL.
     pub url: String,
     /// Headers, signature included.
@@ -490,26 +492,17 @@ impl Engine {
                 },
             )?;
         }
-        let rules = Rules {
-            spec: self.spec,
-            string_chars: limits.string_chars,
-        };
-        for f in e.fields {
-            check_field(rules, f, msg.get(f.wire), f.wire)?;
-        }
-        drop_null_optionals(self.spec, e.fields, &mut msg);
-        if !e.one_of_required.is_empty()
-            && !e
-                .one_of_required
-                .iter()
-                .any(|n| field_value(e, &msg, n).is_some())
-        {
-            return Err(fail(
-                Case::MissingField,
-                e.one_of_required.join(" or "),
-                "give at least one",
-            ));
-        }
+        // The checker the client runs before it signs: the same field, the same reason.
+        check::request(self.spec, e, &msg, limits.string_chars).map_err(|v| {
+            let case = if v.reason.is_missing() {
+                Case::MissingField
+            } else {
+                Case::InvalidField
+            };
+            fail(case, v.field, v.reason.to_string())
+        })?;
+        check::use_wire_names(e.fields, &mut msg);
+        check::drop_null_optionals(self.spec, e.fields, &mut msg);
         self.execute(e, &msg, &config)
     }
 
@@ -658,29 +651,7 @@ fn truncate(body: &[u8]) -> String {
 
 /// `/products/{id}` against `/products/prd_1` → `[("id", "prd_1")]`.
 pub fn match_path(template: &str, path: &str) -> Option<Vec<(String, String)>> {
-    if !template.contains('{') {
-        return (template.trim_end_matches('/') == path.trim_end_matches('/')).then(Vec::new);
-    }
-    let t: Vec<&str> = template.trim_end_matches('/').split('/').collect();
-    let p: Vec<&str> = path.trim_end_matches('/').split('/').collect();
-    if t.len() != p.len() {
-        return None;
-    }
-    let mut params = Vec::new();
-    for (a, b) in t.iter().zip(&p) {
-        match a.strip_prefix('{').and_then(|x| x.strip_suffix('}')) {
-            Some(name) => params.push((
-                name.to_string(),
-                crate::http::form_decode(&format!("x={b}"))
-                    .pop()
-                    .map(|(_, v)| v)
-                    .unwrap_or_default(),
-            )),
-            None if a == b => {}
-            None => return None,
-        }
-    }
-    Some(params)
+    crate::check::path_params(template, path)
 }
 
 /// A request's members as they are gathered (path, query, body, headers): a later source

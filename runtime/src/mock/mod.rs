@@ -1,25 +1,22 @@
 //! The mock server engine (feature `mock`): a generated crate describes its provider's
 //! behaviour as [`tables::Spec`] and implements [`server::Provider`]; this module interprets
 //! the tables — authentication with the same signing recipes as the client (`auth`),
-//! validation (`validate`), stored records (`store`), actions and state events with signed
-//! webhooks (`engine::actions`), placeholders (`template`) and rendering (`render`) —
-//! behind an axum server (`server`), and the `<crate>-mock` command (`cli`).
+//! the request checks the client runs too (`crate::check`), stored records (`store`),
+//! actions and state events with signed webhooks (`engine::actions`), placeholders
+//! (`template`) and rendering (`render`) — behind an axum server (`server`), and the
+//! `<crate>-mock` command (`cli`).
 
 mod auth;
 pub mod cli;
 mod control;
 pub mod engine;
 pub mod idle;
-pub use crate::limits;
-mod pattern;
 mod render;
 pub mod server;
 mod store;
-pub mod tables;
 mod template;
-mod validate;
-pub mod value;
 
+pub use crate::{limits, tables, value};
 pub use engine::{Config, Delivery, Entry, Fault};
 pub use limits::Limits;
 pub use server::{MockServer, Provider};

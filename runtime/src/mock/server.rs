@@ -234,7 +234,9 @@ pub async fn deliver(engine: &Engine, http: &reqwest::Client, d: &Delivery) -> u
     let mut attempts = 0;
     for attempt in 0..WEBHOOK_ATTEMPTS {
         attempts = attempt + 1;
-        let mut req = http.post(&d.url).body(d.body.clone());
+        let method = reqwest::Method::from_bytes(d.method.as_str().as_bytes())
+            .unwrap_or(reqwest::Method::POST);
+        let mut req = http.request(method, &d.url).body(d.body.clone());
         for (k, v) in &d.headers {
             req = req.header(k.as_str(), v.as_str());
         }

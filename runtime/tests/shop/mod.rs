@@ -710,12 +710,14 @@ pub static SPEC: Spec = Spec {
     webhooks: &[
         Webhook {
             name: "paid",
+            method: Method::Post,
             encoding: Encoding::Form,
             scheme: HOOK_SCHEME,
             fields: &[],
         },
         Webhook {
             name: "voided",
+            method: Method::Put,
             encoding: Encoding::Json,
             scheme: JSON_HOOK_SCHEME,
             fields: &[],

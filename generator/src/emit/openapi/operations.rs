@@ -285,15 +285,36 @@ fn webhook(api: &Api, w: &Webhook) -> Value {
         "requestBody".into(),
         json!({ "required": true, "content": { mime: media(body, ex) } }),
     );
+    // The answer the provider expects back.
+    let r = &w.reply;
+    let mut reply = Map::new();
+    let what = if r.doc.is_empty() {
+        "Received and verified.".to_string()
+    } else {
+        format!("Received and verified. {}", r.doc)
+    };
+    reply.insert("description".into(), what.into());
+    if let Some(ct) = &r.content_type {
+        reply.insert(
+            "content".into(),
+            json!({ ct: { "schema": { "type": "string", "const": r.body } } }),
+        );
+    }
     op.insert(
         "responses".into(),
-        json!({ "200": { "description": "Received and verified." } }),
+        json!({ r.status.to_string(): Value::Object(reply) }),
     );
     op.insert("security".into(), security::requirement(scheme));
     if let Some(sig) = sig.filter(|s| s.header.is_none()) {
         op.insert("x-payspec-signature".into(), security::recipe(sig));
     }
-    json!({ "post": op })
+    if let Some(d) = &w.discriminator {
+        op.insert(
+            "x-payspec-discriminator".into(),
+            json!({ "field": d.wire, "values": d.values }),
+        );
+    }
+    json!({ w.method.as_str().to_ascii_lowercase(): op })
 }
 
 /// `webhooks` (OpenAPI 3.1): the calls the provider makes to the merchant.

@@ -87,6 +87,21 @@ pub fn ty(api: &Api, t: &Ty) -> Value {
     }
 }
 
+/// A value written in the spec as the JSON its field carries: a number for integers and
+/// integer enums, a boolean for booleans, else a string.
+fn typed(api: &Api, ty: &Ty, v: &str) -> Value {
+    let integer = match ty {
+        Ty::Integer(_) => true,
+        Ty::Named(_) => api.is_copy(ty),
+        Ty::Bool => return Value::Bool(v == "true"),
+        _ => false,
+    };
+    match v.parse::<i64>() {
+        Ok(n) if integer => n.into(),
+        _ => v.into(),
+    }
+}
+
 /// A field's schema: its type, `null` when nullable, its limits and its doc.
 pub fn field(api: &Api, f: &Field) -> Value {
     let mut s = ty(api, &f.ty);
@@ -112,6 +127,13 @@ pub fn field(api: &Api, f: &Field) -> Value {
         }
         if let Some(v) = l.exclusive_maximum {
             m.insert("exclusiveMaximum".into(), v.into());
+        }
+        if !l.allowed.is_empty() {
+            let values: Vec<Value> = l.allowed.iter().map(|v| typed(api, &f.ty, v)).collect();
+            m.insert("enum".into(), values.into());
+        }
+        if let Some(c) = &l.constant {
+            m.insert("const".into(), typed(api, &f.ty, c));
         }
     }
     if f.nullable {

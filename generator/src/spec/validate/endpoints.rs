@@ -32,7 +32,9 @@ pub(super) fn check(cx: &mut Ctx) {
     for (name, w) in &spec.webhooks {
         cx.require_snake(w.loc, "webhook", name, super::SNAKE_HINT);
         check_webhook(cx, w);
+        super::webhooks::check(cx, name, w);
     }
+    super::webhooks::check_routing(cx);
 }
 
 /// `/products/{id}` and `/products/{product_id}` are the same route.

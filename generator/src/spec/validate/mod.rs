@@ -5,10 +5,12 @@
 mod auth;
 mod endpoints;
 mod examples;
+mod field_rules;
 mod mock;
 mod provider;
 mod typedefs;
 mod values;
+mod webhooks;
 
 use super::located::{Loc, Sp};
 use super::model::{Encoding, Endpoint, Method, ParamIn, Spec};

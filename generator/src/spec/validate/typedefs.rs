@@ -117,6 +117,7 @@ pub(super) fn check_fields(cx: &mut Ctx, fields: &Map<Field>) {
         }
         check_field(cx, f);
     }
+    super::field_rules::check(cx, fields);
 }
 
 fn check_field(cx: &mut Ctx, f: &Field) {

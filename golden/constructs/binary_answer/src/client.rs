@@ -32,6 +32,8 @@ pub struct Client {
 struct Inner {
     transport: crate::transport::Transport,
     credentials: Credentials,
+    /// Whether requests are checked against the spec before they are signed.
+    checks: bool,
 }
 
 impl Client {
@@ -47,8 +49,17 @@ impl Client {
                     &crate::error::MODEL,
                 ),
                 credentials,
+                checks: true,
             }),
         }
+    }
+
+    /// Whether each request is checked against the spec before it is signed (the
+    /// default; a request that breaks a rule is [`crate::error::Error::InvalidRequest`] and is never
+    /// sent). Turn it off only to let the provider judge a request the spec refuses.
+    pub fn with_request_checks(mut self, on: bool) -> Self {
+        std::sync::Arc::make_mut(&mut self.inner).checks = on;
+        self
     }
 
     /// Sends requests to another base URL (a mock server, a proxy).
@@ -72,7 +83,7 @@ impl Client {
     }
 
     /// Bounds the size of a response body (default 16 MiB); a larger answer is
-    /// [`Error::TooLarge`].
+    /// [`crate::error::Error::TooLarge`].
     pub fn with_max_response(mut self, bytes: usize) -> Self {
         std::sync::Arc::make_mut(&mut self.inner).transport.set_max_response(bytes);
         self
@@ -88,17 +99,39 @@ impl Client {
         &self.inner.credentials
     }
 
-    /// The request [`Client::receipt`] sends, without sending it: to log it, or to send it
-    /// with another HTTP client.
-    pub fn prepare_receipt(
-        &self,
+    /// The request [`Client::receipt`] sends, unchecked and unsigned: the parameters in place.
+    fn build_receipt(
         request: &crate::requests::ReceiptRequest,
     ) -> Result<Outgoing, Error> {
-        request.check().map_err(Error::InvalidRequest)?;
         let id = crate::http::path_segment(&request.id);
         let mut out = Outgoing::new(reqwest::Method::GET, format!("/receipts/{id}"));
         if let Some(v) = &request.format {
             out.query.push(("format".to_string(), v.clone()));
+        }
+        Ok(out)
+    }
+
+    /// Checks a request of [`Client::receipt`] against the spec, without sending it: every
+    /// constraint the mock checks, with the same checker. Also [`ReceiptRequest::check`](crate::requests::ReceiptRequest::check).
+    pub fn check_receipt(
+        request: &crate::requests::ReceiptRequest,
+    ) -> Result<(), payspec_runtime::check::InvalidRequest> {
+        match Self::build_receipt(request) {
+            Ok(out) => out.check(&crate::rules::SPEC, &crate::rules::RECEIPT),
+            Err(_) => Ok(()),
+        }
+    }
+
+    /// The request [`Client::receipt`] sends (checked against the spec), without sending it: to log it, or to
+    /// send it with another HTTP client.
+    pub fn prepare_receipt(
+        &self,
+        request: &crate::requests::ReceiptRequest,
+    ) -> Result<Outgoing, Error> {
+        let out = Self::build_receipt(request)?;
+        if self.inner.checks {
+            out.check(&crate::rules::SPEC, &crate::rules::RECEIPT)
+                .map_err(Error::InvalidRequest)?;
         }
         Ok(out)
     }

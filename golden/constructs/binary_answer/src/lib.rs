@@ -6,7 +6,8 @@
 pub mod client;
 pub mod error;
 pub mod requests;
+pub mod rules;
 
 use payspec_runtime::{http, transport};
 
-pub use client::Client;
+pub use client::{Client, Credentials};

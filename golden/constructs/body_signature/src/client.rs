@@ -52,6 +52,8 @@ pub struct Client {
 struct Inner {
     transport: crate::transport::Transport,
     credentials: Credentials,
+    /// Whether requests are checked against the spec before they are signed.
+    checks: bool,
     nonce: std::sync::Arc<crate::wire::Nonce>,
 }
 
@@ -68,11 +70,20 @@ impl Client {
                     &crate::error::MODEL,
                 ),
                 credentials,
+                checks: true,
                 nonce: std::sync::Arc::new(
                     crate::wire::Nonce::new(crate::wire::NonceStyle::UnixMillis),
                 ),
             }),
         }
+    }
+
+    /// Whether each request is checked against the spec before it is signed (the
+    /// default; a request that breaks a rule is [`crate::error::Error::InvalidRequest`] and is never
+    /// sent). Turn it off only to let the provider judge a request the spec refuses.
+    pub fn with_request_checks(mut self, on: bool) -> Self {
+        std::sync::Arc::make_mut(&mut self.inner).checks = on;
+        self
     }
 
     /// Sends requests to another base URL (a mock server, a proxy).
@@ -96,7 +107,7 @@ impl Client {
     }
 
     /// Bounds the size of a response body (default 16 MiB); a larger answer is
-    /// [`Error::TooLarge`].
+    /// [`crate::error::Error::TooLarge`].
     pub fn with_max_response(mut self, bytes: usize) -> Self {
         std::sync::Arc::make_mut(&mut self.inner).transport.set_max_response(bytes);
         self
@@ -131,7 +142,7 @@ impl Client {
                 form: out.form(),
             };
             crate::signing::compute(&crate::auth::SIGNED, &creds, &src)
-                .map_err(|e| Error::InvalidRequest(e.to_string()))?
+                .map_err(|e| Error::Prepare(e.to_string()))?
         };
         out.headers
             .push((
@@ -141,11 +152,17 @@ impl Client {
         Ok(())
     }
 
-    /// The signed request [`Client::balance`] sends, without sending it: to log it, or to send it
-    /// with another HTTP client.
-    pub fn prepare_balance(&self) -> Result<Outgoing, Error> {
+    /// The request [`Client::balance`] sends, unchecked and unsigned: the parameters in place.
+    fn build_balance() -> Result<Outgoing, Error> {
         let mut out = Outgoing::new(reqwest::Method::POST, "/balance".to_string());
         out.body = crate::http::Body::Json("{}".to_string());
+        Ok(out)
+    }
+
+    /// The signed request [`Client::balance`] sends, without sending it: to log it, or to
+    /// send it with another HTTP client.
+    pub fn prepare_balance(&self) -> Result<Outgoing, Error> {
+        let mut out = Self::build_balance()?;
         self.authorize_signed(&mut out)?;
         Ok(out)
     }

@@ -10,4 +10,4 @@ pub mod types;
 
 use payspec_runtime::{http, signing, transport, wire};
 
-pub use client::Client;
+pub use client::{Client, Credentials};

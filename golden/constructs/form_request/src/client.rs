@@ -32,6 +32,8 @@ pub struct Client {
 struct Inner {
     transport: crate::transport::Transport,
     credentials: Credentials,
+    /// Whether requests are checked against the spec before they are signed.
+    checks: bool,
 }
 
 impl Client {
@@ -47,8 +49,17 @@ impl Client {
                     &crate::error::MODEL,
                 ),
                 credentials,
+                checks: true,
             }),
         }
+    }
+
+    /// Whether each request is checked against the spec before it is signed (the
+    /// default; a request that breaks a rule is [`crate::error::Error::InvalidRequest`] and is never
+    /// sent). Turn it off only to let the provider judge a request the spec refuses.
+    pub fn with_request_checks(mut self, on: bool) -> Self {
+        std::sync::Arc::make_mut(&mut self.inner).checks = on;
+        self
     }
 
     /// Sends requests to another base URL (a mock server, a proxy).
@@ -72,7 +83,7 @@ impl Client {
     }
 
     /// Bounds the size of a response body (default 16 MiB); a larger answer is
-    /// [`Error::TooLarge`].
+    /// [`crate::error::Error::TooLarge`].
     pub fn with_max_response(mut self, bytes: usize) -> Self {
         std::sync::Arc::make_mut(&mut self.inner).transport.set_max_response(bytes);
         self
@@ -88,13 +99,10 @@ impl Client {
         &self.inner.credentials
     }
 
-    /// The request [`Client::create_payout`] sends, without sending it: to log it, or to send it
-    /// with another HTTP client.
-    pub fn prepare_create_payout(
-        &self,
+    /// The request [`Client::create_payout`] sends, unchecked and unsigned: the parameters in place.
+    fn build_create_payout(
         request: &crate::requests::CreatePayoutRequest,
     ) -> Result<Outgoing, Error> {
-        request.check().map_err(Error::InvalidRequest)?;
         let mut out = Outgoing::new(reqwest::Method::POST, "/payouts".to_string());
         let mut pairs: Vec<(String, String)> = Vec::new();
         pairs.push(("amount".to_string(), request.amount.to_string()));
@@ -104,6 +112,31 @@ impl Client {
             pairs.push(("note".to_string(), v.clone()));
         }
         out.body = crate::http::Body::Form(pairs);
+        Ok(out)
+    }
+
+    /// Checks a request of [`Client::create_payout`] against the spec, without sending it: every
+    /// constraint the mock checks, with the same checker. Also [`CreatePayoutRequest::check`](crate::requests::CreatePayoutRequest::check).
+    pub fn check_create_payout(
+        request: &crate::requests::CreatePayoutRequest,
+    ) -> Result<(), payspec_runtime::check::InvalidRequest> {
+        match Self::build_create_payout(request) {
+            Ok(out) => out.check(&crate::rules::SPEC, &crate::rules::CREATE_PAYOUT),
+            Err(_) => Ok(()),
+        }
+    }
+
+    /// The request [`Client::create_payout`] sends (checked against the spec), without sending it: to log it, or to
+    /// send it with another HTTP client.
+    pub fn prepare_create_payout(
+        &self,
+        request: &crate::requests::CreatePayoutRequest,
+    ) -> Result<Outgoing, Error> {
+        let out = Self::build_create_payout(request)?;
+        if self.inner.checks {
+            out.check(&crate::rules::SPEC, &crate::rules::CREATE_PAYOUT)
+                .map_err(Error::InvalidRequest)?;
+        }
         Ok(out)
     }
 

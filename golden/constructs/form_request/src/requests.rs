@@ -47,8 +47,10 @@ impl CreatePayoutRequest {
         serde_json::to_string(self).unwrap_or_default()
     }
 
-    /// Checks what the types cannot: fields required together or alternatively.
-    pub fn check(&self) -> Result<(), String> {
-        Ok(())
+    /// Checks the request against the spec without sending it (for validating input
+    /// early): every constraint the client checks before signing, and the mock on
+    /// arrival, with the same checker. The error names the field and the reason.
+    pub fn check(&self) -> Result<(), payspec_runtime::check::InvalidRequest> {
+        crate::Client::check_create_payout(self)
     }
 }

@@ -4,7 +4,11 @@
 #![warn(missing_docs)]
 
 pub mod auth;
+pub mod client;
 pub mod dates;
+pub mod error;
 pub mod webhooks;
 
-use payspec_runtime::{http, signing, wire};
+use payspec_runtime::{http, signing, transport, wire};
+
+pub use client::{Client, Credentials};

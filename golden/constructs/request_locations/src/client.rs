@@ -32,6 +32,8 @@ pub struct Client {
 struct Inner {
     transport: crate::transport::Transport,
     credentials: Credentials,
+    /// Whether requests are checked against the spec before they are signed.
+    checks: bool,
 }
 
 impl Client {
@@ -47,8 +49,17 @@ impl Client {
                     &crate::error::MODEL,
                 ),
                 credentials,
+                checks: true,
             }),
         }
+    }
+
+    /// Whether each request is checked against the spec before it is signed (the
+    /// default; a request that breaks a rule is [`crate::error::Error::InvalidRequest`] and is never
+    /// sent). Turn it off only to let the provider judge a request the spec refuses.
+    pub fn with_request_checks(mut self, on: bool) -> Self {
+        std::sync::Arc::make_mut(&mut self.inner).checks = on;
+        self
     }
 
     /// Sends requests to another base URL (a mock server, a proxy).
@@ -72,7 +83,7 @@ impl Client {
     }
 
     /// Bounds the size of a response body (default 16 MiB); a larger answer is
-    /// [`Error::TooLarge`].
+    /// [`crate::error::Error::TooLarge`].
     pub fn with_max_response(mut self, bytes: usize) -> Self {
         std::sync::Arc::make_mut(&mut self.inner).transport.set_max_response(bytes);
         self
@@ -88,13 +99,10 @@ impl Client {
         &self.inner.credentials
     }
 
-    /// The request [`Client::update_order`] sends, without sending it: to log it, or to send it
-    /// with another HTTP client.
-    pub fn prepare_update_order(
-        &self,
+    /// The request [`Client::update_order`] sends, unchecked and unsigned: the parameters in place.
+    fn build_update_order(
         request: &crate::requests::UpdateOrderRequest,
     ) -> Result<Outgoing, Error> {
-        request.check().map_err(Error::InvalidRequest)?;
         let (shop, id) = (
             crate::http::path_segment(&request.shop),
             crate::http::path_segment(request.id),
@@ -108,9 +116,33 @@ impl Client {
         }
         out.headers.push(("X-Request-Id".to_string(), request.request_id.clone()));
         out.body = crate::http::Body::Json(
-            serde_json::to_string(request)
-                .map_err(|e| Error::InvalidRequest(e.to_string()))?,
+            serde_json::to_string(request).map_err(|e| Error::Prepare(e.to_string()))?,
         );
+        Ok(out)
+    }
+
+    /// Checks a request of [`Client::update_order`] against the spec, without sending it: every
+    /// constraint the mock checks, with the same checker. Also [`UpdateOrderRequest::check`](crate::requests::UpdateOrderRequest::check).
+    pub fn check_update_order(
+        request: &crate::requests::UpdateOrderRequest,
+    ) -> Result<(), payspec_runtime::check::InvalidRequest> {
+        match Self::build_update_order(request) {
+            Ok(out) => out.check(&crate::rules::SPEC, &crate::rules::UPDATE_ORDER),
+            Err(_) => Ok(()),
+        }
+    }
+
+    /// The request [`Client::update_order`] sends (checked against the spec), without sending it: to log it, or to
+    /// send it with another HTTP client.
+    pub fn prepare_update_order(
+        &self,
+        request: &crate::requests::UpdateOrderRequest,
+    ) -> Result<Outgoing, Error> {
+        let out = Self::build_update_order(request)?;
+        if self.inner.checks {
+            out.check(&crate::rules::SPEC, &crate::rules::UPDATE_ORDER)
+                .map_err(Error::InvalidRequest)?;
+        }
         Ok(out)
     }
 
@@ -125,13 +157,10 @@ impl Client {
         self.inner.transport.send(out, |r| crate::error::decode(&r.body)).await
     }
 
-    /// The request [`Client::list_orders`] sends, without sending it: to log it, or to send it
-    /// with another HTTP client.
-    pub fn prepare_list_orders(
-        &self,
+    /// The request [`Client::list_orders`] sends, unchecked and unsigned: the parameters in place.
+    fn build_list_orders(
         request: &crate::requests::ListOrdersRequest,
     ) -> Result<Outgoing, Error> {
-        request.check().map_err(Error::InvalidRequest)?;
         let shop = crate::http::path_segment(&request.shop);
         let mut out = Outgoing::new(
             reqwest::Method::GET,
@@ -139,6 +168,31 @@ impl Client {
         );
         if let Some(v) = &request.limit {
             out.query.push(("limit".to_string(), v.to_string()));
+        }
+        Ok(out)
+    }
+
+    /// Checks a request of [`Client::list_orders`] against the spec, without sending it: every
+    /// constraint the mock checks, with the same checker. Also [`ListOrdersRequest::check`](crate::requests::ListOrdersRequest::check).
+    pub fn check_list_orders(
+        request: &crate::requests::ListOrdersRequest,
+    ) -> Result<(), payspec_runtime::check::InvalidRequest> {
+        match Self::build_list_orders(request) {
+            Ok(out) => out.check(&crate::rules::SPEC, &crate::rules::LIST_ORDERS),
+            Err(_) => Ok(()),
+        }
+    }
+
+    /// The request [`Client::list_orders`] sends (checked against the spec), without sending it: to log it, or to
+    /// send it with another HTTP client.
+    pub fn prepare_list_orders(
+        &self,
+        request: &crate::requests::ListOrdersRequest,
+    ) -> Result<Outgoing, Error> {
+        let out = Self::build_list_orders(request)?;
+        if self.inner.checks {
+            out.check(&crate::rules::SPEC, &crate::rules::LIST_ORDERS)
+                .map_err(Error::InvalidRequest)?;
         }
         Ok(out)
     }
@@ -154,15 +208,37 @@ impl Client {
         self.inner.transport.send(out, |r| crate::error::decode(&r.body)).await
     }
 
-    /// The request [`Client::delete_order`] sends, without sending it: to log it, or to send it
-    /// with another HTTP client.
+    /// The request [`Client::delete_order`] sends, unchecked and unsigned: the parameters in place.
+    fn build_delete_order(
+        request: &crate::requests::DeleteOrderRequest,
+    ) -> Result<Outgoing, Error> {
+        let id = crate::http::path_segment(&request.id);
+        let out = Outgoing::new(reqwest::Method::DELETE, format!("/orders/{id}"));
+        Ok(out)
+    }
+
+    /// Checks a request of [`Client::delete_order`] against the spec, without sending it: every
+    /// constraint the mock checks, with the same checker. Also [`DeleteOrderRequest::check`](crate::requests::DeleteOrderRequest::check).
+    pub fn check_delete_order(
+        request: &crate::requests::DeleteOrderRequest,
+    ) -> Result<(), payspec_runtime::check::InvalidRequest> {
+        match Self::build_delete_order(request) {
+            Ok(out) => out.check(&crate::rules::SPEC, &crate::rules::DELETE_ORDER),
+            Err(_) => Ok(()),
+        }
+    }
+
+    /// The request [`Client::delete_order`] sends (checked against the spec), without sending it: to log it, or to
+    /// send it with another HTTP client.
     pub fn prepare_delete_order(
         &self,
         request: &crate::requests::DeleteOrderRequest,
     ) -> Result<Outgoing, Error> {
-        request.check().map_err(Error::InvalidRequest)?;
-        let id = crate::http::path_segment(&request.id);
-        let out = Outgoing::new(reqwest::Method::DELETE, format!("/orders/{id}"));
+        let out = Self::build_delete_order(request)?;
+        if self.inner.checks {
+            out.check(&crate::rules::SPEC, &crate::rules::DELETE_ORDER)
+                .map_err(Error::InvalidRequest)?;
+        }
         Ok(out)
     }
 

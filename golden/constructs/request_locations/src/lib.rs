@@ -6,8 +6,9 @@
 pub mod client;
 pub mod error;
 pub mod requests;
+pub mod rules;
 pub mod types;
 
 use payspec_runtime::{http, transport, wire};
 
-pub use client::Client;
+pub use client::{Client, Credentials};

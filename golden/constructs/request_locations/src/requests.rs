@@ -77,12 +77,11 @@ impl UpdateOrderRequest {
         serde_json::to_string(self).unwrap_or_default()
     }
 
-    /// Checks what the types cannot: fields required together or alternatively.
-    pub fn check(&self) -> Result<(), String> {
-        if self.amount.is_none() && self.comment.is_none() {
-            return Err("give at least one of amount or comment".to_string());
-        }
-        Ok(())
+    /// Checks the request against the spec without sending it (for validating input
+    /// early): every constraint the client checks before signing, and the mock on
+    /// arrival, with the same checker. The error names the field and the reason.
+    pub fn check(&self) -> Result<(), payspec_runtime::check::InvalidRequest> {
+        crate::Client::check_update_order(self)
     }
 }
 
@@ -117,9 +116,11 @@ impl ListOrdersRequest {
         serde_json::to_string(self).unwrap_or_default()
     }
 
-    /// Checks what the types cannot: fields required together or alternatively.
-    pub fn check(&self) -> Result<(), String> {
-        Ok(())
+    /// Checks the request against the spec without sending it (for validating input
+    /// early): every constraint the client checks before signing, and the mock on
+    /// arrival, with the same checker. The error names the field and the reason.
+    pub fn check(&self) -> Result<(), payspec_runtime::check::InvalidRequest> {
+        crate::Client::check_list_orders(self)
     }
 }
 
@@ -142,8 +143,10 @@ impl DeleteOrderRequest {
         serde_json::to_string(self).unwrap_or_default()
     }
 
-    /// Checks what the types cannot: fields required together or alternatively.
-    pub fn check(&self) -> Result<(), String> {
-        Ok(())
+    /// Checks the request against the spec without sending it (for validating input
+    /// early): every constraint the client checks before signing, and the mock on
+    /// arrival, with the same checker. The error names the field and the reason.
+    pub fn check(&self) -> Result<(), payspec_runtime::check::InvalidRequest> {
+        crate::Client::check_delete_order(self)
     }
 }

@@ -47,6 +47,8 @@ pub struct Client {
 struct Inner {
     transport: crate::transport::Transport,
     credentials: Credentials,
+    /// Whether requests are checked against the spec before they are signed.
+    checks: bool,
 }
 
 impl Client {
@@ -62,8 +64,17 @@ impl Client {
                     &crate::error::MODEL,
                 ),
                 credentials,
+                checks: true,
             }),
         }
+    }
+
+    /// Whether each request is checked against the spec before it is signed (the
+    /// default; a request that breaks a rule is [`crate::error::Error::InvalidRequest`] and is never
+    /// sent). Turn it off only to let the provider judge a request the spec refuses.
+    pub fn with_request_checks(mut self, on: bool) -> Self {
+        std::sync::Arc::make_mut(&mut self.inner).checks = on;
+        self
     }
 
     /// Sends requests to another base URL (a mock server, a proxy).
@@ -87,7 +98,7 @@ impl Client {
     }
 
     /// Bounds the size of a response body (default 16 MiB); a larger answer is
-    /// [`Error::TooLarge`].
+    /// [`crate::error::Error::TooLarge`].
     pub fn with_max_response(mut self, bytes: usize) -> Self {
         std::sync::Arc::make_mut(&mut self.inner).transport.set_max_response(bytes);
         self
@@ -136,10 +147,16 @@ impl Client {
         Ok(())
     }
 
-    /// The request [`Client::shop`] sends, without sending it: to log it, or to send it
-    /// with another HTTP client.
+    /// The request [`Client::shop`] sends, unchecked and unsigned: the parameters in place.
+    fn build_shop() -> Result<Outgoing, Error> {
+        let out = Outgoing::new(reqwest::Method::GET, "/shop".to_string());
+        Ok(out)
+    }
+
+    /// The request [`Client::shop`] sends, without sending it: to log it, or to
+    /// send it with another HTTP client.
     pub fn prepare_shop(&self) -> Result<Outgoing, Error> {
-        let mut out = Outgoing::new(reqwest::Method::GET, "/shop".to_string());
+        let mut out = Self::build_shop()?;
         self.authorize_header_token(&mut out)?;
         Ok(out)
     }
@@ -152,10 +169,16 @@ impl Client {
         self.inner.transport.send(out, |r| crate::error::decode(&r.body)).await
     }
 
-    /// The request [`Client::shop_by_query`] sends, without sending it: to log it, or to send it
-    /// with another HTTP client.
+    /// The request [`Client::shop_by_query`] sends, unchecked and unsigned: the parameters in place.
+    fn build_shop_by_query() -> Result<Outgoing, Error> {
+        let out = Outgoing::new(reqwest::Method::GET, "/shop/q".to_string());
+        Ok(out)
+    }
+
+    /// The request [`Client::shop_by_query`] sends, without sending it: to log it, or to
+    /// send it with another HTTP client.
     pub fn prepare_shop_by_query(&self) -> Result<Outgoing, Error> {
-        let mut out = Outgoing::new(reqwest::Method::GET, "/shop/q".to_string());
+        let mut out = Self::build_shop_by_query()?;
         self.authorize_query_token(&mut out)?;
         Ok(out)
     }
@@ -168,10 +191,16 @@ impl Client {
         self.inner.transport.send(out, |r| crate::error::decode(&r.body)).await
     }
 
-    /// The request [`Client::shop_by_basic`] sends, without sending it: to log it, or to send it
-    /// with another HTTP client.
+    /// The request [`Client::shop_by_basic`] sends, unchecked and unsigned: the parameters in place.
+    fn build_shop_by_basic() -> Result<Outgoing, Error> {
+        let out = Outgoing::new(reqwest::Method::GET, "/shop/b".to_string());
+        Ok(out)
+    }
+
+    /// The request [`Client::shop_by_basic`] sends, without sending it: to log it, or to
+    /// send it with another HTTP client.
     pub fn prepare_shop_by_basic(&self) -> Result<Outgoing, Error> {
-        let mut out = Outgoing::new(reqwest::Method::GET, "/shop/b".to_string());
+        let mut out = Self::build_shop_by_basic()?;
         self.authorize_basic(&mut out)?;
         Ok(out)
     }
@@ -184,10 +213,16 @@ impl Client {
         self.inner.transport.send(out, |r| crate::error::decode(&r.body)).await
     }
 
-    /// The request [`Client::health`] sends, without sending it: to log it, or to send it
-    /// with another HTTP client.
-    pub fn prepare_health(&self) -> Result<Outgoing, Error> {
+    /// The request [`Client::health`] sends, unchecked and unsigned: the parameters in place.
+    fn build_health() -> Result<Outgoing, Error> {
         let out = Outgoing::new(reqwest::Method::GET, "/health".to_string());
+        Ok(out)
+    }
+
+    /// The request [`Client::health`] sends, without sending it: to log it, or to
+    /// send it with another HTTP client.
+    pub fn prepare_health(&self) -> Result<Outgoing, Error> {
+        let out = Self::build_health()?;
         Ok(out)
     }
 

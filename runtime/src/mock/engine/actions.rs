@@ -394,6 +394,7 @@ impl Engine {
         }
         Ok(Delivery {
             webhook: hook.name.into(),
+            method: hook.method,
             url,
             headers,
             body: body_of(&pairs),

@@ -1,5 +1,7 @@
 //! The provider's behaviour as data: the generator writes one [`Spec`] constant per crate
-//! (in `mock/spec.rs`) from the same IR as the client; the engine interprets it.
+//! (in `rules.rs`) from the same IR as the client. The client checks requests against its
+//! endpoints' fields before it signs them ([`crate::check`]); the mock engine interprets the
+//! whole of it.
 //!
 //! Tables refer to each other by typed ids ([`TypeId`], [`ResourceId`], [`SchemeId`],
 //! [`WebhookId`]: positions in the lists of [`Spec`]), and every struct has a `DEFAULT` to
@@ -199,6 +201,47 @@ pub struct Field {
     pub exclusive_minimum: Option<i64>,
     /// The value must be less than this.
     pub exclusive_maximum: Option<i64>,
+    /// The values this field allows, where its enum type has more (empty: all of them).
+    pub allowed: &'static [&'static str],
+    /// The one value the field takes (the client fills it in).
+    pub constant: Option<&'static str>,
+    /// Other wire names accepted on input (a provider's misspelling, or its correction).
+    pub aliases: &'static [&'static str],
+    /// Required when this condition holds (even if `optional`).
+    pub required_if: Option<Condition>,
+    /// Must be absent when this condition holds.
+    pub forbidden_if: Option<Condition>,
+}
+
+/// A condition on another field of the same request: its value is (or, with `negate`, is
+/// not) one of `values`. An absent field has no value: `in` is false, `not in` true.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Condition {
+    /// Wire name of the field looked at.
+    pub field: &'static str,
+    /// The values, as text (`true`, `invoice-qw`, `5`).
+    pub values: &'static [&'static str],
+    /// True: the condition holds when the value is none of `values`.
+    pub negate: bool,
+}
+
+impl Condition {
+    /// Whether the condition holds for a request's members.
+    pub fn holds(&self, msg: &crate::value::V) -> bool {
+        let value = msg
+            .get(self.field)
+            .filter(|v| **v != crate::value::V::Null)
+            .map(crate::value::V::text);
+        let is_in = value.is_some_and(|v| self.values.contains(&v.as_str()));
+        is_in != self.negate
+    }
+}
+
+impl std::fmt::Display for Condition {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let op = if self.negate { "is not" } else { "is" };
+        write!(f, "{} {op} {}", self.field, self.values.join(" or "))
+    }
 }
 
 /// A named type: object fields, or enum values.
@@ -478,6 +521,8 @@ pub struct WebhookSend {
 pub struct Webhook {
     /// Name.
     pub name: &'static str,
+    /// HTTP method it is sent with.
+    pub method: Method,
     /// Body encoding.
     pub encoding: Encoding,
     /// Auth scheme.
@@ -486,8 +531,21 @@ pub struct Webhook {
     pub fields: &'static [Field],
 }
 
-/// The envelope's field names: the same description the client reads answers with.
-pub use crate::error::Envelope;
+/// The envelope a provider wraps every answer in: an outcome member that says success or
+/// error, a message, and the payload.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Envelope {
+    /// Member holding the outcome, e.g. `type`.
+    pub status_field: &'static str,
+    /// Outcome of a success, e.g. `success`.
+    pub success: &'static str,
+    /// Outcome of an error, e.g. `error`.
+    pub error: &'static str,
+    /// Member holding the error's description.
+    pub message_field: &'static str,
+    /// Member holding the payload.
+    pub data_field: &'static str,
+}
 
 /// How errors are written.
 pub struct Errors {
@@ -535,6 +593,11 @@ impl Field {
         maximum: None,
         exclusive_minimum: None,
         exclusive_maximum: None,
+        allowed: &[],
+        constant: None,
+        aliases: &[],
+        required_if: None,
+        forbidden_if: None,
     };
 }
 
@@ -606,6 +669,17 @@ impl Resource {
         states: None,
         seed: &[],
         id_given: false,
+    };
+}
+
+impl Webhook {
+    /// A JSON `POST` signed by the first scheme, with no fields.
+    pub const DEFAULT: Webhook = Webhook {
+        name: "",
+        method: Method::Post,
+        encoding: Encoding::Json,
+        scheme: SchemeId(0),
+        fields: &[],
     };
 }
 
