@@ -64,7 +64,7 @@ fn unknown_key() {
         edit("  sandbox_url:", "  sandbox_ulr:"),
         8,
         3,
-        "unknown field `sandbox_ulr`, expected one of name, crate, version, description, base_url, sandbox_url, docs, note",
+        "unknown field `sandbox_ulr`, expected one of name, crate, version, description, base_url, sandbox_url, docs, note, payment_page",
     );
     let d = load_bytes(
         "bad.yaml",
@@ -564,7 +564,7 @@ fn endpoint_requests_and_responses() {
             &[(
                 89,
                 7,
-                "unknown field `description`, expected one of status, body, type, items, values, content_types, envelope, note, source",
+                "unknown field `description`, expected one of status, body, type, items, values, content_types, content_type_from, envelope, note, source",
             )],
         ),
         (
@@ -730,12 +730,21 @@ fn provider_block_and_error_model() {
         (
             "    400: { description: Bad request., codes: [invalid] }",
             "    302: { description: Moved. }",
-            &[(41, 10, "error status 302 is not a 4xx or 5xx status")],
+            &[(
+                41,
+                10,
+                "error status 302 is a redirect, which the client follows",
+            )],
+        ),
+        (
+            "  statuses:\n    400: { description: Bad request., codes: [invalid] }",
+            "  redirect_is_error: true\n  statuses:\n    302: { description: Moved with a message. }",
+            &[],
         ),
         (
             "    500: { description: Server error., retryable: true }",
             "    600: { description: Odd. }",
-            &[(42, 10, "error status 600 is not a 4xx or 5xx status")],
+            &[(42, 10, "error status 600 is not a 3xx, 4xx or 5xx status")],
         ),
         (
             "    not_found: { status: 404,",
@@ -868,6 +877,39 @@ fn type_definitions() {
         (
             tags,
             "      tags: { type: array, items: string, optional: true }\n      x: { type: decimal, exclusive_minimum: 0, exclusive_maximum: 1, optional: true }\n",
+            &[],
+        ),
+        (
+            tags,
+            "      tags: { type: array, items: string, optional: true }\n      x: { type: map, values: array, items: decimal, optional: true }\n",
+            &[(
+                64,
+                18,
+                "a map of arrays (or array of maps) holds strings, integers, booleans, `any` or named types",
+            )],
+        ),
+        (
+            tags,
+            "      tags: { type: array, items: string, optional: true }\n      x: { type: map, values: map, optional: true }\n",
+            &[(64, 31, "`map` cannot be the element type of `map` here")],
+        ),
+        (
+            tags,
+            "      tags: { type: array, items: string, optional: true }\n      x: { type: map, values: array, optional: true }\n",
+            &[(
+                64,
+                18,
+                "`type: array` needs `items:` to say the type of its elements",
+            )],
+        ),
+        (
+            tags,
+            "      tags: { type: array, items: string, optional: true }\n      x: { type: map, values: array, items: string, optional: true }\n",
+            &[],
+        ),
+        (
+            tags,
+            "      tags: { type: array, items: string, optional: true }\n      x: { type: array, items: map, values: integer, optional: true }\n",
             &[],
         ),
         (
@@ -1664,4 +1706,103 @@ fn webhooks_at_one_url_must_be_told_apart() {
         })
         .collect();
     assert!(wrong.is_empty(), "{}", wrong.join("\n\n"));
+}
+
+#[test]
+fn content_type_from_a_request_field() {
+    // `get_payment` answers a file whose type its `id` picks (a stand-in for a `format` field).
+    let base = "    response:\n      type: Payment\nwebhooks:";
+    let with = |from: &str| {
+        edit(
+            base,
+            &format!(
+                "    response:\n      body: binary\n      content_types: [application/pdf, image/png]\n      content_type_from: {from}\nwebhooks:"
+            ),
+        )
+    };
+    type Case = (String, Vec<(u32, u32, String)>);
+    let cases: Vec<Case> = vec![
+        (
+            with("{ field: nope, types: { 1: application/pdf } }"),
+            vec![(
+                91,
+                35,
+                "`content_type_from` names `nope`, which is not a request field".to_string(),
+            )],
+        ),
+        (
+            with("{ field: id, types: { 1: application/pdf, 2: text/csv } }"),
+            vec![(
+                91,
+                71,
+                "`text/csv` is not one of the response's `content_types`".to_string(),
+            )],
+        ),
+        (
+            with("{ field: id, types: { 1: application/pdf, 2: image/png } }"),
+            vec![],
+        ),
+    ];
+    for (text, want) in cases {
+        assert_eq!(diagnose(text.as_bytes()), want, "{text}");
+    }
+    // Only a binary answer has a content type to pick.
+    let json = edit(
+        base,
+        "    response:\n      type: Payment\n      content_type_from: { field: id, types: { 1: application/pdf } }\nwebhooks:",
+    );
+    let d = diagnose(json.as_bytes());
+    assert!(
+        d.iter()
+            .any(|(_, _, m)| m == "`content_type_from:` applies to binary responses only"),
+        "{d:?}"
+    );
+}
+
+#[test]
+fn payment_page_names_an_endpoint_and_a_response_field() {
+    let with = |page: &str| {
+        edit(
+            "  sandbox_url: https://sandbox.example.com/v1\n",
+            &format!("  sandbox_url: https://sandbox.example.com/v1\n  payment_page: {page}\n"),
+        )
+    };
+    type Case<'a> = (String, Vec<(u32, u32, &'a str)>);
+    let cases: Vec<Case> = vec![
+        (
+            with("{ link: create_payment, signed_form: none }"),
+            vec![(9, 25, "`create_payment` is not `endpoint.field`")],
+        ),
+        (
+            with("{ link: pay.url, signed_form: none }"),
+            vec![(9, 25, "`payment_page.link` names no endpoint `pay`")],
+        ),
+        (
+            with("{ link: create_payment.url, signed_form: none }"),
+            vec![(9, 25, "the response of `create_payment` has no field `url`")],
+        ),
+        (
+            with("{ signed_form: none }"),
+            vec![(9, 17, "`payment_page` gives neither a `link` nor a `note`")],
+        ),
+        (
+            with("{ link: create_payment.id, signed_form: signed }"),
+            vec![(9, 57, "unknown variant `signed`, expected one of none")],
+        ),
+        (
+            with("{ link: create_payment.id, signed_form: none }"),
+            vec![],
+        ),
+        (
+            with("{ signed_form: none, note: The docs describe none. }"),
+            vec![],
+        ),
+    ];
+    for (text, want) in cases {
+        let want: Vec<(u32, u32, String)> = want
+            .into_iter()
+            .map(|(l, c, m)| (l, c, m.to_string()))
+            .collect();
+        assert_eq!(diagnose(text.as_bytes()), want, "{text}");
+    }
 }

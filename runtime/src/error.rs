@@ -175,6 +175,9 @@ pub struct ErrorModel {
     pub envelope: Option<Envelope>,
     /// Whether errors arrive inside the envelope (with a success status).
     pub errors_in_envelope: bool,
+    /// A redirect (3xx) is the provider's error answer, read like any error body, instead of
+    /// being followed.
+    pub redirect_is_error: bool,
 }
 
 fn at(v: &serde_json::Value, path: Option<Path>) -> Option<&serde_json::Value> {
@@ -258,13 +261,30 @@ impl ErrorModel {
         }
     }
 
-    /// A file answer; JSON in its place is the provider's error.
-    pub fn file(&self, r: Received) -> Result<Binary, Error> {
+    /// A file answer; JSON in its place is the provider's error, and a file of a type
+    /// outside `accepted` (the request's `Accept`, comma-separated) is refused.
+    pub fn file(&self, r: Received, accepted: Option<&str>) -> Result<Binary, Error> {
         let json = r
             .content_type
             .as_deref()
             .is_some_and(|t| t.starts_with("application/json"));
         if !json {
+            let essence = |t: &str| {
+                t.split(';')
+                    .next()
+                    .unwrap_or("")
+                    .trim()
+                    .to_ascii_lowercase()
+            };
+            let got = essence(r.content_type.as_deref().unwrap_or(""));
+            if let Some(list) = accepted
+                && !list.split(',').any(|t| essence(t) == got)
+            {
+                return Err(Error::Decode {
+                    message: format!("expected a file of type {list}, got `{got}`"),
+                    body: String::new(),
+                });
+            }
             return Ok(Binary {
                 content_type: r.content_type.unwrap_or_default(),
                 bytes: r.body,

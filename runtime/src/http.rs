@@ -16,6 +16,9 @@ pub struct Outgoing {
     pub headers: Vec<(String, String)>,
     /// The body.
     pub body: Body,
+    /// The `Accept` header (default `application/json`): for a file, the content types the
+    /// answer may have.
+    pub accept: Option<String>,
 }
 
 /// The body exactly as it will be sent.
@@ -38,17 +41,13 @@ impl Outgoing {
             query: Vec::new(),
             headers: Vec::new(),
             body: Body::None,
+            accept: None,
         }
     }
 
-    /// Checks the request against its endpoint's rules, before it is signed: its members
-    /// by wire name (path parameters read back from the path, query, headers, body) go
-    /// through the checker the mock uses, with the mock's default string limit.
-    pub fn check(
-        &self,
-        spec: &crate::tables::Spec,
-        endpoint: &crate::tables::Endpoint,
-    ) -> Result<(), crate::check::InvalidRequest> {
+    /// The request's members by wire name, as the mock gathers them: path parameters read
+    /// back from the path, the query, the form or JSON body, and header fields.
+    pub fn members(&self, endpoint: &crate::tables::Endpoint) -> crate::value::V {
         use crate::value::V;
         let mut members: Vec<(crate::value::Key, V)> = Vec::new();
         for (k, v) in crate::check::path_params(endpoint.path, &self.path).unwrap_or_default() {
@@ -72,8 +71,26 @@ impl Outgoing {
                 members.push((f.wire.into(), V::Str(v.clone())));
             }
         }
+        V::Obj(members)
+    }
+
+    /// Checks the request against its endpoint's rules, before it is signed: its members go
+    /// through the checker the mock uses, with the mock's default string limit.
+    pub fn check(
+        &self,
+        spec: &crate::tables::Spec,
+        endpoint: &crate::tables::Endpoint,
+    ) -> Result<(), crate::check::InvalidRequest> {
         let limit = crate::limits::Limits::DEFAULT.string_chars;
-        crate::check::request(spec, endpoint, &V::Obj(members), limit)
+        crate::check::request(spec, endpoint, &self.members(endpoint), limit)
+    }
+
+    /// Sets `Accept` for an endpoint that answers a file: the content type the request's
+    /// field picks, or every type the endpoint may answer.
+    pub fn set_accept(&mut self, endpoint: &crate::tables::Endpoint) {
+        if let Some(types) = endpoint.accepted_types(&self.members(endpoint)) {
+            self.accept = Some(types.join(", "));
+        }
     }
 
     /// The exact body bytes.

@@ -300,8 +300,37 @@ pub struct Endpoint {
     pub body: Body,
     /// Wrapped in the envelope.
     pub enveloped: bool,
+    /// For a binary answer: the request field whose value picks its content type.
+    pub content_type_from: Option<ContentTypeFrom>,
     /// What the mock does.
     pub op: Op,
+}
+
+/// A request field (wire name) whose value picks a binary answer's content type.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ContentTypeFrom {
+    /// The field's wire name.
+    pub field: &'static str,
+    /// Each value and the content type it asks for.
+    pub types: &'static [(&'static str, &'static str)],
+}
+
+impl Endpoint {
+    /// The content types a request of this endpoint accepts in its answer, given its members:
+    /// the one its field picks, else every binary type; `None` for a JSON answer.
+    pub fn accepted_types(&self, msg: &crate::value::V) -> Option<Vec<&'static str>> {
+        let Body::Binary(all) = self.body else {
+            return None;
+        };
+        let picked = self.content_type_from.and_then(|from| {
+            let value = msg.get(from.field).map(crate::value::V::text)?;
+            from.types
+                .iter()
+                .find(|(v, _)| *v == value)
+                .map(|(_, t)| vec![*t])
+        });
+        Some(picked.unwrap_or_else(|| all.to_vec()))
+    }
 }
 
 /// An HTTP method.
@@ -628,6 +657,7 @@ impl Endpoint {
         status: 200,
         body: Body::Empty,
         enveloped: false,
+        content_type_from: None,
         op: Op::DEFAULT,
     };
 }

@@ -23,11 +23,13 @@ pub struct Transport {
     errors: &'static ErrorModel,
 }
 
-fn client_with(timeout: Duration) -> reqwest::Client {
-    reqwest::Client::builder()
-        .timeout(timeout)
-        .build()
-        .unwrap_or_default()
+fn client_with(timeout: Duration, errors: &ErrorModel) -> reqwest::Client {
+    let mut b = reqwest::Client::builder().timeout(timeout);
+    if errors.redirect_is_error {
+        // The 3xx itself is the answer: its status and body become the error.
+        b = b.redirect(reqwest::redirect::Policy::none());
+    }
+    b.build().unwrap_or_default()
 }
 
 impl Transport {
@@ -35,7 +37,7 @@ impl Transport {
     /// with `errors`.
     pub fn new(base_url: &str, errors: &'static ErrorModel) -> Self {
         Transport {
-            http: client_with(DEFAULT_TIMEOUT),
+            http: client_with(DEFAULT_TIMEOUT, errors),
             base_url: base_url.trim_end_matches('/').to_string(),
             max_response: DEFAULT_MAX_RESPONSE,
             errors,
@@ -59,7 +61,7 @@ impl Transport {
 
     /// A new `reqwest::Client` with this whole-request timeout.
     pub fn set_timeout(&mut self, timeout: Duration) {
-        self.http = client_with(timeout);
+        self.http = client_with(timeout, self.errors);
     }
 
     /// Bounds the size of a response body.
@@ -70,10 +72,10 @@ impl Transport {
     /// Sends the request and reads the whole answer, at most the size bound.
     pub async fn execute(&self, out: &Outgoing) -> Result<Received, Error> {
         let url = format!("{}{}", self.base_url, out.path);
-        let mut req = self
-            .http
-            .request(out.method.clone(), url)
-            .header(reqwest::header::ACCEPT, "application/json");
+        let mut req = self.http.request(out.method.clone(), url).header(
+            reqwest::header::ACCEPT,
+            out.accept.as_deref().unwrap_or("application/json"),
+        );
         if !out.query.is_empty() {
             req = req.query(&out.query);
         }

@@ -17,6 +17,7 @@ const FLAT: ErrorModel = ErrorModel {
     retryable: &[409],
     envelope: None,
     errors_in_envelope: false,
+    redirect_is_error: false,
 };
 
 /// Every answer wrapped, errors inside the envelope with HTTP 200 (Tegro-like).
@@ -35,6 +36,7 @@ const WRAPPED: ErrorModel = ErrorModel {
         data_field: "data",
     }),
     errors_in_envelope: true,
+    redirect_is_error: false,
 };
 
 fn api(e: Error) -> Box<ApiError> {
@@ -164,29 +166,51 @@ fn received(content_type: &str, body: &str) -> Received {
 
 #[test]
 fn a_file_answer_or_the_json_error_sent_in_its_place() {
-    let f = FLAT.file(received("application/pdf", "%PDF-1.7")).unwrap();
+    let f = FLAT
+        .file(received("application/pdf", "%PDF-1.7"), None)
+        .unwrap();
     assert_eq!(
         (f.content_type.as_str(), &f.bytes[..]),
         ("application/pdf", &b"%PDF-1.7"[..])
     );
     let a = api(FLAT
-        .file(received("application/json", r#"{"code":"not_found"}"#))
+        .file(
+            received("application/json", r#"{"code":"not_found"}"#),
+            None,
+        )
         .unwrap_err());
     assert_eq!(a.code.as_deref(), Some("not_found"));
     let a = api(WRAPPED
-        .file(received(
-            "application/json; charset=utf-8",
-            r#"{"type":"error","desc":"no receipt"}"#,
-        ))
+        .file(
+            received(
+                "application/json; charset=utf-8",
+                r#"{"type":"error","desc":"no receipt"}"#,
+            ),
+            None,
+        )
         .unwrap_err());
     assert_eq!(a.message.as_deref(), Some("no receipt"));
     let e = WRAPPED
-        .file(received(
-            "application/json",
-            r#"{"type":"success","data":1}"#,
-        ))
+        .file(
+            received("application/json", r#"{"type":"success","data":1}"#),
+            None,
+        )
         .unwrap_err();
     assert!(matches!(e, Error::Decode { message, .. } if message.contains("expected a file")));
+    // A file of a type the request did not ask for is refused; parameters are ignored.
+    let asked = Some("application/pdf");
+    let e = FLAT
+        .file(received("image/jpeg", "\u{ff}\u{d8}"), asked)
+        .unwrap_err();
+    assert!(
+        matches!(&e, Error::Decode { message, .. } if message == "expected a file of type application/pdf, got `image/jpeg`"),
+        "{e:?}"
+    );
+    let ok = FLAT.file(received("Application/PDF; qs=1", "%PDF"), asked);
+    assert!(ok.is_ok(), "{ok:?}");
+    let either = Some("application/pdf, image/jpeg");
+    assert!(FLAT.file(received("image/jpeg", "x"), either).is_ok());
+    assert!(FLAT.file(received("image/png", "x"), either).is_err());
 }
 
 /// One HTTP/1.1 answer with `body`, announced with its length or chunked.

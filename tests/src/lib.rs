@@ -73,6 +73,8 @@ pub struct Reply {
     pub status: u16,
     pub content_type: String,
     pub body: Vec<u8>,
+    /// More headers (e.g. `location` of a redirect).
+    pub headers: Vec<(String, String)>,
 }
 
 impl Reply {
@@ -82,7 +84,13 @@ impl Reply {
             status,
             content_type: content_type.to_string(),
             body: body.into(),
+            headers: Vec::new(),
         }
+    }
+    /// The same answer with one more header.
+    pub fn with_header(mut self, name: &str, value: &str) -> Self {
+        self.headers.push((name.to_string(), value.to_string()));
+        self
     }
     /// An `application/json` answer.
     pub fn json(status: u16, body: impl Into<Vec<u8>>) -> Self {
@@ -214,8 +222,13 @@ async fn serve_one(
     };
     let reply = handler(&captured);
     let _ = tx.send(captured);
+    let extra: String = reply
+        .headers
+        .iter()
+        .map(|(k, v)| format!("{k}: {v}\r\n"))
+        .collect();
     let mut out = format!(
-        "HTTP/1.1 {} X\r\ncontent-type: {}\r\ncontent-length: {}\r\nconnection: close\r\n\r\n",
+        "HTTP/1.1 {} X\r\ncontent-type: {}\r\ncontent-length: {}\r\n{extra}connection: close\r\n\r\n",
         reply.status,
         reply.content_type,
         reply.body.len()

@@ -420,3 +420,59 @@ async fn begateway_documented_errors_keep_message_and_field_errors() {
         assert_eq!(err.status(), Some(status));
     }
 }
+
+/// beGateway answers a bad GET with 302 and an error message in the body: the client does not
+/// follow it (the target would answer something else entirely) and reports the message.
+#[tokio::test]
+async fn begateway_302_is_an_error_whose_body_is_kept() {
+    use begateway::requests::GetProductRequest;
+    use begateway::{Client, Credentials, Error};
+    let (base, mut seen) = serve(|c| {
+        if c.target.starts_with("/elsewhere") {
+            Reply::json(200, r#"{"id":"prd_0","name":"not this"}"#)
+        } else {
+            Reply::json(302, r#"{"message":"Wrong product id"}"#)
+                .with_header("location", "/elsewhere")
+        }
+    })
+    .await;
+    let err = Client::new(Credentials::sample())
+        .with_base_url(&base)
+        .get_product(&GetProductRequest::new("prd_bad"))
+        .await
+        .unwrap_err();
+    match &err {
+        Error::Api(e) => {
+            assert_eq!(e.status, 302);
+            assert_eq!(e.message.as_deref(), Some("Wrong product id"));
+            assert!(e.body.contains("Wrong product id"));
+        }
+        other => panic!("{other:?}"),
+    }
+    assert!(!err.is_retryable());
+    let first = seen.recv().await.expect("the request");
+    assert_eq!(first.target, "/products/prd_bad");
+    assert!(seen.try_recv().is_err(), "the redirect was not followed");
+    // A provider whose spec says nothing of redirects still follows them (m2cerber here).
+    let (base, mut seen) = serve(|c| {
+        if c.target.starts_with("/elsewhere") {
+            Reply::json(200, r#"{"payment_id":"p","status":"pending"}"#)
+        } else {
+            Reply::json(302, "{}").with_header("location", "/elsewhere")
+        }
+    })
+    .await;
+    let c = m2cerber::mock::spec::default_config().credentials;
+    let got = m2cerber::Client::new(m2cerber::Credentials::new(
+        c["merch_id"].clone(),
+        c["secret_key"].clone(),
+    ))
+    .with_base_url(&base)
+    .get_status(&m2cerber::requests::GetStatusRequest::new("p"))
+    .await
+    .expect("followed");
+    assert_eq!(got.payment_id.as_str(), "p");
+    assert!(seen.recv().await.is_some(), "the request");
+    let second = seen.recv().await.expect("the redirect was followed");
+    assert_eq!(second.target, "/elsewhere");
+}

@@ -3,7 +3,7 @@
 //!
 //! Failures come as HTTP error statuses with a JSON body; validation errors (422) carry a summary `message` and an `errors` object listing the messages of each invalid field.
 //!
-//! Note: The docs say a GET with wrong parameters answers 302 with an error message; an unknown product id is modelled as 404 instead (decision in FINDINGS.md), and 302 is not treated as an error status. Only the 422 body is documented; other statuses are assumed to use the same object (the client keeps the raw body whatever it is).
+//! Note: The docs say a GET with wrong parameters answers 302 with an error message; an unknown product id is modelled as 404 instead (decision in FINDINGS.md). A 302 that does come is an error answer, not a redirect to follow (`redirect_is_error`). Only the 422 body is documented; other statuses are assumed to use the same object (the client keeps the raw body whatever it is).
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 pub use payspec_runtime::error::{decode, ApiError, Envelope, Error, ErrorModel};
@@ -18,4 +18,5 @@ pub const MODEL: ErrorModel = ErrorModel {
     retryable: &[500u16],
     envelope: None,
     errors_in_envelope: false,
+    redirect_is_error: true,
 };

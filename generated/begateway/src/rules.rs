@@ -561,7 +561,7 @@ pub static SPEC: Spec = Spec {
                 Field {
                     name: "errors",
                     wire: "errors",
-                    kind: Kind::Map(&Kind::Any),
+                    kind: Kind::Map(&Kind::Array(&Kind::String)),
                     optional: true,
                     ..Field::DEFAULT
                 },

@@ -324,9 +324,9 @@ pub struct ErrorBody {
     pub message: String,
     /// Messages of each invalid field, by field name.
     ///
-    /// Note: Each value is an array of strings (`{"currency": ["is not in ISO 4217 Alpha-3 format"]}`); the spec language has no map of arrays, so values are `any`. The error model's `field_errors` reads it as `field → [messages]`.
+    /// Note: Each value is an array of strings (`{"currency": ["is not in ISO 4217 Alpha-3 format"]}`). The error model's `field_errors` reads it as `field → [messages]`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub errors: Option<std::collections::BTreeMap<String, serde_json::Value>>,
+    pub errors: Option<std::collections::BTreeMap<String, Vec<String>>>,
 }
 
 impl ErrorBody {
@@ -341,7 +341,7 @@ impl ErrorBody {
     /// Sets `errors`.
     pub fn with_errors(
         mut self,
-        value: std::collections::BTreeMap<String, serde_json::Value>,
+        value: std::collections::BTreeMap<String, Vec<String>>,
     ) -> Self {
         self.errors = Some(value);
         self

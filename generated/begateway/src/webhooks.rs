@@ -167,7 +167,7 @@ fn header<'h>(headers: &'h reqwest::header::HeaderMap, name: &str) -> Option<&'h
 ///
 /// beGateway posts a JSON notification about the payment made through the product's link, with HTTP Basic auth (shop id and secret key) and a `Content-Signature` header.
 ///
-/// Note: The body is assumed: the products page does not show it. It is modelled as a `transaction` object with the minimal fields of beGateway's gateway notifications, all optional; unknown fields are ignored.
+/// Note: Not in the vendored docs: the products page does not mention notifications. Their Basic auth and `Content-Signature` come from FINDINGS.md (beGateway's public notification docs); the body is assumed, modelled as a `transaction` object with the minimal fields of beGateway's gateway notifications, all optional; unknown fields are ignored.
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Notification {
     /// `transaction` on the wire.

@@ -297,6 +297,7 @@ impl Client {
             out.query.push(("id".to_string(), v.clone()));
         }
         out.query.push(("format".to_string(), request.format.to_wire_text()));
+        out.set_accept(&crate::rules::RECEIPT);
         Ok(out)
     }
 
@@ -336,7 +337,11 @@ impl Client {
         request: &crate::requests::ReceiptRequest,
     ) -> Result<crate::http::Binary, Error> {
         let out = self.prepare_receipt(request)?;
-        self.inner.transport.send(out, |r| crate::error::MODEL.file(r)).await
+        let accept = out.accept.clone();
+        self.inner
+            .transport
+            .send(out, move |r| crate::error::MODEL.file(r, accept.as_deref()))
+            .await
     }
 
     /// The request [`Client::balance`] sends, unchecked and unsigned: the parameters in place.

@@ -18,4 +18,5 @@ pub const MODEL: ErrorModel = ErrorModel {
     retryable: &[500u16],
     envelope: None,
     errors_in_envelope: false,
+    redirect_is_error: false,
 };

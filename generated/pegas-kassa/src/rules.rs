@@ -283,6 +283,10 @@ pub const RECEIPT: Endpoint = Endpoint {
     ],
     one_of_required: &["order_id", "id"],
     body: Body::Binary(&["application/pdf", "image/jpeg"]),
+    content_type_from: Some(ContentTypeFrom {
+        field: "format",
+        types: &[("pdf", "application/pdf"), ("jpeg", "image/jpeg")],
+    }),
     op: Op {
         action: Action::Read(resources::DEPOSIT),
         lookup: &[("order_id", "order_id"), ("id", "id")],

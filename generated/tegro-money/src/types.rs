@@ -128,7 +128,7 @@ impl<'de> serde::Deserialize<'de> for OrderStatus {
 
 /// Customer contact data attached to an order.
 ///
-/// Note: The table says "array"; every example sends an object.
+/// Note: An object in every example of the vendored docs, which have no parameter table. FINDINGS.md notes that Tegro's public parameter tables call it "array" (from outside the vendored docs); the examples win.
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct OrderFields {
     /// Customer e-mail.
@@ -171,7 +171,7 @@ impl Default for OrderFields {
 
 /// Fiscal receipt lines.
 ///
-/// Note: The table says "array"; every example sends an object with `items`.
+/// Note: An object with `items` in every example of the vendored docs, which have no parameter table. FINDINGS.md notes that Tegro's public parameter tables call it "array" (from outside the vendored docs); the examples win.
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Receipt {
     /// `items` on the wire.

@@ -243,6 +243,14 @@ impl Cx {
         }
         self.differs(
             Level::NoApiChange,
+            "provider.payment_page",
+            "how the customer pays changed",
+            &o.payment_page,
+            &n.payment_page,
+            loc,
+        );
+        self.differs(
+            Level::NoApiChange,
             "provider.version",
             "version changed",
             &o.version,
@@ -395,6 +403,8 @@ impl Cx {
                 &e.validation_path,
                 &e.validation_message,
                 &e.field_errors,
+                // A 3xx read as an error instead of followed.
+                e.redirect_is_error.as_ref().map(|v| v.value),
             ))
         };
         if paths(o) != paths(n) {
@@ -699,8 +709,8 @@ impl Cx {
             &[
                 (
                     "content types",
-                    canon(&or.content_types),
-                    canon(&nr.content_types),
+                    canon(&(&or.content_types, &or.content_type_from)),
+                    canon(&(&nr.content_types, &nr.content_type_from)),
                 ),
                 ("note", canon(&or.note), canon(&nr.note)),
                 ("source", canon(&or.source), canon(&nr.source)),

@@ -395,10 +395,13 @@ fn endpoint_method(api: &Api, e: &Endpoint) -> TokenStream {
         ResponseBody::Empty => (quote!(()), quote!(|_| Ok(()))),
         ResponseBody::Binary(_) => (
             quote!(crate::http::Binary),
-            quote!(|r| crate::error::MODEL.file(r)),
+            quote!(move |r| crate::error::MODEL.file(r, accept.as_deref())),
         ),
     };
-    let builds = !query.is_empty() || !headers.is_empty() || !body.is_empty();
+    let binary = matches!(e.response.body, ResponseBody::Binary(_));
+    let set_accept = binary.then(|| quote!(out.set_accept(&crate::rules::#endpoint_const);));
+    let keep_accept = binary.then(|| quote!(let accept = out.accept.clone();));
+    let builds = !query.is_empty() || !headers.is_empty() || !body.is_empty() || binary;
     let mutable = builds.then(|| quote!(mut));
     let signs_mut = authorize.is_some().then(|| quote!(mut));
     let bare = crate::ir::naming::bare(&e.fn_ident);
@@ -447,6 +450,7 @@ fn endpoint_method(api: &Api, e: &Endpoint) -> TokenStream {
             #(#query)*
             #(#headers)*
             #body
+            #set_accept
             Ok(out)
         }
 
@@ -463,6 +467,7 @@ fn endpoint_method(api: &Api, e: &Endpoint) -> TokenStream {
         #doc
         pub async fn #name(&self #param) -> Result<#ret, Error> {
             let out = self.#prepare(#arg)?;
+            #keep_accept
             self.inner.transport.send(out, #decode).await
         }
     }

@@ -73,6 +73,7 @@ fn model(api: &Api) -> TokenStream {
         None => quote!(None),
     };
     let in_envelope = e.in_envelope && api.envelope.is_some();
+    let redirect_is_error = e.redirect_is_error;
     let doc = format!(
         " How {} reports errors: read by the client, public for custom transports and tests.",
         api.name
@@ -88,6 +89,7 @@ fn model(api: &Api) -> TokenStream {
             retryable: &[#(#retryable),*],
             envelope: #envelope,
             errors_in_envelope: #in_envelope,
+            redirect_is_error: #redirect_is_error,
         };
     }
 }

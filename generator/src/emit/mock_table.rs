@@ -441,6 +441,10 @@ fn endpoint_const(api: &Api, e: &Endpoint, op: Option<&Operation>) -> TokenStrea
     if e.response.enveloped {
         set.push(quote!(enveloped: true,));
     }
+    if let Some((field, types)) = &e.response.content_type_from {
+        let pairs = types.iter().map(|(v, t)| quote!((#v, #t)));
+        set.push(quote!(content_type_from: Some(ContentTypeFrom { field: #field, types: &[#(#pairs),*] }),));
+    }
     if let Some(o) = op {
         let op = operation(api, o);
         set.push(quote!(op: #op,));

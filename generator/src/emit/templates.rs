@@ -54,6 +54,10 @@ struct Ctx<'a> {
     mock_credentials: Vec<MockCred>,
     mock_resources: Vec<MockResource>,
     mock_limits: Vec<MockLimit>,
+    /// Where the customer's payment link comes from, in words.
+    payment_link: Option<String>,
+    /// What the spec says of a signed payment form.
+    payment_note: Option<String>,
 }
 
 /// One of the mock's limits, from the runtime's own table: flag, what it bounds, default.
@@ -165,6 +169,19 @@ pub fn render(api: &Api) -> Result<Vec<(&'static str, String)>, EmitError> {
         endpoints: readme::endpoints(api),
         webhooks: readme::webhooks(api),
         has_mock: api.mock.is_some(),
+        payment_link: api
+            .payment_page
+            .as_ref()
+            .and_then(|p| p.link.as_ref())
+            .map(|(e, f)| {
+                let method =
+                    crate::ir::naming::bare(&crate::ir::naming::field_ident(e)).to_string();
+                format!("that [`Client::{method}`](crate::Client::{method}) returns in `{f}`")
+            }),
+        payment_note: api
+            .payment_page
+            .as_ref()
+            .map(|p| format!("No signed payment form is generated: {}", p.note.trim())),
         mock_limits: payspec_runtime::limits::FLAGS
             .iter()
             .map(|f| MockLimit {

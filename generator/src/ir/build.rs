@@ -140,6 +140,19 @@ pub fn build(loaded: &Loaded, spec_file: &str) -> Result<Api, BuildError> {
             .unwrap_or_default(),
         base_url: p.base_url.value.clone(),
         sandbox_url: p.sandbox_url.as_ref().map(|s| s.value.clone()),
+        payment_page: p.payment_page.as_ref().map(|page| PaymentPage {
+            link: page.value.link.as_ref().and_then(|l| {
+                l.value
+                    .split_once('.')
+                    .map(|(e, f)| (e.to_string(), f.to_string()))
+            }),
+            note: page
+                .value
+                .note
+                .as_ref()
+                .map(|n| n.value.clone())
+                .unwrap_or_default(),
+        }),
         version: p
             .version
             .as_ref()
@@ -361,6 +374,19 @@ impl Builder<'_> {
                 ResponseBody::Binary(r.content_types.iter().map(|c| c.value.clone()).collect())
             }
         };
+        let content_type_from = r.content_type_from.as_ref().map(|from| {
+            let wire = fields
+                .get(&from.value.field.value)
+                .map(|f| wire_name(&from.value.field.value, f).to_string())
+                .unwrap_or_else(|| from.value.field.value.clone());
+            let types = from
+                .value
+                .types
+                .iter()
+                .map(|(v, t)| (v.clone(), t.value.clone()))
+                .collect();
+            (wire, types)
+        });
         Endpoint {
             name: name.to_string(),
             fn_ident: field_ident(name),
@@ -384,6 +410,7 @@ impl Builder<'_> {
                 body,
                 enveloped: self.spec.envelope.is_some()
                     && r.envelope.as_ref().is_none_or(|v| v.value),
+                content_type_from,
             },
             scheme,
             examples: e.examples.iter().map(|x| example(x)).collect(),
@@ -687,6 +714,7 @@ fn errors(e: &m::ErrorModel) -> Errors {
     Errors {
         doc: doc_of(None, e.description.as_ref(), e.note.as_ref()),
         in_envelope: e.in_envelope,
+        redirect_is_error: e.redirect_is_error.as_ref().is_some_and(|v| v.value),
         code: path(&e.code),
         message: path(&e.message),
         validation_path: path(&e.validation_path),

@@ -26,6 +26,9 @@ pub struct Api {
     pub description: String,
     pub base_url: String,
     pub sandbox_url: Option<String>,
+    /// How the customer pays: the endpoint and field of the payment link, and what the spec
+    /// says of a signed form.
+    pub payment_page: Option<PaymentPage>,
     /// The crate's version (`provider.version`).
     pub version: String,
     /// Released versions, newest first.
@@ -78,6 +81,15 @@ impl Api {
             _ => false,
         }
     }
+}
+
+/// How the customer reaches the page where they pay.
+#[derive(Debug, Clone, Serialize)]
+pub struct PaymentPage {
+    /// `(endpoint, field)` of the payment link.
+    pub link: Option<(String, String)>,
+    /// Why no signed form is generated.
+    pub note: String,
 }
 
 /// The version a spec without `provider.version` gives its crate.
@@ -327,6 +339,9 @@ pub struct Response {
     pub status: u16,
     pub body: ResponseBody,
     pub enveloped: bool,
+    /// The request field (wire name) whose value picks a binary answer's content type, and
+    /// the type of each value.
+    pub content_type_from: Option<(String, Vec<(String, String)>)>,
 }
 
 #[derive(Debug, Serialize)]
@@ -396,6 +411,8 @@ pub struct Envelope {
 pub struct Errors {
     pub doc: String,
     pub in_envelope: bool,
+    /// A 3xx answer is an error (not followed); its body is kept.
+    pub redirect_is_error: bool,
     pub code: Option<Vec<String>>,
     pub message: Option<Vec<String>>,
     pub validation_path: Option<Vec<String>>,

@@ -87,6 +87,35 @@ pub struct Provider {
     /// Decisions taken where the docs are unclear about the provider as a whole.
     #[serde(default)]
     pub note: Option<Sp<String>>,
+    /// How the customer reaches the page where they pay.
+    #[serde(default)]
+    pub payment_page: Option<Sp<PaymentPage>>,
+}
+
+/// How the customer pays: a link the API returns, and whether a signed payment form (built
+/// by the merchant) is documented.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PaymentPage {
+    /// The endpoint and response field that give the customer's payment link, as
+    /// `endpoint.field` (`create_order.url`).
+    #[serde(default)]
+    pub link: Option<Sp<String>>,
+    /// A payment form the merchant builds and signs itself: `none` where no document
+    /// describes one (say why in `note`).
+    pub signed_form: Sp<SignedForm>,
+    #[serde(default)]
+    pub note: Option<Sp<String>>,
+    #[serde(default)]
+    pub source: Option<Sp<Sources>>,
+}
+
+/// Whether a signed payment form is documented.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum SignedForm {
+    /// No document describes one: the customer pays through the API's link.
+    None,
 }
 
 /// A document the spec was written from.
@@ -381,6 +410,10 @@ pub struct ErrorModel {
     /// Dotted path of a `field → [messages]` map.
     #[serde(default)]
     pub field_errors: Option<Sp<String>>,
+    /// A redirect (3xx) is an error answer and its body is read as one (`true`), rather than
+    /// followed (the default).
+    #[serde(default)]
+    pub redirect_is_error: Option<Sp<bool>>,
     /// Documented HTTP statuses, by code.
     #[serde(default)]
     pub statuses: IndexMap<u16, Sp<ErrorStatus>>,
@@ -575,6 +608,16 @@ pub struct Condition {
     pub not_in: Vec<Sp<String>>,
 }
 
+/// A request field whose value picks a binary answer's content type.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ContentTypeFrom {
+    /// The request field, by its spec name.
+    pub field: Sp<String>,
+    /// The field's value → the content type of the answer.
+    pub types: IndexMap<String, Sp<String>>,
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum ParamIn {
@@ -657,9 +700,15 @@ pub struct Response {
     /// Value type when `type: map`.
     #[serde(default)]
     pub values: Option<Sp<String>>,
-    /// Content types of a binary body.
+    /// Content types of a binary body; the client sends them as `Accept` and refuses an
+    /// answer of another type.
     #[serde(default)]
     pub content_types: Vec<Sp<String>>,
+    /// Where a request field picks the content type: `{ field: format, types: { pdf:
+    /// application/pdf, jpeg: image/jpeg } }`. The client asks for that type only and refuses
+    /// another; the mock answers it.
+    #[serde(default)]
+    pub content_type_from: Option<Sp<ContentTypeFrom>>,
     /// Set to false when this response is not wrapped in the provider's envelope.
     #[serde(default)]
     pub envelope: Option<Sp<bool>>,

@@ -79,8 +79,8 @@ pub fn resolve<'a>(
         match of {
             Some(t) if t.value == "array" || t.value == "map" => Err(TypeError {
                 at: t,
-                message: format!("`{}` cannot be the element type of `{name}`", t.value),
-                hint: "define a named object type that holds the inner collection".into(),
+                message: format!("`{}` cannot be the element type of `{name}` here", t.value),
+                hint: "one level of nesting is written `type: map, values: array, items: T` or `type: array, items: map, values: T`; deeper, define a named object type".into(),
             }),
             Some(t) => named_or_scalar(spec, t),
             None => Err(TypeError {
@@ -109,7 +109,16 @@ pub fn resolve<'a>(
             None => Ok(()),
         }
     };
+    let is = |v: Option<&Sp<String>>, name: &str| v.is_some_and(|v| v.value == name);
     match ty.value.as_str() {
+        // One level of nesting: a map whose values are arrays (`values: array` + `items`), or
+        // an array of maps (`items: map` + `values`).
+        "map" if is(values, "array") => Ok(TypeExpr::Map(Box::new(TypeExpr::Array(Box::new(
+            inner("array", items)?,
+        ))))),
+        "array" if is(items, "map") => Ok(TypeExpr::Array(Box::new(TypeExpr::Map(Box::new(
+            inner("map", values)?,
+        ))))),
         "array" => {
             stray("values", values)?;
             Ok(TypeExpr::Array(Box::new(inner("array", items)?)))

@@ -201,7 +201,8 @@ impl Client {
         request: &crate::requests::InvoicePdfRequest,
     ) -> Result<Outgoing, Error> {
         let id = crate::http::path_segment(&request.id);
-        let out = Outgoing::new(reqwest::Method::GET, format!("/invoices/{id}/pdf"));
+        let mut out = Outgoing::new(reqwest::Method::GET, format!("/invoices/{id}/pdf"));
+        out.set_accept(&crate::rules::INVOICE_PDF);
         Ok(out)
     }
 
@@ -239,6 +240,10 @@ impl Client {
         request: &crate::requests::InvoicePdfRequest,
     ) -> Result<crate::http::Binary, Error> {
         let out = self.prepare_invoice_pdf(request)?;
-        self.inner.transport.send(out, |r| crate::error::MODEL.file(r)).await
+        let accept = out.accept.clone();
+        self.inner
+            .transport
+            .send(out, move |r| crate::error::MODEL.file(r, accept.as_deref()))
+            .await
     }
 }

@@ -20,4 +20,5 @@ pub const MODEL: ErrorModel = ErrorModel {
         data_field: "result",
     }),
     errors_in_envelope: true,
+    redirect_is_error: false,
 };

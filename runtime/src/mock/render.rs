@@ -70,22 +70,28 @@ pub(super) fn zero(spec: &Spec, kind: &Kind) -> V {
     }
 }
 
-pub(super) fn binary(types: &[&str], msg: &V, rec: &V) -> Reply {
-    let want = msg.get("format").map(V::text).unwrap_or_default();
-    let ct = types
-        .iter()
-        .find(|t| !want.is_empty() && t.ends_with(want.as_str()))
-        .or(types.first())
-        .copied()
+/// A file answer for a record: the content type the request picks (the endpoint's
+/// `content_type_from`), else the endpoint's first; a small file of that type.
+pub(super) fn binary(e: &Endpoint, msg: &V, rec: &V) -> Reply {
+    let ct = e
+        .accepted_types(msg)
+        .and_then(|t| t.first().copied())
         .unwrap_or("application/octet-stream");
     let id = rec.text();
-    let body = if ct.contains("jpeg") {
-        let mut b = vec![0xFF, 0xD8, 0xFF, 0xE0];
-        b.extend_from_slice(format!("mock receipt {id}").as_bytes());
-        b.extend_from_slice(&[0xFF, 0xD9]);
-        b
-    } else {
-        format!("%PDF-1.4\n% mock receipt\n{id}\n%%EOF\n").into_bytes()
+    let body = match ct {
+        "image/jpeg" | "image/jpg" => {
+            let mut b = vec![0xFF, 0xD8, 0xFF, 0xE0];
+            b.extend_from_slice(format!("mock file {id}").as_bytes());
+            b.extend_from_slice(&[0xFF, 0xD9]);
+            b
+        }
+        "image/png" => {
+            let mut b = b"\x89PNG\r\n\x1a\n".to_vec();
+            b.extend_from_slice(format!("mock file {id}").as_bytes());
+            b
+        }
+        "application/pdf" => format!("%PDF-1.4\n% mock file\n{id}\n%%EOF\n").into_bytes(),
+        _ => format!("mock file {id}\n").into_bytes(),
     };
     Reply {
         status: 200,

@@ -553,6 +553,10 @@ pub static SPEC: Spec = Spec {
                 optional(at(Loc::Query, body("format", Kind::String))),
             ],
             body: Body::Binary(&["application/pdf", "image/jpeg"]),
+            content_type_from: Some(ContentTypeFrom {
+                field: "format",
+                types: &[("pdf", "application/pdf"), ("jpeg", "image/jpeg")],
+            }),
             op: Op {
                 action: Action::Read(ORDERS),
                 lookup: &[("id", "id")],

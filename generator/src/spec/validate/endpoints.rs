@@ -255,6 +255,9 @@ fn check_response(cx: &mut Ctx, e: &Endpoint) {
             "list them, e.g. `content_types: [application/pdf]`",
         );
     }
+    if let Some(from) = &r.content_type_from {
+        content_type_from(cx, e, body, r, from);
+    }
     if body != BodyKind::Binary
         && let Some(c) = r.content_types.first()
     {
@@ -322,6 +325,86 @@ fn check_webhook(cx: &mut Ctx, w: &Webhook) {
                         "remove the field; the signature is checked, not parsed",
                     );
                 }
+            }
+        }
+    }
+}
+
+/// `content_type_from:` names a request field and maps each of its values to one of the
+/// response's `content_types`.
+fn content_type_from(
+    cx: &mut Ctx,
+    e: &Endpoint,
+    body: BodyKind,
+    r: &crate::spec::model::Response,
+    from: &Sp<crate::spec::model::ContentTypeFrom>,
+) {
+    if body != BodyKind::Binary {
+        cx.err(
+            from.loc,
+            "`content_type_from:` applies to binary responses only",
+            "add `body: binary` or remove it",
+        );
+        return;
+    }
+    let fields = e.request.as_ref().map(|r| &r.fields);
+    let Some(field) = fields.and_then(|f| f.get(&from.value.field.value)) else {
+        let known: Vec<&str> = fields
+            .map(|f| f.keys().map(String::as_str).collect())
+            .unwrap_or_default();
+        cx.err(
+            from.value.field.loc,
+            format!(
+                "`content_type_from` names `{}`, which is not a request field",
+                from.value.field.value
+            ),
+            format!("name one of: {}", known.join(", ")),
+        );
+        return;
+    };
+    let values: Option<Vec<&str>> = match types::of_field(cx.spec, field) {
+        Ok(types::TypeExpr::Named(n)) => cx
+            .spec
+            .types
+            .get(&n)
+            .filter(|d| d.enum_repr.is_some())
+            .map(|d| {
+                d.values
+                    .iter()
+                    .map(|v| v.value.value.value.as_str())
+                    .collect()
+            }),
+        _ => None,
+    };
+    for (value, ct) in &from.value.types {
+        if let Some(values) = &values
+            && !values.contains(&value.as_str())
+        {
+            cx.err(
+                ct.loc,
+                format!("`{value}` is not a value of `{}`", from.value.field.value),
+                format!("its values are: {}", values.join(", ")),
+            );
+        }
+        if !r.content_types.iter().any(|c| c.value == ct.value) {
+            cx.err(
+                ct.loc,
+                format!(
+                    "`{}` is not one of the response's `content_types`",
+                    ct.value
+                ),
+                "list it under `content_types:` too",
+            );
+        }
+    }
+    if let Some(values) = &values {
+        for v in values {
+            if !from.value.types.contains_key(*v) {
+                cx.err(
+                    from.loc,
+                    format!("`content_type_from` gives no type for `{v}`"),
+                    "map every value of the field to a content type",
+                );
             }
         }
     }

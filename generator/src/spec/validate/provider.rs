@@ -46,6 +46,9 @@ pub(super) fn check(cx: &mut Ctx) {
         }
     }
     check_versions(cx);
+    if let Some(page) = &p.payment_page {
+        check_payment_page(cx, page);
+    }
     for (name, cred) in &spec.credentials {
         cx.require_snake(cred.loc, "credential", name, super::SNAKE_HINT);
     }
@@ -162,11 +165,19 @@ fn check_errors(cx: &mut Ctx, errors: &ErrorModel) {
             None => {}
         }
     }
+    let redirects = errors.redirect_is_error.as_ref().is_some_and(|v| v.value);
     for (status, s) in &errors.statuses {
-        if !(400..=599).contains(status) {
+        let redirect = (300..=399).contains(status);
+        if redirect && !redirects {
             cx.err(
                 s.loc,
-                format!("error status {status} is not a 4xx or 5xx status"),
+                format!("error status {status} is a redirect, which the client follows"),
+                "add `redirect_is_error: true` if the provider answers errors with it",
+            );
+        } else if !redirect && !(400..=599).contains(status) {
+            cx.err(
+                s.loc,
+                format!("error status {status} is not a 3xx, 4xx or 5xx status"),
                 "list only error statuses here",
             );
         }
@@ -213,4 +224,48 @@ pub(super) fn resolve_path<'p>(
         };
     }
     Ok(())
+}
+
+/// `payment_page.link` names an endpoint and a field of its JSON response.
+fn check_payment_page(cx: &mut Ctx, page: &crate::spec::Sp<crate::spec::model::PaymentPage>) {
+    let Some(link) = &page.value.link else {
+        if page.value.note.is_none() {
+            cx.err(
+                page.loc,
+                "`payment_page` gives neither a `link` nor a `note`",
+                "say where the customer pays: `link: endpoint.field`, or a `note`",
+            );
+        }
+        return;
+    };
+    let Some((endpoint, field)) = link.value.split_once('.') else {
+        cx.err(
+            link.loc,
+            format!("`{}` is not `endpoint.field`", link.value),
+            "e.g. `link: create_order.url`",
+        );
+        return;
+    };
+    let Some(e) = cx.spec.endpoints.get(endpoint) else {
+        let known: Vec<&str> = cx.spec.endpoints.keys().map(String::as_str).collect();
+        cx.err(
+            link.loc,
+            format!("`payment_page.link` names no endpoint `{endpoint}`"),
+            format!("endpoints: {}", known.join(", ")),
+        );
+        return;
+    };
+    let fields = e
+        .response
+        .ty
+        .as_ref()
+        .and_then(|t| cx.spec.types.get(&t.value))
+        .and_then(|d| d.fields.as_ref());
+    if !fields.is_some_and(|f| f.contains_key(field)) {
+        cx.err(
+            link.loc,
+            format!("the response of `{endpoint}` has no field `{field}`"),
+            "name a field of the endpoint's response type",
+        );
+    }
 }

@@ -129,6 +129,22 @@ fn check_field(cx: &mut Ctx, f: &Field) {
         }
     };
     let leaf = leaf_scalar(&ty);
+    let nested = matches!(&ty, TypeExpr::Array(i) | TypeExpr::Map(i)
+        if matches!(**i, TypeExpr::Array(_) | TypeExpr::Map(_)));
+    if nested
+        && (f.wire.is_some()
+            || f.format.is_some()
+            || matches!(
+                leaf,
+                Some(Scalar::Decimal | Scalar::Date | Scalar::DateTime)
+            ))
+    {
+        cx.err(
+            f.ty.loc,
+            "a map of arrays (or array of maps) holds strings, integers, booleans, `any` or named types",
+            "put decimals and dates in a named object type, and use it as `items:` or `values:`",
+        );
+    }
     if let Some(w) = &f.wire {
         let ok = match leaf {
             Some(s) if s.is_numeric() => true,

@@ -108,6 +108,7 @@ impl Client {
         if let Some(v) = &request.format {
             out.query.push(("format".to_string(), v.clone()));
         }
+        out.set_accept(&crate::rules::RECEIPT);
         Ok(out)
     }
 
@@ -144,6 +145,10 @@ impl Client {
         request: &crate::requests::ReceiptRequest,
     ) -> Result<crate::http::Binary, Error> {
         let out = self.prepare_receipt(request)?;
-        self.inner.transport.send(out, |r| crate::error::MODEL.file(r)).await
+        let accept = out.accept.clone();
+        self.inner
+            .transport
+            .send(out, move |r| crate::error::MODEL.file(r, accept.as_deref()))
+            .await
     }
 }

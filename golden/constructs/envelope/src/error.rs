@@ -22,4 +22,5 @@ pub const MODEL: ErrorModel = ErrorModel {
         data_field: "data",
     }),
     errors_in_envelope: true,
+    redirect_is_error: false,
 };

@@ -14,4 +14,5 @@ pub const MODEL: ErrorModel = ErrorModel {
     retryable: &[],
     envelope: None,
     errors_in_envelope: false,
+    redirect_is_error: false,
 };

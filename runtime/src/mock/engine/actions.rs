@@ -30,8 +30,8 @@ impl Engine {
                 let st = self.lock();
                 let rec = lookup(&st.stores[r.0], e, msg)?.clone();
                 drop(st);
-                if let Body::Binary(types) = e.body {
-                    return Ok((binary(types, msg, &rec), deliveries));
+                if let Body::Binary(_) = e.body {
+                    return Ok((binary(e, msg, &rec), deliveries));
                 }
                 Some(self.respond_or_render(e, &rec, config))
             }
