@@ -14,7 +14,7 @@ trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$work"' EXIT
 target/release/tegro-money-mock --listen 127.0.0.1:18093 >/dev/null &
 mock=$!
 sleep 0.5
-url=http://127.0.0.1:18093/createOrder/
+url=http://127.0.0.1:18093/api/createOrder/
 
 python3 -c 'print("{"+",".join("\"k%d\":0"%i for i in range(100000))+"}")' > "$work/keys.json"
 key=EEFA1913EA9D9351469B1E5D852A

@@ -16,7 +16,7 @@ function init(args)
     if i % nthreads == id then
       local tab = line:find("\t", 1, true)
       local sig, body = line:sub(1, tab - 1), line:sub(tab + 1)
-      reqs[#reqs + 1] = wrk.format("POST", "/createOrder/", {
+      reqs[#reqs + 1] = wrk.format("POST", "/api/createOrder/", {
         ["Authorization"] = "Bearer " .. sig,
         ["Content-Type"] = "application/json",
       }, body)

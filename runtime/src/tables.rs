@@ -27,6 +27,10 @@ pub struct WebhookId(pub usize);
 pub struct Spec {
     /// Provider name, for messages.
     pub provider: &'static str,
+    /// The path of the provider's base URL (`/api` of `https://tegro.money/api`; empty for
+    /// none): the mock serves the API under it, so swapping scheme and host is the only
+    /// change a client makes.
+    pub base_path: &'static str,
     /// Credentials of the default test merchant.
     pub credentials: &'static [Credential],
     /// Auth schemes.
@@ -46,6 +50,20 @@ pub struct Spec {
 }
 
 impl Spec {
+    /// A request path relative to the base path: `/api/createOrder/` → `/createOrder/`;
+    /// `None` for a path outside it.
+    pub fn relative<'p>(&self, path: &'p str) -> Option<&'p str> {
+        let base = self.base_path.trim_end_matches('/');
+        if base.is_empty() {
+            return Some(path);
+        }
+        match path.strip_prefix(base) {
+            Some("") => Some("/"),
+            Some(rest) if rest.starts_with('/') => Some(rest),
+            _ => None,
+        }
+    }
+
     /// A named type.
     pub fn type_def(&self, id: TypeId) -> Option<&TypeDef> {
         self.types.get(id.0)

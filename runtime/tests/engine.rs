@@ -760,9 +760,15 @@ fn unknown_routes_answer_not_found_and_are_journaled() {
     let e = engine();
     let a = call(&e, "GET", "/nowhere", &[], "");
     assert_eq!(a.status, 404);
-    assert_eq!(a.at("error.message"), "Nothing at ");
+    // A routing mistake is not the spec's not-found case: the message says what was asked.
+    assert_eq!(a.at("error.message"), "no endpoint GET /nowhere");
+    assert_eq!(a.at("error.code"), "not_found");
     let wrong_method = call(&e, "PUT", "/orders", &[], "");
-    assert_eq!(wrong_method.status, 404);
+    assert_eq!(wrong_method.status, 405);
+    assert_eq!(
+        wrong_method.at("error.message"),
+        "PUT is not allowed on /orders; use POST, GET"
+    );
     let journal = e.journal();
     assert_eq!(journal.len(), 2);
     assert_eq!(journal[0].name, "-");
@@ -1033,7 +1039,7 @@ fn nonces_are_accepted_once_until_forgotten() {
     let nowhere = call(&e, "GET", "/nowhere", &[], "");
     assert_eq!(
         (nowhere.status, nowhere.json.to_json().as_str()),
-        (404, r#"{"error":"not found"}"#)
+        (404, r#"{"error":"no endpoint GET /nowhere"}"#)
     );
     let nobody = call(&e, "POST", "/ping", &[], r#"{"nonce": 2000}"#);
     assert_eq!(

@@ -30,6 +30,12 @@ spec = yaml.safe_load(open(sys.argv[1], encoding="utf-8"))
 print(json.dumps({k: str(v.get("example", "")) for k, v in spec.get("credentials", {}).items()}))
 PY
 )
+  # The mock serves the API under the path of the provider's base URL (`/api` …).
+  base_path=$("$py" - "generated/$crate/openapi.json" <<'PY'
+import json, sys, urllib.parse
+print(urllib.parse.urlparse(json.load(open(sys.argv[1]))["servers"][0]["url"]).path.rstrip("/"))
+PY
+)
   "target/release/$crate-mock" --listen "127.0.0.1:$port" >"$work/$crate.mock.log" 2>&1 &
   mock=$!
   for _ in $(seq 50); do
@@ -38,7 +44,7 @@ PY
   done
   set +e
   PAYSPEC_CREDENTIALS="$creds" SCHEMATHESIS_HOOKS=payspec_hooks PYTHONPATH=tests/schemathesis \
-    "$st" run "generated/$crate/openapi.json" --url "http://127.0.0.1:$port" \
+    "$st" run "generated/$crate/openapi.json" --url "http://127.0.0.1:$port$base_path" \
       --checks not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance \
       --max-time "$secs" --request-timeout 5 --workers 1 --continue-on-failure \
       --seed 1 --no-color >"$work/$crate.out" 2>&1

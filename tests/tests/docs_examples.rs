@@ -309,13 +309,40 @@ async fn replay(
     docs
 }
 
+/// The provider's own base URL with only scheme and host replaced by the mock's: what a
+/// user changes in existing code. It is the mock's `base_url()`.
+fn swap_host(spec_name: &str, addr: std::net::SocketAddr) -> String {
+    let loaded = spec::load(std::path::Path::new(&format!("../specs/{spec_name}.yaml")))
+        .unwrap_or_else(|(_, d)| panic!("{d:?}"));
+    let real = &loaded.spec.provider.base_url.value;
+    let after_scheme = real.split_once("://").map_or(real.as_str(), |(_, r)| r);
+    let path = after_scheme.find('/').map_or("", |i| &after_scheme[i..]);
+    format!("http://{addr}{path}")
+}
+
+#[tokio::test]
+async fn the_mock_serves_under_the_providers_base_path() {
+    let tegro = tegro_money::mock::MockServer::start().await.unwrap();
+    assert_eq!(tegro.base_url(), format!("http://{}/api", tegro.addr()));
+    assert_eq!(tegro.base_url(), swap_host("tegro-money", tegro.addr()));
+    let m2 = m2cerber::mock::MockServer::start().await.unwrap();
+    assert_eq!(m2.base_url(), format!("http://{}/bot_api", m2.addr()));
+    let pegas = pegas_kassa::mock::MockServer::start().await.unwrap();
+    assert_eq!(pegas.base_url(), format!("http://{}/api/v1", pegas.addr()));
+    let bg = begateway::mock::MockServer::start().await.unwrap();
+    assert_eq!(bg.base_url(), format!("http://{}", bg.addr()));
+}
+
 #[tokio::test]
 async fn tegro_docs_examples() {
     let mock = tegro_money::mock::MockServer::start().await.unwrap();
     let refused = serde_json::json!({"type": "error", "desc": "Wrong authorization token"});
-    let n = replay("tegro-money", &mock.base_url(), (200, refused), &|| {
-        mock.forget_nonces()
-    })
+    let n = replay(
+        "tegro-money",
+        &swap_host("tegro-money", mock.addr()),
+        (200, refused),
+        &|| mock.forget_nonces(),
+    )
     .await;
     assert_eq!(n, 8);
 }
@@ -324,7 +351,13 @@ async fn tegro_docs_examples() {
 async fn begateway_docs_examples() {
     let mock = begateway::mock::MockServer::start().await.unwrap();
     let refused = serde_json::json!({"message": "Unauthorized"});
-    let n = replay("begateway", &mock.base_url(), (401, refused), &|| ()).await;
+    let n = replay(
+        "begateway",
+        &swap_host("begateway", mock.addr()),
+        (401, refused),
+        &|| (),
+    )
+    .await;
     assert_eq!(n, 4);
 }
 
@@ -332,7 +365,13 @@ async fn begateway_docs_examples() {
 async fn pegas_docs_examples() {
     let mock = pegas_kassa::mock::MockServer::start().await.unwrap();
     let refused = serde_json::json!({"code": "authorization_error", "message": "Invalid token"});
-    let n = replay("pegas-kassa", &mock.base_url(), (401, refused), &|| ()).await;
+    let n = replay(
+        "pegas-kassa",
+        &swap_host("pegas-kassa", mock.addr()),
+        (401, refused),
+        &|| (),
+    )
+    .await;
     assert_eq!(n, 5);
 }
 
@@ -340,6 +379,12 @@ async fn pegas_docs_examples() {
 async fn m2cerber_docs_examples() {
     let mock = m2cerber::mock::MockServer::start().await.unwrap();
     let refused = serde_json::json!({"error": "Signature error"});
-    let n = replay("m2cerber", &mock.base_url(), (401, refused), &|| ()).await;
+    let n = replay(
+        "m2cerber",
+        &swap_host("m2cerber", mock.addr()),
+        (401, refused),
+        &|| (),
+    )
+    .await;
     assert_eq!(n, 4);
 }

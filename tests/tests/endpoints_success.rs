@@ -54,11 +54,11 @@ mod tegro {
         assert_eq!((first.id, second.id), (755555, 755556));
         assert_eq!(
             first.url,
-            format!("{}/pay/complete/755555/", mock.base_url())
+            format!("http://{}/pay/complete/755555/", mock.addr())
         );
         assert_eq!(
             second.url,
-            format!("{}/pay/complete/755556/", mock.base_url())
+            format!("http://{}/pay/complete/755556/", mock.addr())
         );
 
         let o = client
@@ -283,7 +283,7 @@ mod m2cerber_endpoints {
             ),
             (
                 "3636363",
-                format!("{}/pay/3636363", mock.base_url()).as_str(),
+                format!("http://{}/pay/3636363", mock.addr()).as_str(),
                 "mock-wallet-qr-3636363",
                 "9378238289"
             )
@@ -395,7 +395,7 @@ mod pegas {
         assert_eq!(d.commission, dec("0.00"));
         assert_eq!(
             d.url.as_deref(),
-            Some(format!("{}/pay/{}", mock.base_url(), d.id.as_str()).as_str())
+            Some(format!("http://{}/pay/{}", mock.addr(), d.id.as_str()).as_str())
         );
         assert_eq!((d.wallet.as_deref(), d.card.as_deref()), (None, None));
 

@@ -54,6 +54,7 @@ fn the_mock_accepts_a_field_under_its_alias() {
     }];
     static SPEC: Spec = Spec {
         provider: "Alias Shop",
+        base_path: "",
         credentials: &[],
         schemes: &[],
         endpoints: &[Endpoint {

@@ -364,6 +364,7 @@ pub const UPDATE_PRODUCT: Endpoint = Endpoint {
 /// The whole spec as the client's checks and the mock read it.
 pub static SPEC: Spec = Spec {
     provider: "beGateway",
+    base_path: "",
     credentials: &[
         Credential {
             name: "shop_id",

@@ -280,6 +280,7 @@ pub const GET_BALANCE: Endpoint = Endpoint {
 /// The whole spec as the client's checks and the mock read it.
 pub static SPEC: Spec = Spec {
     provider: "m2cerber",
+    base_path: "/bot_api",
     credentials: &[
         Credential {
             name: "merch_id",

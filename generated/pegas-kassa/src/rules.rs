@@ -334,6 +334,7 @@ pub const BALANCE: Endpoint = Endpoint {
 /// The whole spec as the client's checks and the mock read it.
 pub static SPEC: Spec = Spec {
     provider: "Pegas-kassa",
+    base_path: "/api/v1",
     credentials: &[
         Credential {
             name: "token",

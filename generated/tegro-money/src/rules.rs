@@ -369,6 +369,7 @@ pub const WITHDRAWAL: Endpoint = Endpoint {
 /// The whole spec as the client's checks and the mock read it.
 pub static SPEC: Spec = Spec {
     provider: "Tegro.money",
+    base_path: "/api",
     credentials: &[
         Credential {
             name: "shop_id",

@@ -17,6 +17,7 @@ use crate::ir::{
 /// The whole `rules.rs`: the spec as tables, for the client's checks and the mock.
 pub fn rules_rs(api: &Api) -> TokenStream {
     let provider = &api.name;
+    let base_path = base_path(&api.base_url);
     let ids = id_modules(api);
     let endpoint_consts = api.endpoints.iter().enumerate().map(|(i, e)| {
         let op = api
@@ -69,6 +70,7 @@ pub fn rules_rs(api: &Api) -> TokenStream {
         /// The whole spec as the client's checks and the mock read it.
         pub static SPEC: Spec = Spec {
             provider: #provider,
+            base_path: #base_path,
             credentials: &[#(#credentials),*],
             schemes: &[#(#schemes),*],
             endpoints: &[#(#endpoint_names),*],
@@ -121,6 +123,15 @@ pub fn spec_rs(api: &Api) -> TokenStream {
             }
         }
     }
+}
+
+/// The path of a base URL: `https://tegro.money/api` → `/api`, none → ``.
+fn base_path(url: &str) -> String {
+    let after_scheme = url.split_once("://").map_or(url, |(_, rest)| rest);
+    after_scheme
+        .find('/')
+        .map(|i| after_scheme[i..].trim_end_matches('/').to_string())
+        .unwrap_or_default()
 }
 
 /// A credential's sample: the docs' example, else `test-<name>`.

@@ -40,6 +40,7 @@ pub const DATED: Endpoint = Endpoint {
 /// The whole spec as the client's checks and the mock read it.
 pub static SPEC: Spec = Spec {
     provider: "Date Pay",
+    base_path: "",
     credentials: &[
         Credential {
             name: "token",

@@ -105,6 +105,7 @@ pub const GET_PAYMENT: Endpoint = Endpoint {
 /// The whole spec as the client's checks and the mock read it.
 pub static SPEC: Spec = Spec {
     provider: "Example Pay",
+    base_path: "/v1",
     credentials: &[
         Credential {
             name: "shop_id",

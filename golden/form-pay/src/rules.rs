@@ -112,6 +112,7 @@ pub const INVOICE_PDF: Endpoint = Endpoint {
 /// The whole spec as the client's checks and the mock read it.
 pub static SPEC: Spec = Spec {
     provider: "Form Pay",
+    base_path: "/v2",
     credentials: &[
         Credential {
             name: "token",

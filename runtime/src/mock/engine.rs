@@ -79,6 +79,8 @@ pub struct Reply {
     pub body: Vec<u8>,
     /// Delay to apply before answering (fault injection), in milliseconds.
     pub delay_ms: u64,
+    /// The `Allow` header of a 405: the methods the path takes.
+    pub allow: Option<String>,
 }
 
 impl Reply {
@@ -88,6 +90,7 @@ impl Reply {
             content_type: "application/json".into(),
             body: body.into_bytes(),
             delay_ms: 0,
+            allow: None,
         }
     }
 }
@@ -324,18 +327,17 @@ impl Engine {
         body: &[u8],
     ) -> (Reply, Vec<Delivery>) {
         let _now = Instant::freeze();
-        let found = self.spec.endpoints.iter().enumerate().find_map(|(i, e)| {
-            if !e.method.as_str().eq_ignore_ascii_case(method) {
-                return None;
-            }
-            match_path(e.path, path).map(|params| (i, params))
+        let relative = self.spec.relative(path);
+        let found = relative.and_then(|rel| {
+            self.spec.endpoints.iter().enumerate().find_map(|(i, e)| {
+                if !e.method.as_str().eq_ignore_ascii_case(method) {
+                    return None;
+                }
+                match_path(e.path, rel).map(|params| (i, params))
+            })
         });
         let Some((ei, params)) = found else {
-            let reply = self.error(&fail(
-                Case::NotFound,
-                "",
-                format!("no endpoint {method} {path}"),
-            ));
+            let reply = self.route_error(method, path, relative);
             self.journal_request("-", method, path, reply.status, body);
             return (reply, Vec::new());
         };
@@ -515,6 +517,68 @@ impl Engine {
             _ => "the body could not be read".to_string(),
         };
         self.refuse(status, detail)
+    }
+
+    /// The answer to a request no endpoint takes: 405 (with the methods the path takes) when
+    /// the path is an endpoint's, else 404; in the provider's error shape, never a 2xx.
+    fn route_error(&self, method: &str, path: &str, relative: Option<&str>) -> Reply {
+        let allowed: Vec<&str> = relative
+            .map(|rel| {
+                self.spec
+                    .endpoints
+                    .iter()
+                    .filter(|e| match_path(e.path, rel).is_some())
+                    .map(|e| e.method.as_str())
+                    .collect()
+            })
+            .unwrap_or_default();
+        let (status, message) = if allowed.is_empty() {
+            (404, format!("no endpoint {method} {path}"))
+        } else {
+            (
+                405,
+                format!(
+                    "{method} is not allowed on {path}; use {}",
+                    allowed.join(", ")
+                ),
+            )
+        };
+        let mut reply = self.plain_error(status, &message);
+        if status == 405 {
+            reply.allow = Some(allowed.join(", "));
+        }
+        reply
+    }
+
+    /// An error in the provider's shape with this status and message: the envelope's error
+    /// outcome, or the code and message at their paths, or `{"error": message}`.
+    fn plain_error(&self, status: u16, message: &str) -> Reply {
+        let errors = &self.spec.errors;
+        if errors.in_envelope
+            && let Some(env) = &self.spec.envelope
+        {
+            let body = V::Obj(vec![
+                (env.status_field.into(), V::Str(env.error.into())),
+                (env.message_field.into(), V::Str(message.into())),
+            ]);
+            return Reply::json(status, body.to_json());
+        }
+        let mut body = V::Obj(Vec::new());
+        if let Some(p) = errors.code {
+            let code = if status == 405 {
+                "method_not_allowed"
+            } else {
+                "not_found"
+            };
+            set_path(&mut body, p, V::Str(code.into()));
+        }
+        if let Some(p) = errors.message {
+            set_path(&mut body, p, V::Str(message.into()));
+        }
+        if errors.code.is_none() && errors.message.is_none() {
+            body.set("error", V::Str(message.into()));
+        }
+        Reply::json(status, body.to_json())
     }
 
     /// A malformed-request answer in the provider's error shape, with its own status.

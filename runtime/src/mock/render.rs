@@ -98,5 +98,6 @@ pub(super) fn binary(e: &Endpoint, msg: &V, rec: &V) -> Reply {
         content_type: ct.to_string(),
         body,
         delay_ms: 0,
+        allow: None,
     }
 }

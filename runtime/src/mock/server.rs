@@ -133,9 +133,15 @@ async fn serve(
 }
 
 impl<P> MockServer<P> {
-    /// `http://127.0.0.1:PORT`
+    /// `http://127.0.0.1:PORT` and the path of the provider's own base URL
+    /// (`http://127.0.0.1:PORT/api` for `https://tegro.money/api`): a client changes scheme
+    /// and host, nothing else.
     pub fn base_url(&self) -> String {
-        format!("http://{}", self.addr)
+        format!(
+            "http://{}{}",
+            self.addr,
+            self.engine.spec().base_path.trim_end_matches('/')
+        )
     }
 
     /// The bound address.
@@ -318,7 +324,12 @@ async fn handle(
         }
     };
     let path = uri.path().to_string();
-    if let Some(rest) = path.strip_prefix("/__mock") {
+    // The control API answers at the root and under the base path alike.
+    let control = app.engine.spec().relative(&path).unwrap_or(&path);
+    if let Some(rest) = control
+        .strip_prefix("/__mock")
+        .filter(|r| r.is_empty() || r.starts_with('/'))
+    {
         return super::control::control(&app, &method, rest, &body).await;
     }
     let query = uri.query().unwrap_or("");
@@ -343,5 +354,14 @@ async fn handle(
         tokio::time::sleep(Duration::from_millis(ms.get())).await;
     }
     let status = StatusCode::from_u16(reply.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-    (status, [("content-type", reply.content_type)], reply.body).into_response()
+    let mut response = (status, [("content-type", reply.content_type)], reply.body).into_response();
+    if let Some(allow) = reply
+        .allow
+        .and_then(|a| axum::http::HeaderValue::from_str(&a).ok())
+    {
+        response
+            .headers_mut()
+            .insert(axum::http::header::ALLOW, allow);
+    }
+    response
 }

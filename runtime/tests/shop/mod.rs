@@ -259,6 +259,7 @@ pub static BODY_HMAC: Recipe = Recipe {
 
 pub static SPEC: Spec = Spec {
     provider: "Test Shop",
+    base_path: "",
     credentials: &[
         Credential {
             name: "token",
@@ -780,6 +781,7 @@ pub const SIGNED: &[Field] = &[
 /// A provider with injected credentials and a nonce, and errors of a given shape.
 pub const fn plain(errors: Errors, envelope: Option<Envelope>) -> Spec {
     Spec {
+        base_path: "",
         provider: "Plain",
         credentials: &[Credential {
             name: "shop",

@@ -43,6 +43,7 @@ pub const RECEIPT: Endpoint = Endpoint {
 /// The whole spec as the client's checks and the mock read it.
 pub static SPEC: Spec = Spec {
     provider: "Binary Answer",
+    base_path: "",
     credentials: &[],
     schemes: &[],
     endpoints: &[RECEIPT],

@@ -55,6 +55,7 @@ pub const CREATE_PAYOUT: Endpoint = Endpoint {
 /// The whole spec as the client's checks and the mock read it.
 pub static SPEC: Spec = Spec {
     provider: "Form Request",
+    base_path: "",
     credentials: &[],
     schemes: &[],
     endpoints: &[CREATE_PAYOUT],

@@ -125,6 +125,7 @@ pub const DELETE_ORDER: Endpoint = Endpoint {
 /// The whole spec as the client's checks and the mock read it.
 pub static SPEC: Spec = Spec {
     provider: "Request Locations",
+    base_path: "/v1",
     credentials: &[],
     schemes: &[],
     endpoints: &[UPDATE_ORDER, LIST_ORDERS, DELETE_ORDER],

@@ -122,6 +122,7 @@ impl Engine {
                 content_type: "application/json".into(),
                 body: Vec::new(),
                 delay_ms: 0,
+                allow: None,
             },
             (_, Some(p)) => Reply::json(e.status, self.wrap(e, p).to_json()),
             (_, None) => Reply::json(e.status, self.wrap(e, V::Obj(Vec::new())).to_json()),
