@@ -181,7 +181,7 @@ pub fn render(api: &Api) -> Result<Vec<(&'static str, String)>, EmitError> {
         payment_note: api
             .payment_page
             .as_ref()
-            .map(|p| format!("No signed payment form is generated: {}", p.note.trim())),
+            .map(|p| format!("No signed payment form is generated. {}", p.note.trim())),
         mock_limits: payspec_runtime::limits::FLAGS
             .iter()
             .map(|f| MockLimit {
