@@ -237,3 +237,26 @@ async fn serve_one(
     out.extend_from_slice(&reply.body);
     let _ = sock.write_all(&out).await;
 }
+
+/// Builds `<krate>-mock` (a test's own build makes no bins of other packages) and returns
+/// its path.
+pub fn mock_binary(krate: &str) -> std::path::PathBuf {
+    let status = std::process::Command::new(env!("CARGO"))
+        .args([
+            "build",
+            "-q",
+            "-p",
+            krate,
+            "--features",
+            "mock",
+            "--bin",
+            &format!("{krate}-mock"),
+        ])
+        .status()
+        .expect("cargo build");
+    assert!(status.success(), "building {krate}-mock");
+    let target = std::env::var("CARGO_TARGET_DIR")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|_| std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../target"));
+    target.join("debug").join(format!("{krate}-mock"))
+}

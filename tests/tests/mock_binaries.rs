@@ -32,32 +32,10 @@ fn providers() -> Vec<(&'static str, Vec<(String, String)>)> {
     out
 }
 
-/// Builds the binary (the tests' own build does not make bins of other packages).
-fn binary(krate: &str) -> std::path::PathBuf {
-    let status = Command::new(env!("CARGO"))
-        .args([
-            "build",
-            "-q",
-            "-p",
-            krate,
-            "--features",
-            "mock",
-            "--bin",
-            &format!("{krate}-mock"),
-        ])
-        .status()
-        .expect("cargo build");
-    assert!(status.success(), "building {krate}-mock");
-    let target = std::env::var("CARGO_TARGET_DIR")
-        .map(std::path::PathBuf::from)
-        .unwrap_or_else(|_| std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../target"));
-    target.join("debug").join(format!("{krate}-mock"))
-}
-
 #[test]
 fn no_mock_prints_a_secret_and_missing_values_are_usage_errors() {
     for (krate, secrets) in providers() {
-        let bin = binary(krate);
+        let bin = payspec_tests::mock_binary(krate);
         // Once with the docs' samples, once with values given on the command line.
         let given: Vec<(String, String)> = secrets
             .iter()

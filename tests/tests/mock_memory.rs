@@ -21,28 +21,6 @@ fn sign(body: &str) -> String {
     hex::encode(mac.finalize().into_bytes())
 }
 
-/// Builds the mock binary (the tests' own build does not make bins of other packages).
-fn binary() -> std::path::PathBuf {
-    let status = Command::new(env!("CARGO"))
-        .args([
-            "build",
-            "-q",
-            "-p",
-            "tegro-money",
-            "--features",
-            "mock",
-            "--bin",
-            "tegro-money-mock",
-        ])
-        .status()
-        .expect("cargo build");
-    assert!(status.success(), "building tegro-money-mock");
-    let target = std::env::var("CARGO_TARGET_DIR")
-        .map(std::path::PathBuf::from)
-        .unwrap_or_else(|_| std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../target"));
-    target.join("debug").join("tegro-money-mock")
-}
-
 /// A field of /proc/PID/status in kB.
 fn proc_kb(pid: u32, field: &str) -> u64 {
     let text = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
@@ -71,7 +49,7 @@ async fn post(http: &reqwest::Client, url: &str, body: String) -> (u16, String) 
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn ten_seconds_of_large_creates_keep_the_mock_under_200_mb() {
-    let mut child = Command::new(binary())
+    let mut child = Command::new(payspec_tests::mock_binary("tegro-money"))
         .args(["--listen", "127.0.0.1:0"])
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())

@@ -46,19 +46,12 @@ pub fn load(path: &Path) -> Result<Loaded, (String, Vec<Diagnostic>)> {
 /// Reads and validates a spec without reading the docs it cites (for comparing versions of
 /// it: an old version's citations may name parts the docs no longer have).
 pub fn load_without_docs(file: &str, bytes: &[u8]) -> Result<Loaded, (String, Vec<Diagnostic>)> {
-    let text = String::from_utf8_lossy(bytes).into_owned();
-    let spec = load::parse(file, bytes).map_err(|d| (text.clone(), vec![d]))?;
-    let diags = validate::validate(file, &text, &spec);
+    let loaded = load_earlier(file, bytes)?;
+    let diags = validate::validate(file, &loaded.text, &loaded.spec);
     if !diags.is_empty() {
-        return Err((text, diags));
+        return Err((loaded.text, diags));
     }
-    Ok(Loaded {
-        file: file.to_string(),
-        text,
-        spec,
-        docs: Vec::new(),
-        cited: Vec::new(),
-    })
+    Ok(loaded)
 }
 
 /// An earlier version of a spec, for comparison: read, not validated. It was valid under
