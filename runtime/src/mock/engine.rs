@@ -553,32 +553,48 @@ impl Engine {
     /// An error in the provider's shape with this status and message: the envelope's error
     /// outcome, or the code and message at their paths, or `{"error": message}`.
     fn plain_error(&self, status: u16, message: &str) -> Reply {
+        let code = if status == 405 {
+            "method_not_allowed"
+        } else {
+            "not_found"
+        };
+        let body = match self.error_body(code, message) {
+            Ok(body) => self.error_fallback(body, message),
+            Err(enveloped) => enveloped,
+        };
+        Reply::json(status, body.to_json())
+    }
+
+    /// The start of an error body: `Err` with the whole body when errors come as the
+    /// envelope's error outcome, else `Ok` with the code and message at their paths.
+    fn error_body(&self, code: &str, message: &str) -> Result<V, V> {
         let errors = &self.spec.errors;
         if errors.in_envelope
             && let Some(env) = &self.spec.envelope
         {
-            let body = V::Obj(vec![
+            return Err(V::Obj(vec![
                 (env.status_field.into(), V::Str(env.error.into())),
                 (env.message_field.into(), V::Str(message.into())),
-            ]);
-            return Reply::json(status, body.to_json());
+            ]));
         }
         let mut body = V::Obj(Vec::new());
         if let Some(p) = errors.code {
-            let code = if status == 405 {
-                "method_not_allowed"
-            } else {
-                "not_found"
-            };
             set_path(&mut body, p, V::Str(code.into()));
         }
         if let Some(p) = errors.message {
             set_path(&mut body, p, V::Str(message.into()));
         }
+        Ok(body)
+    }
+
+    /// The error body's last member where the spec places neither code nor message:
+    /// `"error": message`.
+    fn error_fallback(&self, mut body: V, message: &str) -> V {
+        let errors = &self.spec.errors;
         if errors.code.is_none() && errors.message.is_none() {
             body.set("error", V::Str(message.into()));
         }
-        Reply::json(status, body.to_json())
+        body
     }
 
     /// A malformed-request answer in the provider's error shape, with its own status.
@@ -600,26 +616,11 @@ impl Engine {
         let message = message
             .replace("{field}", field)
             .replace("{detail}", detail);
-        if errors.in_envelope
-            && let Some(env) = &self.spec.envelope
-        {
-            let body = V::Obj(vec![
-                (env.status_field.into(), V::Str(env.error.into())),
-                (env.message_field.into(), V::Str(message)),
-            ]);
-            return Reply::json(status, body.to_json());
-        }
-        let mut body = V::Obj(Vec::new());
-        if let Some(p) = errors.code {
-            set_path(
-                &mut body,
-                p,
-                V::Str(code.unwrap_or_else(|| case.name().to_string())),
-            );
-        }
-        if let Some(p) = errors.message {
-            set_path(&mut body, p, V::Str(message.clone()));
-        }
+        let code = code.unwrap_or_else(|| case.name().to_string());
+        let mut body = match self.error_body(&code, &message) {
+            Ok(body) => body,
+            Err(enveloped) => return Reply::json(status, enveloped.to_json()),
+        };
         let is_field_error = matches!(
             case,
             Case::MissingField | Case::InvalidField | Case::Duplicate
@@ -650,10 +651,7 @@ impl Engine {
                 );
             }
         }
-        if errors.code.is_none() && errors.message.is_none() {
-            body.set("error", V::Str(message));
-        }
-        Reply::json(status, body.to_json())
+        Reply::json(status, self.error_fallback(body, &message).to_json())
     }
 }
 
