@@ -3,8 +3,8 @@
 
 mod shop;
 
-use payspec_runtime::mock::Config;
 use payspec_runtime::mock::cli::{Command, banner, parse};
+use payspec_runtime::mock::{Config, StoreAt};
 
 fn args(a: &[&str]) -> Vec<String> {
     a.iter().map(|s| s.to_string()).collect()
@@ -22,12 +22,15 @@ fn arguments_are_read_and_usage_errors_named() {
             "token=t2",
             "--webhook-url",
             "http://h/x",
+            "--store",
+            "sqlite:state/shop.db",
         ]),
     ) {
         Ok(Command::Run(addr, c)) => {
             assert_eq!(addr.to_string(), "127.0.0.1:9");
             assert_eq!(c.credentials, vec![("token".to_string(), "t2".to_string())]);
             assert_eq!(c.webhook_url.as_deref(), Some("http://h/x"));
+            assert_eq!(c.store, StoreAt::Sqlite("state/shop.db".into()));
         }
         other => panic!("{other:?}"),
     }
@@ -42,6 +45,12 @@ fn arguments_are_read_and_usage_errors_named() {
         (&["--credential", "nope=1"], "NAME one of: token"),
         (&["--credential", "token"], "NAME one of"),
         (&["--webhook-url"], "--webhook-url needs a URL"),
+        (&["--store"], "--store needs memory or sqlite:PATH"),
+        (
+            &["--store", "sqlite:"],
+            "`memory` or `sqlite:PATH`, not `sqlite:`",
+        ),
+        (&["--store", "postgres:x"], "not `postgres:x`"),
         (&["--verbose"], "unknown argument `--verbose`"),
     ] {
         let e = parse(spec, &args(bad)).expect_err("a usage error");
@@ -60,10 +69,12 @@ fn secrets_are_never_printed() {
         rsa_private_key: Some("-----BEGIN PRIVATE KEY-----".into()),
         base_url: String::new(),
         limits: Default::default(),
+        store: Default::default(),
     };
     let text = banner("shop-mock", "http://127.0.0.1:1", spec, &config);
     assert!(text.contains("  token = (secret, not shown)\n"), "{text}");
     assert!(!text.contains("tok-SECRET-123"), "{text}");
+    assert!(text.contains("\nstore: memory\n"), "{text}");
     let debug = format!("{config:?}");
     assert!(
         !debug.contains("tok-SECRET-123") && !debug.contains("BEGIN PRIVATE"),

@@ -84,7 +84,8 @@ async fn health_counts_records_per_resource() {
                 "string_chars": 1024, "records": 20000, "record_bytes": 67108864,
                 "journal": 1000, "header_timeout_ms": 10000, "body_timeout_ms": 10000,
                 "idle_timeout_ms": 10000
-            }
+            },
+            "store": {"at": "memory", "error": null}
         })
     );
 }

@@ -17,7 +17,7 @@ pub fn mod_rs(api: &Api) -> TokenStream {
         #![doc = #doc]
         pub mod spec;
 
-        pub use payspec_runtime::mock::{engine, server, tables, value, Config, Delivery, Entry, Fault, Limits};
+        pub use payspec_runtime::mock::{engine, server, tables, value, Config, Delivery, Entry, Fault, Limits, StoreAt};
 
         /// A running mock server of this provider; `MockServer::start()` starts one with the
         /// docs' sample merchant.

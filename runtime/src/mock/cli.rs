@@ -7,7 +7,7 @@ use std::io::Write;
 use std::net::SocketAddr;
 use std::process::ExitCode;
 
-use super::engine::Config;
+use super::engine::{Config, StoreAt};
 use super::limits::{FLAGS, Limits};
 use super::server::{MockServer, Provider};
 use super::tables::Spec;
@@ -29,12 +29,14 @@ pub struct ConfigArgs {
     pub limits: Limits,
     /// Credentials given with `--credential`, by name.
     pub credentials: Vec<(String, String)>,
+    /// Where the state is kept (`--store`).
+    pub store: StoreAt,
 }
 
 /// The help text of `bin`, a mock of `provider`: every flag, the limits with their defaults.
 pub fn help(bin: &str, provider: &str) -> String {
     let mut out = format!(
-        "{bin}: a local {provider} mock server.\n\nOptions:\n  --listen ADDR              address to bind (default 127.0.0.1:8080)\n  --webhook-url URL          where webhooks go when a record names none\n  --credential NAME=VALUE    accept this credential instead of the docs' sample\n  --help                     this text\n\nLimits (a request past one is answered in the provider's error shape):\n"
+        "{bin}: a local {provider} mock server.\n\nOptions:\n  --listen ADDR              address to bind (default 127.0.0.1:8080)\n  --webhook-url URL          where webhooks go when a record names none\n  --credential NAME=VALUE    accept this credential instead of the docs' sample\n  --store memory|sqlite:PATH keep records, nonces, journal and webhook deliveries in memory\n                             (default) or in a SQLite database kept across restarts\n  --help                     this text\n\nLimits (a request past one is answered in the provider's error shape):\n"
     );
     for f in FLAGS {
         let value = f.value(&Limits::DEFAULT);
@@ -55,6 +57,7 @@ pub fn parse(spec: &Spec, args: &[String]) -> Result<Command, String> {
         webhook_url: None,
         limits: Limits::DEFAULT,
         credentials: Vec::new(),
+        store: StoreAt::Memory,
     };
     let mut it = args.iter();
     while let Some(a) = it.next() {
@@ -67,6 +70,9 @@ pub fn parse(spec: &Spec, args: &[String]) -> Result<Command, String> {
         match a.as_str() {
             "--listen" => listen = value("--listen", "an address like 127.0.0.1:8080")?,
             "--webhook-url" => config.webhook_url = Some(value("--webhook-url", "a URL")?),
+            "--store" => {
+                config.store = StoreAt::parse(&value("--store", "memory or sqlite:PATH")?)?
+            }
             flag if FLAGS.iter().any(|f| f.flag == flag) => {
                 let f = FLAGS.iter().find(|f| f.flag == flag);
                 if let Some(f) = f {
@@ -118,6 +124,7 @@ pub fn banner(bin: &str, base_url: &str, spec: &Spec, config: &Config) -> String
         .map(|(name, value)| format!("{name}={value}"))
         .collect();
     out.push_str(&format!("limits: {}\n", limits.join(" ")));
+    out.push_str(&format!("store: {}\n", config.store));
     out.push_str(&format!(
         "control API: {base_url}/__mock/  (Ctrl-C to stop)\n"
     ));
@@ -146,6 +153,7 @@ pub fn main<P: Provider>(bin: &str, provider: &str) -> ExitCode {
     config.limits = given.limits;
     config.webhook_url = given.webhook_url;
     config.credentials.extend(given.credentials);
+    config.store = given.store;
     // One core (e.g. pinned with taskset): a single-threaded runtime avoids cross-thread
     // wake-ups; otherwise one worker per core.
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
@@ -169,7 +177,7 @@ pub fn main<P: Provider>(bin: &str, provider: &str) -> ExitCode {
         let server = match MockServer::<P>::start_with(config.clone(), addr).await {
             Ok(s) => s,
             Err(e) => {
-                eprintln!("{bin}: cannot listen on {addr}: {e}");
+                eprintln!("{bin}: cannot start on {addr}: {e}");
                 return ExitCode::from(1);
             }
         };

@@ -87,11 +87,17 @@ fn health(app: &App) -> Response {
             .map(|(name, value)| (name.into(), num(value)))
             .collect(),
     );
+    let (at, failed) = app.engine.store_status();
+    let store = V::Obj(vec![
+        ("at".into(), V::Str(at)),
+        ("error".into(), failed.clone().map_or(V::Null, V::Str)),
+    ]);
     let body = V::Obj(vec![
         ("provider".into(), V::Str(app.engine.spec().provider.into())),
-        ("ok".into(), V::Bool(true)),
+        ("ok".into(), V::Bool(failed.is_none())),
         ("records".into(), V::Obj(records)),
         ("limits".into(), limits),
+        ("store".into(), store),
     ]);
     json(StatusCode::OK, body.to_json())
 }

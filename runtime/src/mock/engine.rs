@@ -10,8 +10,10 @@ use std::sync::Mutex;
 pub use super::auth::NONCE_WINDOW;
 use super::auth::{Nonces, Request, authenticate};
 pub use super::limits::Limits;
+pub use super::persist::StoreAt;
+use super::persist::{Loaded, Op, Persist};
 pub use super::render::render;
-use super::store::{Store, find_by_id, seeded};
+use super::store::{Change, Store, find_by_id, seeded};
 use super::tables::*;
 use super::template::{Instant, set_path};
 use super::value::{JsonError, V};
@@ -38,6 +40,9 @@ pub struct Config {
     pub base_url: String,
     /// What the mock reads of a request, how long it waits, how much it keeps.
     pub limits: Limits,
+    /// Where the state is kept: memory (the default) or a SQLite database, opened by
+    /// [`Engine::open`].
+    pub store: StoreAt,
 }
 
 impl Default for Config {
@@ -49,6 +54,7 @@ impl Default for Config {
             rsa_private_key: None,
             base_url: String::new(),
             limits: Limits::DEFAULT,
+            store: StoreAt::Memory,
         }
     }
 }
@@ -64,6 +70,7 @@ impl std::fmt::Debug for Config {
             )
             .field("base_url", &self.base_url)
             .field("limits", &self.limits)
+            .field("store", &self.store)
             .finish()
     }
 }
@@ -163,6 +170,8 @@ struct State {
     journal: VecDeque<Entry>,
     faults: Vec<Fault>,
     counter: u64,
+    /// The counter as last handed to the persistent store.
+    saved_counter: u64,
     webhook_url: Option<String>,
 }
 
@@ -171,6 +180,8 @@ pub struct Engine {
     spec: &'static Spec,
     config: Mutex<std::sync::Arc<Config>>,
     state: Mutex<State>,
+    /// The persistent store changes are written to, if one is open.
+    persist: Option<Persist>,
 }
 
 /// Why a request is refused: error case, field, detail.
@@ -181,13 +192,147 @@ pub(super) fn fail(case: Case, field: impl Into<String>, detail: impl Into<Strin
 }
 
 impl Engine {
-    /// A fresh engine.
+    /// A fresh engine keeping its state in memory, whatever `config.store` says; see
+    /// [`Engine::open`].
     pub fn new(spec: &'static Spec, config: Config) -> Engine {
         let webhook_url = config.webhook_url.clone();
         Engine {
             spec,
             config: Mutex::new(std::sync::Arc::new(config)),
             state: Mutex::new(Self::fresh(spec, webhook_url)),
+            persist: None,
+        }
+    }
+
+    /// An engine keeping its state where `config.store` says: in memory, or in a SQLite
+    /// database, which is read back (with the limits applied) when it exists. `Err` says why
+    /// the database cannot be used.
+    pub fn open(spec: &'static Spec, config: Config) -> Result<Engine, String> {
+        let StoreAt::Sqlite(path) = &config.store else {
+            return Ok(Engine::new(spec, config));
+        };
+        let names: Vec<&'static str> = spec.resources.iter().map(|r| r.name).collect();
+        let (persist, loaded) = Persist::open(path, spec.provider, &names, config.limits.journal)?;
+        let limits = config.limits;
+        let mut state = match loaded {
+            Some(loaded) => Self::restored(spec, config.webhook_url.clone(), loaded),
+            None => {
+                let mut st = Self::fresh(spec, config.webhook_url.clone());
+                st.stores.iter_mut().for_each(Store::track_all);
+                st
+            }
+        };
+        let engine = Engine {
+            spec,
+            config: Mutex::new(std::sync::Arc::new(config)),
+            state: Mutex::new(State {
+                stores: Vec::new(),
+                nonces: HashMap::new(),
+                journal: VecDeque::new(),
+                faults: Vec::new(),
+                counter: 0,
+                saved_counter: 0,
+                webhook_url: None,
+            }),
+            persist: Some(persist),
+        };
+        // Caps lowered since the database was written apply now, and are counted.
+        for (res, store) in spec.resources.iter().zip(&mut state.stores) {
+            while store.items.len() > limits.records && store.drop_oldest(res) {}
+        }
+        engine.keep_within_bytes(&mut state, ResourceId(usize::MAX), limits.record_bytes);
+        engine.flush(&mut state);
+        *engine.lock() = state;
+        Ok(engine)
+    }
+
+    /// The state read back from a persistent store.
+    fn restored(spec: &'static Spec, webhook_url: Option<String>, loaded: Loaded) -> State {
+        let stores = spec
+            .resources
+            .iter()
+            .zip(loaded.stores)
+            .map(|(res, kept)| match kept {
+                Some((next, dropped, records)) => Store::restored(res, next, dropped, records),
+                None => {
+                    let mut s = seeded(res);
+                    s.track_all();
+                    s
+                }
+            })
+            .collect();
+        let mut nonces: HashMap<String, Nonces> = HashMap::new();
+        for (merchant, n) in loaded.nonces {
+            // In the order they were accepted: the window comes out as it was.
+            let _ = nonces.entry(merchant).or_default().accept(n);
+        }
+        State {
+            stores,
+            nonces,
+            journal: loaded.journal,
+            faults: Vec::new(),
+            counter: loaded.counter,
+            saved_counter: loaded.counter,
+            webhook_url,
+        }
+    }
+
+    /// Hands the changes noted in `st` to the persistent store, if one is open. Called with
+    /// the state locked, after each change.
+    fn flush(&self, st: &mut State) {
+        let Some(p) = &self.persist else {
+            return;
+        };
+        for (res, store) in self.spec.resources.iter().zip(&mut st.stores) {
+            if store.changes.is_empty() {
+                continue;
+            }
+            for change in std::mem::take(&mut store.changes) {
+                match change {
+                    Change::Put(pos) => {
+                        if let Some(record) = store.at(pos) {
+                            p.send(Op::Put {
+                                resource: res.name,
+                                pos,
+                                record: record.clone(),
+                            });
+                        }
+                    }
+                    Change::Drop(pos) => p.send(Op::Drop {
+                        resource: res.name,
+                        pos,
+                    }),
+                }
+            }
+            p.send(Op::Counters {
+                resource: res.name,
+                next: store.next,
+                dropped: store.dropped,
+            });
+        }
+        if st.counter != st.saved_counter {
+            p.send(Op::Counter(st.counter));
+            st.saved_counter = st.counter;
+        }
+    }
+
+    /// Waits until every change made so far is written to the persistent store (at once
+    /// when there is none). `Err` says why the store cannot be written.
+    pub async fn settled(&self) -> Result<(), String> {
+        match &self.persist {
+            Some(p) => p.settled().await,
+            None => Ok(()),
+        }
+    }
+
+    /// Where the state is kept, and why the persistent store stopped if it did.
+    pub fn store_status(&self) -> (String, Option<String>) {
+        match &self.persist {
+            Some(p) => (
+                StoreAt::Sqlite(p.path().to_path_buf()).to_string(),
+                p.failure(),
+            ),
+            None => (StoreAt::Memory.to_string(), None),
         }
     }
 
@@ -203,6 +348,7 @@ impl Engine {
             journal: VecDeque::new(),
             faults: Vec::new(),
             counter: 0,
+            saved_counter: 0,
             webhook_url,
         }
     }
@@ -215,7 +361,13 @@ impl Engine {
     /// Forgets every record, nonce, fault and journal entry.
     pub fn reset(&self) {
         let url = self.config().webhook_url.clone();
-        *self.lock() = Self::fresh(self.spec, url);
+        let mut st = self.lock();
+        *st = Self::fresh(self.spec, url);
+        if let Some(p) = &self.persist {
+            p.send(Op::Reset);
+            st.stores.iter_mut().for_each(Store::track_all);
+            self.flush(&mut st);
+        }
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, State> {
@@ -267,7 +419,7 @@ impl Engine {
     /// Records a finished webhook delivery.
     pub fn journal_delivery(&self, d: &Delivery, status: u16, attempts: u32) {
         let mut st = self.lock();
-        push_journal(
+        self.push_journal(
             &mut st,
             Entry {
                 kind: "webhook",
@@ -373,7 +525,7 @@ impl Engine {
     fn journal_request(&self, name: &str, method: &str, path: &str, status: u16, body: &[u8]) {
         let keep = self.config().limits.journal;
         let mut st = self.lock();
-        push_journal(
+        self.push_journal(
             &mut st,
             Entry {
                 kind: "request",
@@ -486,11 +638,15 @@ impl Engine {
                 &config,
                 &request,
                 &mut |key, n| {
-                    self.lock()
-                        .nonces
-                        .entry(key.to_string())
-                        .or_default()
-                        .accept(n)
+                    let mut st = self.lock();
+                    let accepted = st.nonces.entry(key.to_string()).or_default().accept(n);
+                    if let (Ok(()), Some(p)) = (&accepted, &self.persist) {
+                        p.send(Op::Nonce {
+                            merchant: key.to_string(),
+                            nonce: n,
+                        });
+                    }
+                    accepted
                 },
             )?;
         }
@@ -699,10 +855,18 @@ fn default_case(case: Case) -> (u16, Option<String>, String) {
     (status, None, msg.to_string())
 }
 
-fn push_journal(st: &mut State, e: Entry, keep: usize) {
-    st.journal.push_back(e);
-    while st.journal.len() > keep {
-        st.journal.pop_front();
+impl Engine {
+    fn push_journal(&self, st: &mut State, e: Entry, keep: usize) {
+        if let Some(p) = &self.persist {
+            p.send(Op::Journal {
+                entry: e.clone(),
+                keep,
+            });
+        }
+        st.journal.push_back(e);
+        while st.journal.len() > keep {
+            st.journal.pop_front();
+        }
     }
 }
 

@@ -3,7 +3,8 @@
 //! the tables — authentication with the same signing recipes as the client (`auth`),
 //! the request checks the client runs too (`crate::check`), stored records (`store`),
 //! actions and state events with signed webhooks (`engine::actions`), placeholders
-//! (`template`) and rendering (`render`) — behind an axum server (`server`), and the
+//! (`template`) and rendering (`render`), with the state in memory or a SQLite database
+//! (`persist`) — behind an axum server (`server`), and the
 //! `<crate>-mock` command (`cli`).
 
 mod auth;
@@ -11,12 +12,13 @@ pub mod cli;
 mod control;
 pub mod engine;
 pub mod idle;
+mod persist;
 mod render;
 pub mod server;
 mod store;
 mod template;
 
 pub use crate::{limits, tables, value};
-pub use engine::{Config, Delivery, Entry, Fault};
+pub use engine::{Config, Delivery, Entry, Fault, StoreAt};
 pub use limits::Limits;
 pub use server::{MockServer, Provider};

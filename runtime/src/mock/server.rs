@@ -60,7 +60,8 @@ impl<P: Provider> MockServer<P> {
         let listener = tokio::net::TcpListener::bind(addr).await?;
         let addr = listener.local_addr()?;
         let limits = config.limits;
-        let engine = Arc::new(Engine::new(P::spec(), config));
+        let engine = Engine::open(P::spec(), config).map_err(std::io::Error::other)?;
+        let engine = Arc::new(engine);
         engine.set_base_url(format!("http://{addr}"));
         let http = reqwest::Client::builder()
             .timeout(Duration::from_secs(5))
@@ -231,6 +232,7 @@ pub(super) async fn fire(
     for d in &deliveries {
         deliver(engine, http, d).await;
     }
+    engine.settled().await?;
     Ok(rec.to_json())
 }
 
@@ -299,6 +301,14 @@ async fn read_body(limits: &Limits, mut body: axum::body::Body) -> Result<Bytes,
     }
 }
 
+/// The answer when what a request did cannot be written to the persistent store.
+fn unwritten(why: String) -> Response {
+    json(
+        StatusCode::SERVICE_UNAVAILABLE,
+        super::value::V::Obj(vec![("error".into(), super::value::V::Str(why))]).to_json(),
+    )
+}
+
 pub(super) fn json(status: StatusCode, body: String) -> Response {
     (status, [("content-type", "application/json")], body).into_response()
 }
@@ -330,7 +340,14 @@ async fn handle(
         .strip_prefix("/__mock")
         .filter(|r| r.is_empty() || r.starts_with('/'))
     {
-        return super::control::control(&app, &method, rest, &body).await;
+        let response = super::control::control(&app, &method, rest, &body).await;
+        if method == axum::http::Method::GET {
+            return response;
+        }
+        return match app.engine.settled().await {
+            Ok(()) => response,
+            Err(why) => unwritten(why),
+        };
     }
     let query = uri.query().unwrap_or("");
     let get = |name: &str| {
@@ -342,6 +359,10 @@ async fn handle(
     let (reply, deliveries) = app
         .engine
         .handle(method.as_str(), &path, query, &get, &body);
+    // An answer goes out once what it did is written to the persistent store.
+    if let Err(why) = app.engine.settled().await {
+        return unwritten(why);
+    }
     if !deliveries.is_empty() {
         let (engine, http) = (app.engine.clone(), app.http.clone());
         tokio::spawn(async move {

@@ -23,6 +23,19 @@ pub(super) struct Store {
     pub(super) unique: HashSet<(String, String)>,
     /// The next sequence id.
     pub(super) next: i64,
+    /// Whether changes are noted for a persistent store.
+    pub(super) track: bool,
+    /// Changes not yet handed to the persistent store, in order (only when `track`).
+    pub(super) changes: Vec<Change>,
+}
+
+/// A change to a store, by record position (counted from the first record ever stored).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum Change {
+    /// The record at this position was stored or changed.
+    Put(u64),
+    /// The record at this position was dropped.
+    Drop(u64),
 }
 
 /// The most room reserved at once when a store reaches `GROW_AT` records.
@@ -60,6 +73,7 @@ impl Store {
         }
         let w = weight(res, &rec);
         self.by_id.insert(id, pos);
+        self.note(Change::Put(pos));
         self.items.push_back(rec);
         self.weights.push_back(w);
         self.bytes += w;
@@ -72,6 +86,7 @@ impl Store {
             return false;
         };
         self.bytes -= self.weights.pop_front().unwrap_or(0);
+        self.note(Change::Drop(self.dropped));
         self.dropped += 1;
         if let Some(i) = old.get(res.id_field) {
             self.by_id.remove(&i.text());
@@ -90,7 +105,53 @@ impl Store {
             let now = weight(res, rec);
             self.bytes = self.bytes - *w + now;
             *w = now;
+            self.note(Change::Put(self.dropped + idx as u64));
         }
+    }
+
+    fn note(&mut self, change: Change) {
+        if self.track {
+            self.changes.push(change);
+        }
+    }
+
+    /// The record at `pos` (counted from the first record ever stored), if still kept.
+    pub(super) fn at(&self, pos: u64) -> Option<&V> {
+        self.items
+            .get(usize::try_from(pos.checked_sub(self.dropped)?).ok()?)
+    }
+
+    /// Starts noting changes, the records kept now included, for a persistent store.
+    pub(super) fn track_all(&mut self) {
+        self.track = true;
+        self.changes = (0..self.items.len() as u64)
+            .map(|i| Change::Put(self.dropped + i))
+            .collect();
+    }
+
+    /// A store of records read back from a persistent store: `records` oldest first, the
+    /// first at position `dropped`.
+    pub(super) fn restored(res: &Resource, next: i64, dropped: u64, records: Vec<V>) -> Store {
+        let mut store = Store {
+            next,
+            dropped,
+            track: true,
+            ..Store::default()
+        };
+        for rec in records {
+            let id = rec.get(res.id_field).map(V::text).unwrap_or_default();
+            for u in res.unique {
+                if let Some(v) = rec.get(u) {
+                    store.unique.insert((u.to_string(), v.text()));
+                }
+            }
+            store.by_id.insert(id, dropped + store.items.len() as u64);
+            let w = weight(res, &rec);
+            store.weights.push_back(w);
+            store.bytes += w;
+            store.items.push_back(rec);
+        }
+        store
     }
 }
 
@@ -138,8 +199,7 @@ pub(super) fn record_fields(spec: &'static Spec, r: ResourceId) -> Vec<&'static 
 }
 
 pub(super) fn find_by_id<'s>(store: &'s Store, id: &str) -> Option<&'s V> {
-    let pos = store.by_id.get(id)?;
-    store.items.get(usize::try_from(pos - store.dropped).ok()?)
+    store.at(*store.by_id.get(id)?)
 }
 
 pub(super) fn lookup_pos(store: &Store, e: &Endpoint, msg: &V) -> Result<usize, Failure> {

@@ -770,6 +770,7 @@ pub fn config() -> Config {
         rsa_private_key: None,
         base_url: "http://mock.test".into(),
         limits: Default::default(),
+        store: Default::default(),
     }
 }
 

@@ -90,6 +90,7 @@ impl Engine {
                         store.reweigh(res, pos);
                         self.keep_within_bytes(&mut st, r, config.limits.record_bytes);
                     }
+                    self.flush(&mut st);
                     rec
                 };
                 Some(self.respond_or_render(e, &rec, config))
@@ -162,8 +163,23 @@ impl Engine {
             .spec
             .resource(r)
             .ok_or_else(|| fail(Case::Internal, "", "no such resource"))?;
-        let fields = record_fields(self.spec, r);
         let mut st = self.lock();
+        let created = self.create_locked(&mut st, res, r, e, msg, config);
+        // The counter moved even when the record is refused: ids are never given twice.
+        self.flush(&mut st);
+        created
+    }
+
+    fn create_locked(
+        &self,
+        st: &mut State,
+        res: &Resource,
+        r: ResourceId,
+        e: &Endpoint,
+        msg: &V,
+        config: &Config,
+    ) -> Result<V, Failure> {
+        let fields = record_fields(self.spec, r);
         st.counter += 1;
         let counter = st.counter;
         let store = &mut st.stores[r.0];
@@ -221,7 +237,7 @@ impl Engine {
             }
         }
         store.insert(res, id.text(), rec.clone(), config.limits.records);
-        self.keep_within_bytes(&mut st, r, config.limits.record_bytes);
+        self.keep_within_bytes(st, r, config.limits.record_bytes);
         Ok(rec)
     }
 
@@ -300,6 +316,7 @@ impl Engine {
         let rec = rec.clone();
         store.reweigh(res, idx);
         self.keep_within_bytes(&mut st, r, config.limits.record_bytes);
+        self.flush(&mut st);
         drop(st);
         let mut deliveries = Vec::new();
         if let Some(w) = &ev.webhook {
