@@ -650,3 +650,16 @@ async fn webhooks_go_out_with_their_declared_method() {
         [("paid".to_string(), 202), ("voided".to_string(), 202)]
     );
 }
+
+#[tokio::test]
+async fn an_undelivered_webhook_says_why() {
+    let mock = MockServer::<Shop>::start().await.expect("starts");
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let closed = format!("http://{}/hook", listener.local_addr().expect("addr"));
+    drop(listener);
+    mock.set_webhook_url(closed);
+    mock.fire("order", "7", "void", None).await.expect("fires");
+    let entry = mock.journal().pop().expect("journaled");
+    assert_eq!(entry.statuses, vec![0; WEBHOOK_ATTEMPTS as usize]);
+    assert_eq!(entry.response, "(no answer: could not connect)");
+}

@@ -6,7 +6,7 @@
 use axum::http::{Method, StatusCode};
 use axum::response::Response;
 
-use super::engine::Fault;
+use super::engine::{Entry, Fault};
 use super::server::{App, fire, json};
 use super::tables::Case;
 use super::value::V;
@@ -96,22 +96,32 @@ fn health(app: &App) -> Response {
     json(StatusCode::OK, body.to_json())
 }
 
+/// A journal entry as JSON: its members, with the time as milliseconds since the Unix
+/// epoch and the latency in microseconds.
+fn entry_json(e: Entry) -> V {
+    let num = |n: u128| V::Num(n.to_string());
+    let at =
+        e.at.duration_since(std::time::UNIX_EPOCH)
+            .unwrap_or_default();
+    V::Obj(vec![
+        ("kind".into(), V::Str(e.kind.into())),
+        ("name".into(), V::Str(e.name)),
+        ("target".into(), V::Str(e.target)),
+        ("status".into(), num(e.status.into())),
+        ("attempts".into(), num(e.attempts.into())),
+        ("body".into(), V::Str(e.body)),
+        ("at_ms".into(), num(at.as_millis())),
+        ("latency_us".into(), num(e.latency.as_micros())),
+        ("response".into(), V::Str(e.response)),
+        (
+            "statuses".into(),
+            V::Arr(e.statuses.into_iter().map(|s| num(s.into())).collect()),
+        ),
+    ])
+}
+
 fn journal(app: &App) -> Response {
-    let entries: Vec<V> = app
-        .engine
-        .journal()
-        .into_iter()
-        .map(|e| {
-            V::Obj(vec![
-                ("kind".into(), V::Str(e.kind.into())),
-                ("name".into(), V::Str(e.name)),
-                ("target".into(), V::Str(e.target)),
-                ("status".into(), V::Num(e.status.to_string())),
-                ("attempts".into(), V::Num(e.attempts.to_string())),
-                ("body".into(), V::Str(e.body)),
-            ])
-        })
-        .collect();
+    let entries: Vec<V> = app.engine.journal().into_iter().map(entry_json).collect();
     json(StatusCode::OK, V::Arr(entries).to_json())
 }
 
