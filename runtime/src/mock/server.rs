@@ -361,7 +361,20 @@ async fn handle(
         .strip_prefix("/__mock")
         .filter(|r| r.is_empty() || r.starts_with('/'))
     {
-        return super::control::control(&app, &method, rest, &body).await;
+        // Where the control API is, as this request reached it (`/api/__mock`): the
+        // dashboard's links start there.
+        let root = &path[..path.len() - rest.len()];
+        let accept = headers
+            .get(axum::http::header::ACCEPT)
+            .and_then(|v| v.to_str().ok());
+        let call = super::control::Call {
+            method: &method,
+            rest,
+            root,
+            accept,
+            body: &body,
+        };
+        return super::control::control(&app, call).await;
     }
     let query = uri.query().unwrap_or("");
     let get = |name: &str| {
