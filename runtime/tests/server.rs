@@ -650,3 +650,274 @@ async fn webhooks_go_out_with_their_declared_method() {
         [("paid".to_string(), 202), ("voided".to_string(), 202)]
     );
 }
+
+/// `GET` with an `Accept` header: status, content type, `Vary`, body.
+async fn get_as(url: String, accept: &str) -> (u16, String, String, String) {
+    let resp = reqwest::Client::new()
+        .get(url)
+        .header("Accept", accept)
+        .send()
+        .await
+        .expect("the mock answers");
+    let header = |name: &str| {
+        resp.headers()
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+            .to_string()
+    };
+    let (content_type, vary) = (header("content-type"), header("vary"));
+    let status = resp.status().as_u16();
+    (
+        status,
+        content_type,
+        vary,
+        resp.text().await.expect("a body"),
+    )
+}
+
+#[tokio::test]
+async fn a_browser_gets_the_dashboard_and_other_clients_the_health() {
+    let mock = MockServer::<Shop>::start().await.expect("starts");
+    let base = mock.base_url();
+    let chrome = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8";
+    for path in ["/__mock", "/__mock/"] {
+        let (status, content_type, vary, page) = get_as(format!("{base}{path}"), chrome).await;
+        assert_eq!(status, 200);
+        assert_eq!(content_type, "text/html; charset=utf-8");
+        assert_eq!(vary, "accept");
+        assert!(page.contains("<title>Test Shop mock</title>"), "{page}");
+        assert!(page.contains(r#"data-root="/__mock""#), "{page}");
+        assert!(page.contains(r#"<script src="/__mock/dashboard.js" defer>"#));
+        for resource in ["order", "token", "note"] {
+            assert!(
+                page.contains(&format!(r#"data-resource="{resource}""#)),
+                "{resource}"
+            );
+        }
+        assert!(page.contains(r#"<option value="get_order">get_order</option>"#));
+        assert!(page.contains(r#"<option value="not_found">not_found</option>"#));
+        assert!(!page.contains("{{"), "every key filled");
+
+        let (status, content_type, vary, health) = get_as(format!("{base}{path}"), "*/*").await;
+        assert_eq!((status, content_type.as_str()), (200, "application/json"));
+        assert_eq!(vary, "accept");
+        assert_eq!(json(&health).get("ok"), Some(&V::Bool(true)));
+    }
+    let resp = reqwest::Client::new()
+        .get(format!("{base}/__mock/"))
+        .header("Accept", "text/html")
+        .send()
+        .await
+        .expect("an answer");
+    let csp = resp
+        .headers()
+        .get("content-security-policy")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    assert!(
+        csp.starts_with("default-src 'none'; script-src 'self';"),
+        "{csp}"
+    );
+    for (asset, content_type, start) in [
+        (
+            "dashboard.js",
+            "text/javascript; charset=utf-8",
+            "// The mock's dashboard",
+        ),
+        (
+            "dashboard.css",
+            "text/css; charset=utf-8",
+            "/* The mock's dashboard",
+        ),
+    ] {
+        let (status, got, _, body) = get_as(format!("{base}/__mock/{asset}"), "*/*").await;
+        assert_eq!((status, got.as_str()), (200, content_type), "{asset}");
+        assert!(body.starts_with(start), "{asset}");
+    }
+}
+
+#[tokio::test]
+async fn the_snapshot_lists_records_requests_deliveries_and_faults() {
+    let config = Config {
+        credentials: [
+            ("token".to_string(), "secret-token-1".to_string()),
+            ("key".to_string(), "k3y".to_string()),
+        ]
+        .into(),
+        ..shop::config()
+    };
+    let addr = std::net::SocketAddr::from(([127, 0, 0, 1], 0));
+    let mock = MockServer::<Shop>::start_with(config, addr)
+        .await
+        .expect("starts");
+    let base = mock.base_url();
+    let (url, _seen) = receiver(1).await;
+    mock.set_webhook_url(url.clone());
+    // Records keep the token (`extra.by`); a refused request carries it in its body.
+    for (reference, status) in [("A1", 201), ("B2", 201), ("secret-token-1", 400)] {
+        let resp = reqwest::Client::new()
+            .post(format!("{base}/orders"))
+            .header("X-Token", "secret-token-1")
+            .body(format!(r#"{{"ref": "{reference}", "amount": 10}}"#))
+            .send()
+            .await
+            .expect("an answer");
+        assert_eq!(resp.status().as_u16(), status);
+    }
+    mock.fire("order", "7", "void", None).await.expect("fires");
+    mock.inject(Fault {
+        endpoint: "get_order".into(),
+        case: Some(Case::NotFound),
+        times: 2,
+        ..Fault::default()
+    });
+
+    let (status, text) = get(format!("{base}/__mock/snapshot")).await;
+    assert_eq!(status, 200);
+    assert!(!text.contains("secret-token-1"), "a secret shows: {text}");
+    assert!(text.contains("•••"), "{text}");
+    let snap = json(&text);
+    assert_eq!(snap.get("provider"), Some(&V::Str("Test Shop".into())));
+    assert_eq!(snap.get("webhook_url"), Some(&V::Str(url)));
+    let Some(V::Arr(resources)) = snap.get("resources") else {
+        panic!("{text}")
+    };
+    let order = &resources[0];
+    let at = |v: &V, path: &str| v.path(path).map(V::text).unwrap_or_default();
+    assert_eq!(at(order, "name"), "order");
+    assert_eq!(at(order, "state_field"), "status");
+    assert_eq!(
+        (at(order, "kept"), at(order, "created")),
+        ("3".into(), "3".into())
+    );
+    assert_eq!(at(order, "dropped"), "0");
+    let Some(V::Arr(records)) = order.get("records") else {
+        panic!("{text}")
+    };
+    // Newest first: the two created, then the seed.
+    let ids: Vec<String> = records.iter().map(|r| at(r, "id")).collect();
+    assert_eq!(ids, ["101", "100", "7"]);
+    assert_eq!(at(&records[2], "state"), "void");
+    assert!(at(&records[1], "json").contains(r#""reference":"A1""#));
+    assert!(
+        at(&records[1], "json").contains(r#""extra":{"by":"•••"}"#),
+        "{text}"
+    );
+    let events: Vec<(String, String, String)> = match order.get("events") {
+        Some(V::Arr(e)) => e
+            .iter()
+            .map(|e| {
+                let from = e.get("from").map(V::to_json).unwrap_or_default();
+                (at(e, "name"), from, at(e, "to"))
+            })
+            .collect(),
+        other => panic!("{other:?}"),
+    };
+    assert_eq!(
+        events,
+        [
+            ("paid".into(), r#"["new"]"#.into(), "paid".into()),
+            ("void".into(), "[]".into(), "void".into())
+        ]
+    );
+    assert_eq!(at(&resources[1], "state_field"), "state");
+
+    let Some(V::Arr(requests)) = snap.get("requests") else {
+        panic!("{text}")
+    };
+    assert_eq!(requests.len(), 3);
+    assert_eq!(at(&requests[0], "status"), "400");
+    assert_eq!(at(&requests[0], "body"), r#"{"ref": "•••", "amount": 10}"#);
+    assert_eq!(at(&requests[1], "target"), "POST /orders");
+    assert_eq!(at(&requests[1], "status"), "201");
+    assert!(
+        at(&requests[1], "response").contains(r#""id":101"#),
+        "{text}"
+    );
+    let latency: u64 = at(&requests[1], "latency_us").parse().expect("micros");
+    assert!(latency < 5_000_000, "{latency}");
+    let at_ms: u128 = at(&requests[0], "at_ms").parse().expect("millis");
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .expect("after 1970")
+        .as_millis();
+    assert!(now >= at_ms && now - at_ms < 60_000, "{at_ms} vs {now}");
+
+    let Some(V::Arr(deliveries)) = snap.get("deliveries") else {
+        panic!("{text}")
+    };
+    assert_eq!(deliveries.len(), 1);
+    let d = &deliveries[0];
+    assert_eq!(
+        (at(d, "name"), at(d, "status")),
+        ("voided".into(), "200".into())
+    );
+    assert_eq!(
+        d.get("statuses").map(V::to_json).as_deref(),
+        Some("[500,200]")
+    );
+    assert_eq!(at(d, "attempts"), "2");
+    let took: u64 = at(d, "latency_us").parse().expect("micros");
+    assert!(
+        took >= 50_000,
+        "a pause of 50 ms between the attempts: {took}"
+    );
+
+    let Some(V::Arr(faults)) = snap.get("faults") else {
+        panic!("{text}")
+    };
+    assert_eq!(faults.len(), 1);
+    assert_eq!(
+        (
+            at(&faults[0], "endpoint"),
+            at(&faults[0], "case"),
+            at(&faults[0], "times")
+        ),
+        ("get_order".into(), "not_found".into(), "2".into())
+    );
+
+    // The journal keeps the latency, the answers and every attempt too.
+    let journal = mock.journal();
+    let webhook = journal.last().expect("the delivery");
+    assert_eq!(webhook.statuses, [500, 200]);
+    assert_eq!(webhook.response, "");
+    assert!(webhook.latency >= Duration::from_millis(50));
+    let (status, listed) = get(format!("{base}/__mock/journal")).await;
+    assert_eq!(status, 200);
+    assert!(listed.contains(r#""statuses":[500,200]"#), "{listed}");
+    assert!(listed.contains(r#""latency_us":"#), "{listed}");
+
+    // One fault removed by its place in the list; junk places refused.
+    let delete = |path: &str| {
+        send(
+            reqwest::Method::DELETE,
+            format!("{base}/__mock/faults/{path}"),
+            false,
+            "",
+        )
+    };
+    assert_eq!(delete("1").await, (404, r#"{"error":"no fault 1"}"#.into()));
+    let (status, refused) = delete("x").await;
+    assert_eq!(status, 400);
+    assert!(
+        refused.contains("must be a whole number, not `x`"),
+        "{refused}"
+    );
+    assert_eq!(delete("0").await.0, 200);
+    assert!(mock.engine().faults().is_empty());
+    assert_eq!(get(format!("{base}/orders/7")).await.0, 200);
+}
+
+#[tokio::test]
+async fn an_undelivered_webhook_says_why() {
+    let mock = MockServer::<Shop>::start().await.expect("starts");
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let closed = format!("http://{}/hook", listener.local_addr().expect("addr"));
+    drop(listener);
+    mock.set_webhook_url(closed);
+    mock.fire("order", "7", "void", None).await.expect("fires");
+    let entry = mock.journal().pop().expect("journaled");
+    assert_eq!(entry.statuses, vec![0; WEBHOOK_ATTEMPTS as usize]);
+    assert_eq!(entry.response, "(no answer: could not connect)");
+}

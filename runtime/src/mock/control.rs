@@ -1,12 +1,14 @@
 //! The control API under `/__mock/`: health, records, state events, faults, configuration,
-//! journal, reset. Every input is checked before it changes anything: a body that is not a
-//! JSON object, an unknown key, endpoint or case, a status outside 100–599 or a count below
-//! one is a 400 naming the problem, and path segments are percent-decoded.
+//! journal, reset, and the dashboard (`GET /__mock/` from a browser; see `dashboard`).
+//! Every input is checked before it changes anything: a body that is not a JSON object, an
+//! unknown key, endpoint or case, a status outside 100–599 or a count below one is a 400
+//! naming the problem, and path segments are percent-decoded.
 
 use axum::http::{Method, StatusCode};
 use axum::response::Response;
 
-use super::engine::Fault;
+use super::dashboard;
+use super::engine::{Entry, Fault};
 use super::server::{App, fire, json};
 use super::tables::Case;
 use super::value::V;
@@ -102,22 +104,32 @@ fn health(app: &App) -> Response {
     json(StatusCode::OK, body.to_json())
 }
 
+/// A journal entry as JSON: its members, with the time as milliseconds since the Unix
+/// epoch and the latency in microseconds.
+pub(super) fn entry_json(e: Entry) -> V {
+    let num = |n: u128| V::Num(n.to_string());
+    let at =
+        e.at.duration_since(std::time::UNIX_EPOCH)
+            .unwrap_or_default();
+    V::Obj(vec![
+        ("kind".into(), V::Str(e.kind.into())),
+        ("name".into(), V::Str(e.name)),
+        ("target".into(), V::Str(e.target)),
+        ("status".into(), num(e.status.into())),
+        ("attempts".into(), num(e.attempts.into())),
+        ("body".into(), V::Str(e.body)),
+        ("at_ms".into(), num(at.as_millis())),
+        ("latency_us".into(), num(e.latency.as_micros())),
+        ("response".into(), V::Str(e.response)),
+        (
+            "statuses".into(),
+            V::Arr(e.statuses.into_iter().map(|s| num(s.into())).collect()),
+        ),
+    ])
+}
+
 fn journal(app: &App) -> Response {
-    let entries: Vec<V> = app
-        .engine
-        .journal()
-        .into_iter()
-        .map(|e| {
-            V::Obj(vec![
-                ("kind".into(), V::Str(e.kind.into())),
-                ("name".into(), V::Str(e.name)),
-                ("target".into(), V::Str(e.target)),
-                ("status".into(), V::Num(e.status.to_string())),
-                ("attempts".into(), V::Num(e.attempts.to_string())),
-                ("body".into(), V::Str(e.body)),
-            ])
-        })
-        .collect();
+    let entries: Vec<V> = app.engine.journal().into_iter().map(entry_json).collect();
     json(StatusCode::OK, V::Arr(entries).to_json())
 }
 
@@ -193,8 +205,55 @@ fn faults(app: &App, input: &V) -> Response {
     json(StatusCode::OK, "{\"ok\":true}".into())
 }
 
-/// The control API: state changes, faults, journal, reset.
-pub(super) async fn control(app: &App, method: &Method, rest: &str, body: &[u8]) -> Response {
+/// One call of the control API.
+pub(super) struct Call<'a> {
+    /// The request's method.
+    pub(super) method: &'a Method,
+    /// The path after `/__mock` (empty, `/`, `/journal`, …).
+    pub(super) rest: &'a str,
+    /// The path up to and including `/__mock`, as the request reached it.
+    pub(super) root: &'a str,
+    /// The request's `Accept` header.
+    pub(super) accept: Option<&'a str>,
+    /// The request's body.
+    pub(super) body: &'a [u8],
+}
+
+/// `DELETE /__mock/faults/<n>`: removes the `n`th waiting fault (from 0, as
+/// `GET /__mock/snapshot` lists them).
+fn remove_fault(app: &App, index: &str) -> Response {
+    let Ok(n) = index.parse::<usize>() else {
+        return bad(format!(
+            "the fault's index must be a whole number, not `{index}`"
+        ));
+    };
+    match app.engine.remove_fault(n) {
+        Some(_) => json(StatusCode::OK, "{\"ok\":true}".into()),
+        None => json(
+            StatusCode::NOT_FOUND,
+            V::Obj(vec![("error".into(), V::Str(format!("no fault {n}")))]).to_json(),
+        ),
+    }
+}
+
+/// The answer with `Vary: Accept`: the same URL answers a browser with HTML.
+fn vary_accept(mut r: Response) -> Response {
+    r.headers_mut().insert(
+        axum::http::header::VARY,
+        axum::http::HeaderValue::from_static("accept"),
+    );
+    r
+}
+
+/// The control API: state changes, faults, journal, reset, the dashboard.
+pub(super) async fn control(app: &App, call: Call<'_>) -> Response {
+    let Call {
+        method,
+        rest,
+        root,
+        accept,
+        body,
+    } = call;
     let input = match input(body) {
         Ok(v) => v,
         Err(e) => return bad(e),
@@ -207,7 +266,14 @@ pub(super) async fn control(app: &App, method: &Method, rest: &str, body: &[u8])
         .collect();
     let segs: Vec<&str> = segs.iter().map(String::as_str).collect();
     match (method.as_str(), segs.as_slice()) {
-        ("GET", []) | ("GET", ["health"]) => health(app),
+        // A browser asking for the control API's root gets the dashboard; any other
+        // client (curl, tests, scripts) the health JSON, as before.
+        ("GET", []) if dashboard::wants_html(accept) => dashboard::page(app, root),
+        ("GET", []) => vary_accept(health(app)),
+        ("GET", ["health"]) => health(app),
+        ("GET", [dashboard::SCRIPT]) => dashboard::script(),
+        ("GET", [dashboard::STYLE]) => dashboard::style(),
+        ("GET", ["snapshot"]) => dashboard::snapshot(app),
         ("POST", ["forget-nonces"]) => {
             app.engine.forget_nonces();
             json(StatusCode::OK, "{\"ok\":true}".into())
@@ -223,6 +289,7 @@ pub(super) async fn control(app: &App, method: &Method, rest: &str, body: &[u8])
             app.engine.clear_faults();
             json(StatusCode::OK, "{\"ok\":true}".into())
         }
+        ("DELETE", ["faults", index]) => remove_fault(app, index),
         ("GET", [resource, id]) => match app.engine.record(resource, id) {
             Some(r) => json(StatusCode::OK, r),
             None => json(

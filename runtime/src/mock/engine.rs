@@ -6,6 +6,7 @@ mod actions;
 
 use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::sync::Mutex;
+use std::time::{Duration, SystemTime};
 
 pub use super::auth::NONCE_WINDOW;
 use super::auth::{Nonces, Request, authenticate};
@@ -132,6 +133,16 @@ pub struct Entry {
     pub body: String,
     /// Delivery attempts (webhooks).
     pub attempts: u32,
+    /// When the request arrived, or the delivery began.
+    pub at: std::time::SystemTime,
+    /// How long the answer took: the mock's work and an injected delay (requests), or every
+    /// attempt and pause of a delivery (webhooks).
+    pub latency: Duration,
+    /// The answer's body (truncated to 4 KiB): the mock's to a request, the merchant's to
+    /// a webhook's last attempt (or why none came).
+    pub response: String,
+    /// Each delivery attempt's status, oldest first (0 = no answer); empty for requests.
+    pub statuses: Vec<u16>,
 }
 
 /// What one resource's store holds, for `/__mock/health`.
@@ -411,26 +422,65 @@ impl Engine {
         self.lock().faults.clear();
     }
 
+    /// The faults waiting for calls, in the order they are taken.
+    pub fn faults(&self) -> Vec<Fault> {
+        self.lock().faults.clone()
+    }
+
+    /// Removes the fault at `index` (of [`Engine::faults`]); `None` when there is none.
+    pub fn remove_fault(&self, index: usize) -> Option<Fault> {
+        let mut st = self.lock();
+        (index < st.faults.len()).then(|| st.faults.remove(index))
+    }
+
     /// The journal, oldest first.
     pub fn journal(&self) -> Vec<Entry> {
         self.lock().journal.iter().cloned().collect()
     }
 
-    /// Records a finished webhook delivery.
+    /// Records a finished webhook delivery whose attempts and answer were not kept.
     pub fn journal_delivery(&self, d: &Delivery, status: u16, attempts: u32) {
-        let mut st = self.lock();
-        self.push_journal(
-            &mut st,
-            Entry {
-                kind: "webhook",
-                name: d.webhook.clone(),
-                target: d.url.clone(),
-                status,
-                body: truncate(&d.body),
-                attempts,
-            },
-            self.config().limits.journal,
-        );
+        let keep = self.config().limits.journal;
+        let mut entry = self.delivery_entry(d, &[], b"", Duration::ZERO);
+        (entry.status, entry.attempts) = (status, attempts);
+        self.push_journal(&mut self.lock(), entry, keep);
+    }
+
+    /// Records a finished webhook delivery: each attempt's status (oldest first), the body of
+    /// the last answer (or why none came), and the time all attempts took.
+    pub fn journal_webhook(
+        &self,
+        d: &Delivery,
+        statuses: &[u16],
+        response: &[u8],
+        latency: Duration,
+    ) {
+        let keep = self.config().limits.journal;
+        let entry = self.delivery_entry(d, statuses, response, latency);
+        self.push_journal(&mut self.lock(), entry, keep);
+    }
+
+    fn delivery_entry(
+        &self,
+        d: &Delivery,
+        statuses: &[u16],
+        response: &[u8],
+        latency: Duration,
+    ) -> Entry {
+        Entry {
+            kind: "webhook",
+            name: d.webhook.clone(),
+            target: d.url.clone(),
+            status: statuses.last().copied().unwrap_or(0),
+            body: truncate(&d.body),
+            attempts: u32::try_from(statuses.len()).unwrap_or(u32::MAX),
+            at: SystemTime::now()
+                .checked_sub(latency)
+                .unwrap_or(SystemTime::UNIX_EPOCH),
+            latency,
+            response: truncate(response),
+            statuses: statuses.to_vec(),
+        }
     }
 
     /// Per resource: (name, records kept, records created since start).
@@ -458,6 +508,26 @@ impl Engine {
             .collect()
     }
 
+    /// A resource's newest records (at most `limit`), newest first; `None` for an unknown
+    /// resource.
+    pub fn records(&self, resource: &str, limit: usize) -> Option<Vec<V>> {
+        let r = self
+            .spec
+            .resources
+            .iter()
+            .position(|x| x.name == resource)?;
+        let st = self.lock();
+        Some(
+            st.stores[r]
+                .items
+                .iter()
+                .rev()
+                .take(limit)
+                .cloned()
+                .collect(),
+        )
+    }
+
     /// A stored record as JSON, by resource name and id.
     pub fn record(&self, resource: &str, id: &str) -> Option<String> {
         let r = self
@@ -479,6 +549,7 @@ impl Engine {
         body: &[u8],
     ) -> (Reply, Vec<Delivery>) {
         let _now = Instant::freeze();
+        let started = (SystemTime::now(), std::time::Instant::now());
         let relative = self.spec.relative(path);
         let found = relative.and_then(|rel| {
             self.spec.endpoints.iter().enumerate().find_map(|(i, e)| {
@@ -490,13 +561,13 @@ impl Engine {
         });
         let Some((ei, params)) = found else {
             let reply = self.route_error(method, path, relative);
-            self.journal_request("-", method, path, reply.status, body);
+            self.journal_request("-", (method, path), &reply, body, started);
             return (reply, Vec::new());
         };
         let e = &self.spec.endpoints[ei];
         if let Some(why) = refused_media_type(e.encoding, headers("content-type"), body) {
             let reply = self.refuse(415, why);
-            self.journal_request(e.name, method, path, reply.status, body);
+            self.journal_request(e.name, (method, path), &reply, body, started);
             return (reply, Vec::new());
         }
         let (reply, deliveries) = match self.take_fault(e.name) {
@@ -518,25 +589,34 @@ impl Engine {
                 (r, d)
             }
         };
-        self.journal_request(e.name, method, path, reply.status, body);
+        self.journal_request(e.name, (method, path), &reply, body, started);
         (reply, deliveries)
     }
 
-    fn journal_request(&self, name: &str, method: &str, path: &str, status: u16, body: &[u8]) {
+    /// Journals a request with its answer; `started` is when it arrived (wall clock, and
+    /// monotonic for the latency, which counts the answer's injected delay).
+    fn journal_request(
+        &self,
+        name: &str,
+        (method, path): (&str, &str),
+        reply: &Reply,
+        body: &[u8],
+        started: (SystemTime, std::time::Instant),
+    ) {
         let keep = self.config().limits.journal;
-        let mut st = self.lock();
-        self.push_journal(
-            &mut st,
-            Entry {
-                kind: "request",
-                name: name.into(),
-                target: format!("{method} {path}"),
-                status,
-                body: truncate(body),
-                attempts: 0,
-            },
-            keep,
-        );
+        let entry = Entry {
+            kind: "request",
+            name: name.into(),
+            target: format!("{method} {path}"),
+            status: reply.status,
+            body: truncate(body),
+            attempts: 0,
+            at: started.0,
+            latency: started.1.elapsed() + Duration::from_millis(reply.delay_ms),
+            response: truncate(&reply.body),
+            statuses: Vec::new(),
+        };
+        self.push_journal(&mut self.lock(), entry, keep);
     }
 
     fn take_fault(&self, endpoint: &str) -> Option<Fault> {

@@ -4,12 +4,14 @@
 //! the request checks the client runs too (`crate::check`), stored records (`store`),
 //! actions and state events with signed webhooks (`engine::actions`), placeholders
 //! (`template`) and rendering (`render`), with the state in memory or a SQLite database
-//! (`persist`) — behind an axum server (`server`), and the
+//! (`persist`) — behind an axum server (`server`) with its control
+//! API (`control`) and a dashboard for a browser at `/__mock/` (`dashboard`), and the
 //! `<crate>-mock` command (`cli`).
 
 mod auth;
 pub mod cli;
 mod control;
+mod dashboard;
 pub mod engine;
 pub mod idle;
 mod persist;

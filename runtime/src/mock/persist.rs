@@ -14,6 +14,7 @@ use std::collections::VecDeque;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use rusqlite::{Connection, OptionalExtension, params};
 
@@ -196,7 +197,7 @@ impl Drop for Persist {
 }
 
 fn setup(conn: &Connection) -> rusqlite::Result<()> {
-    conn.busy_timeout(std::time::Duration::from_millis(200))?;
+    conn.busy_timeout(Duration::from_millis(200))?;
     conn.pragma_update(None, "journal_mode", "WAL")?;
     conn.pragma_update(None, "synchronous", "NORMAL")?;
     // Held from the first write on: a second mock on the same file is refused at start.
@@ -445,6 +446,12 @@ fn write_batch(conn: &mut Connection, batch: Vec<Op>) -> rusqlite::Result<()> {
     tx.commit()
 }
 
+/// Microseconds since the Unix epoch (0 before it).
+fn micros(t: SystemTime) -> u64 {
+    t.duration_since(UNIX_EPOCH)
+        .map_or(0, |d| u64::try_from(d.as_micros()).unwrap_or(u64::MAX))
+}
+
 /// A journal line as the JSON text kept in the database.
 fn entry_to(e: &Entry) -> String {
     V::Obj(vec![
@@ -454,6 +461,16 @@ fn entry_to(e: &Entry) -> String {
         ("status".into(), V::Num(e.status.to_string())),
         ("body".into(), V::Str(e.body.clone())),
         ("attempts".into(), V::Num(e.attempts.to_string())),
+        ("at_us".into(), V::Num(micros(e.at).to_string())),
+        (
+            "latency_us".into(),
+            V::Num(e.latency.as_micros().to_string()),
+        ),
+        ("response".into(), V::Str(e.response.clone())),
+        (
+            "statuses".into(),
+            V::Arr(e.statuses.iter().map(|s| V::Num(s.to_string())).collect()),
+        ),
     ])
     .to_json()
 }
@@ -477,5 +494,15 @@ fn entry_from(text: &str) -> Option<Entry> {
         status: u16::try_from(n("status")?).ok()?,
         body: s("body")?,
         attempts: u32::try_from(n("attempts")?).ok()?,
+        at: UNIX_EPOCH + Duration::from_micros(n("at_us")?),
+        latency: Duration::from_micros(n("latency_us")?),
+        response: s("response")?,
+        statuses: match v.get("statuses") {
+            Some(V::Arr(items)) => items
+                .iter()
+                .map(|x| x.text().parse::<u16>().ok())
+                .collect::<Option<Vec<_>>>()?,
+            _ => return None,
+        },
     })
 }

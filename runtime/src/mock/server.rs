@@ -236,29 +236,60 @@ pub(super) async fn fire(
     Ok(rec.to_json())
 }
 
-/// Sends a webhook, retrying with back-off until it gets a 2xx or gives up.
+/// The most of a merchant's answer to a webhook that is read (and journaled), in bytes.
+const ANSWER_BYTES: usize = 4096;
+
+/// Sends a webhook, retrying with back-off until it gets a 2xx or gives up. The journal
+/// keeps each attempt's status, the start of the last answer and the time it all took.
 pub async fn deliver(engine: &Engine, http: &reqwest::Client, d: &Delivery) -> u16 {
+    let started = std::time::Instant::now();
     let mut status = 0;
-    let mut attempts = 0;
+    let mut statuses = Vec::new();
+    let mut answer = Vec::new();
     for attempt in 0..WEBHOOK_ATTEMPTS {
-        attempts = attempt + 1;
         let method = reqwest::Method::from_bytes(d.method.as_str().as_bytes())
             .unwrap_or(reqwest::Method::POST);
         let mut req = http.request(method, &d.url).body(d.body.clone());
         for (k, v) in &d.headers {
             req = req.header(k.as_str(), v.as_str());
         }
-        status = match req.send().await {
-            Ok(r) => r.status().as_u16(),
-            Err(_) => 0,
+        (status, answer) = match req.send().await {
+            Ok(r) => (r.status().as_u16(), answer_start(r).await),
+            Err(e) => (0, no_answer(&e).into_bytes()),
         };
+        statuses.push(status);
         if (200..300).contains(&status) {
             break;
         }
         tokio::time::sleep(Duration::from_millis(50 << attempt)).await;
     }
-    engine.journal_delivery(d, status, attempts);
+    engine.journal_webhook(d, &statuses, &answer, started.elapsed());
     status
+}
+
+/// The first [`ANSWER_BYTES`] of an answer's body; what is past them is not read.
+async fn answer_start(mut r: reqwest::Response) -> Vec<u8> {
+    let mut out = Vec::new();
+    while out.len() < ANSWER_BYTES {
+        match r.chunk().await {
+            Ok(Some(chunk)) => out.extend_from_slice(&chunk),
+            _ => break,
+        }
+    }
+    out.truncate(ANSWER_BYTES);
+    out
+}
+
+/// Why a delivery attempt got no answer, in a few words.
+fn no_answer(e: &reqwest::Error) -> String {
+    let why = if e.is_timeout() {
+        "timed out"
+    } else if e.is_connect() {
+        "could not connect"
+    } else {
+        "the connection failed"
+    };
+    format!("(no answer: {why})")
 }
 
 /// Reads a request body within the body limit and the body timeout; `Err` is the status to
@@ -340,7 +371,20 @@ async fn handle(
         .strip_prefix("/__mock")
         .filter(|r| r.is_empty() || r.starts_with('/'))
     {
-        let response = super::control::control(&app, &method, rest, &body).await;
+        // Where the control API is, as this request reached it (`/api/__mock`): the
+        // dashboard's links start there.
+        let root = &path[..path.len() - rest.len()];
+        let accept = headers
+            .get(axum::http::header::ACCEPT)
+            .and_then(|v| v.to_str().ok());
+        let call = super::control::Call {
+            method: &method,
+            rest,
+            root,
+            accept,
+            body: &body,
+        };
+        let response = super::control::control(&app, call).await;
         if method == axum::http::Method::GET {
             return response;
         }
