@@ -6,7 +6,7 @@
 pub mod spec;
 
 pub use payspec_runtime::mock::{
-    engine, server, tables, value, Config, Delivery, Entry, Fault, Limits,
+    engine, server, tables, value, Config, Delivery, Entry, Fault, Limits, StoreAt,
 };
 
 /// A running mock server of this provider; `MockServer::start()` starts one with the
