@@ -262,6 +262,8 @@ async fn tegro_order_listed_paid_and_its_webhook_delivered() {
             .await
             .expect("the empty line");
         assert!(empty.is_displayed().await.expect("displayed"));
+        let store = b.find(Locator::Css("#store")).await.expect("#store");
+        assert_eq!(store.text().await.expect("text"), "state in memory");
 
         // 2. An order through the API, signed by the generated client.
         let client = Client::new(Credentials::sample()).with_base_url(mock.base_url());

@@ -204,8 +204,16 @@ pub(super) fn snapshot(app: &App) -> Response {
             ])
         })
         .collect();
+    let (store_at, store_error) = engine.store_status();
     let body = V::Obj(vec![
         ("provider".into(), V::Str(spec.provider.into())),
+        (
+            "store".into(),
+            V::Obj(vec![
+                ("at".into(), V::Str(store_at)),
+                ("error".into(), store_error.map_or(V::Null, V::Str)),
+            ]),
+        ),
         (
             "webhook_url".into(),
             config

@@ -157,6 +157,9 @@
     renderRequests(snap.requests);
     renderDeliveries(snap.deliveries);
     renderFaults(snap.faults);
+    const store = $("#store");
+    store.textContent = snap.store.error ? `state not written: ${snap.store.error}` : `state in ${snap.store.at}`;
+    store.className = "store" + (snap.store.error ? " err" : "");
     const url = $("#webhook-form input[name=url]");
     if (document.activeElement !== url) url.value = snap.webhook_url ?? "";
   }
