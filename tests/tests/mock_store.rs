@@ -274,6 +274,23 @@ async fn what_the_mock_acknowledged_survives_kill_9() {
         .await
         .expect("created after the restart");
     assert!(made.iter().all(|(_, id)| *id != next.id));
+
+    // Forgetting the nonces is kept too: after another kill the replay is refused only as a
+    // duplicate order.
+    let forgot = http
+        .post(format!("{}/__mock/forget-nonces", mock.base))
+        .send()
+        .await
+        .expect("forget-nonces");
+    assert_eq!(forgot.status().as_u16(), 200);
+    drop(mock);
+    let mock = start(&db, &[]);
+    let (_, desc) = post_raw(&http, &mock.base, &raw).await;
+    assert!(!desc.to_lowercase().contains("nonce"), "{desc}");
+    assert!(
+        desc.contains("already exists"),
+        "the duplicate order id: {desc}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

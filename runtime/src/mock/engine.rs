@@ -366,7 +366,11 @@ impl Engine {
 
     /// Forgets the nonces seen, keeping records (to replay examples that share a nonce).
     pub fn forget_nonces(&self) {
-        self.lock().nonces.clear();
+        let mut st = self.lock();
+        st.nonces.clear();
+        if let Some(p) = &self.persist {
+            p.send(Op::ForgetNonces);
+        }
     }
 
     /// Forgets every record, nonce, fault and journal entry.

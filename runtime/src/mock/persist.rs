@@ -82,6 +82,8 @@ pub(super) enum Op {
     Nonce { merchant: String, nonce: u64 },
     /// A journal line, and how many lines to keep.
     Journal { entry: Entry, keep: usize },
+    /// The nonces forgotten.
+    ForgetNonces,
     /// Everything forgotten.
     Reset,
 }
@@ -426,6 +428,9 @@ fn write_batch(conn: &mut Connection, batch: Vec<Op>) -> rusqlite::Result<()> {
                 tx.prepare_cached("INSERT INTO journal(entry) VALUES (?1)")?
                     .execute([entry_to(&entry)])?;
                 journal_keep = Some(keep);
+            }
+            Op::ForgetNonces => {
+                tx.execute_batch("DELETE FROM nonces;")?;
             }
             Op::Reset => {
                 tx.execute_batch(
