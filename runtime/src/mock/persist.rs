@@ -511,3 +511,184 @@ fn entry_from(text: &str) -> Option<Entry> {
         },
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A database path in a fresh folder, removed when dropped.
+    struct Db(PathBuf);
+
+    impl Db {
+        fn new(name: &str) -> Db {
+            let nanos = SystemTime::now()
+                .duration_since(UNIX_EPOCH)
+                .map_or(0, |d| d.as_nanos());
+            let dir = std::env::temp_dir().join(format!(
+                "payspec-persist-{name}-{}-{nanos}",
+                std::process::id()
+            ));
+            std::fs::create_dir_all(&dir).expect("temp dir");
+            Db(dir.join("state.db"))
+        }
+    }
+
+    impl Drop for Db {
+        fn drop(&mut self) {
+            if let Some(dir) = self.0.parent() {
+                let _ = std::fs::remove_dir_all(dir);
+            }
+        }
+    }
+
+    fn put(p: &Persist, pos: u64, id: u64) {
+        p.send(Op::Put {
+            resource: "order",
+            pos,
+            record: V::parse(format!(r#"{{"id":{id},"amount":"1.10"}}"#).as_bytes()).expect("JSON"),
+        });
+    }
+
+    fn settle(p: &Persist) {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .expect("runtime");
+        rt.block_on(p.settled()).expect("written");
+    }
+
+    #[test]
+    fn what_is_written_is_read_back_in_order_with_numbers_as_written() {
+        let db = Db::new("roundtrip");
+        let (p, loaded) = Persist::open(&db.0, "Shop", &["order", "refund"], 10).expect("open");
+        assert!(loaded.is_none(), "a new database");
+        for pos in 0..5 {
+            put(&p, pos, 100 + pos);
+        }
+        p.send(Op::Drop {
+            resource: "order",
+            pos: 0,
+        });
+        p.send(Op::Counters {
+            resource: "order",
+            next: 105,
+            dropped: 1,
+        });
+        p.send(Op::Counter(7));
+        p.send(Op::Nonce {
+            merchant: "m".into(),
+            nonce: u64::MAX - 1,
+        });
+        settle(&p);
+        drop(p);
+        let (_, loaded) = Persist::open(&db.0, "Shop", &["order", "refund"], 10).expect("reopen");
+        let loaded = loaded.expect("read back");
+        let (next, dropped, records) = loaded.stores[0].clone().expect("orders");
+        assert_eq!((next, dropped, records.len()), (105, 1, 4));
+        assert_eq!(records[0].to_json(), r#"{"id":101,"amount":"1.10"}"#);
+        assert!(loaded.stores[1].is_none(), "nothing of refunds");
+        assert_eq!(loaded.counter, 7);
+        assert_eq!(loaded.nonces, vec![("m".to_string(), u64::MAX - 1)]);
+    }
+
+    #[test]
+    fn journal_lines_round_trip_and_only_the_newest_are_kept() {
+        let db = Db::new("journal");
+        let (p, _) = Persist::open(&db.0, "Shop", &["order"], 3).expect("open");
+        let entry = |i: u16| Entry {
+            kind: if i % 2 == 0 { "request" } else { "webhook" },
+            name: format!("e{i}"),
+            target: "POST /x".into(),
+            status: 200 + i,
+            body: "{\"a\":\"ü\"}".into(),
+            attempts: u32::from(i),
+            at: UNIX_EPOCH + Duration::from_micros(1_700_000_000_123_456 + u64::from(i)),
+            latency: Duration::from_micros(250),
+            response: "OK".into(),
+            statuses: vec![500, 200 + i],
+        };
+        for i in 0..6 {
+            p.send(Op::Journal {
+                entry: entry(i),
+                keep: 3,
+            });
+        }
+        settle(&p);
+        drop(p);
+        let (_, loaded) = Persist::open(&db.0, "Shop", &["order"], 3).expect("reopen");
+        let journal = loaded.expect("read back").journal;
+        let got: Vec<String> = journal.iter().map(|e| format!("{e:?}")).collect();
+        let want: Vec<String> = (3..6).map(|i| format!("{:?}", entry(i))).collect();
+        assert_eq!(got, want);
+    }
+
+    #[test]
+    fn a_gap_in_positions_is_closed_up_and_a_damaged_record_named() {
+        let db = Db::new("damaged");
+        let (p, _) = Persist::open(&db.0, "Shop", &["order"], 10).expect("open");
+        for pos in 0..3 {
+            put(&p, pos, pos);
+        }
+        p.send(Op::Counters {
+            resource: "order",
+            next: 3,
+            dropped: 0,
+        });
+        settle(&p);
+        drop(p);
+        let conn = Connection::open(&db.0).expect("sqlite");
+        conn.execute("UPDATE records SET pos = 9 WHERE pos = 1", [])
+            .expect("a gap");
+        drop(conn);
+        let (p, loaded) = Persist::open(&db.0, "Shop", &["order"], 10).expect("reopen");
+        let (_, dropped, records) = loaded.expect("read").stores[0].clone().expect("orders");
+        assert_eq!(dropped, 0);
+        let ids: Vec<String> = records
+            .iter()
+            .map(|r| r.get("id").map(V::text).unwrap_or_default())
+            .collect();
+        assert_eq!(ids, ["0", "2", "1"], "in position order");
+        drop(p);
+        let conn = Connection::open(&db.0).expect("sqlite");
+        let pos: Vec<i64> = conn
+            .prepare("SELECT pos FROM records ORDER BY pos")
+            .and_then(|mut s| s.query_map([], |r| r.get(0))?.collect())
+            .expect("positions");
+        assert_eq!(pos, [0, 1, 2], "closed up on disk");
+        conn.execute("UPDATE records SET body = '{\"id\":' WHERE pos = 2", [])
+            .expect("damage");
+        drop(conn);
+        let err = Persist::open(&db.0, "Shop", &["order"], 10)
+            .err()
+            .expect("refused");
+        assert!(
+            err.contains("the order record at position 2 is not JSON"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn another_providers_or_another_layouts_database_is_refused() {
+        let db = Db::new("owner");
+        drop(Persist::open(&db.0, "Shop", &["order"], 10).expect("open"));
+        let err = Persist::open(&db.0, "Other", &["order"], 10)
+            .err()
+            .expect("refused");
+        assert!(
+            err.contains("holds the state of a Shop mock, not of Other"),
+            "{err}"
+        );
+        let conn = Connection::open(&db.0).expect("sqlite");
+        conn.execute("UPDATE meta SET value = '99' WHERE key = 'schema'", [])
+            .expect("layout");
+        drop(conn);
+        let err = Persist::open(&db.0, "Shop", &["order"], 10)
+            .err()
+            .expect("refused");
+        assert!(err.contains("layout is version 99"), "{err}");
+        assert_eq!(StoreAt::parse("memory"), Ok(StoreAt::Memory));
+        assert_eq!(
+            StoreAt::parse("sqlite:a:b.db").map(|s| s.to_string()),
+            Ok("sqlite:a:b.db".to_string())
+        );
+    }
+}
