@@ -18,6 +18,9 @@
 # three alike; the table gives each measurement, then the median per server, the ratios and the
 # targets (mock vs Prism at 64 connections >= 10x, mock vs bare axum >= 60 %, mock p99 at 64
 # connections < 2 ms). Exit status: 0 targets met, 1 a target missed, 2 a run went wrong.
+# Columns: srv/wrk cpu, the share of one core each used; srv/wrk wait, the share of the run
+# each spent runnable but waiting for its core (another process on it): a measurement with a
+# wait of more than a few percent was disturbed by the rest of the machine.
 #
 # Usage: bench/compare.sh [SECONDS per measurement, default 10] [ROUNDS, default 1]
 # Environment: SERVERS (default "mock axum prism"), CONNS (default "1 64"), WARMUP (seconds,
@@ -95,6 +98,10 @@ cpu_ticks() { # utime + stime of a process, all its threads
   awk '{print $14 + $15}' "/proc/$1/stat"
 }
 
+waited_ns() { # time a process's threads spent runnable but waiting for a core
+  cat /proc/"$1"/task/*/schedstat 2>/dev/null | awk '{t += $2} END {printf "%d\n", t}'
+}
+
 start_server() { # name
   case $1 in
     mock)
@@ -137,17 +144,21 @@ measure() { # conns
     kill -0 "$wrk_pid" 2>/dev/null || break
     sleep 0.01
   done
-  local s0 w0 n0 s1 w1 n1
-  s0=$(cpu_ticks "$server_pid") w0=$(cpu_ticks "$wrk_pid" 2>/dev/null || echo 0) n0=$(date +%s%N)
+  local s0 w0 q0 r0 n0 s1 w1 q1 r1 n1
+  s0=$(cpu_ticks "$server_pid") w0=$(cpu_ticks "$wrk_pid" 2>/dev/null || echo 0)
+  q0=$(waited_ns "$server_pid") r0=$(waited_ns "$wrk_pid") n0=$(date +%s%N)
   sleep "$(python3 -c "print(max($SECS - 0.3, 0.1))")"
-  s1=$(cpu_ticks "$server_pid") w1=$(cpu_ticks "$wrk_pid" 2>/dev/null || echo 0) n1=$(date +%s%N)
+  s1=$(cpu_ticks "$server_pid") w1=$(cpu_ticks "$wrk_pid" 2>/dev/null || echo 0)
+  q1=$(waited_ns "$server_pid") r1=$(waited_ns "$wrk_pid") n1=$(date +%s%N)
   if ! wait "$wrk_pid"; then
     echo "compare.sh: wrk failed against $s" >&2
     cat "$work/wrk.out" >&2
     exit 2
   fi
   wrk_pid=""
-  cpu="$(((s1 - s0) * 1000000000 / (n1 - n0))) $(((w1 - w0) * 1000000000 / (n1 - n0)))"
+  local dt=$((n1 - n0))
+  cpu="$(((s1 - s0) * 1000000000 / dt)) $(((w1 - w0) * 1000000000 / dt))"
+  cpu="$cpu $(((q1 - q0) * 100 / dt)) $(((r1 - r0) * 100 / dt))"
 }
 
 results=$work/results.txt
@@ -169,14 +180,14 @@ for ((round = 1; round <= ROUNDS; round++)); do
       stop_server
       python3 - "$s" "$c" "$round" "$work/warm.sum" "$work/run.sum" $cpu "$created" >>"$results" <<'PY'
 import sys
-name, conns, rnd, warm, run, srv_cpu, wrk_cpu, created = sys.argv[1:]
+name, conns, rnd, warm, run, srv_cpu, wrk_cpu, srv_wait, wrk_wait, created = sys.argv[1:]
 def read(p):
     return {k: int(v) for k, v in (l.strip().split("=") for l in open(p) if "=" in l)}
 w, r = read(warm), read(run)
 secs = r["duration_us"] / 1e6
 errors = {k: r[k] + w[k] for k in ("connect", "read", "write", "status", "timeout")}
 print(name, conns, rnd, r["requests"], f'{r["requests"] / secs:.0f}', r["p50_us"], r["p99_us"],
-      srv_cpu, wrk_cpu,
+      srv_cpu, wrk_cpu, srv_wait, wrk_wait,
       w["requests"], created, " ".join(f"{k}={v}" for k, v in errors.items()))
 PY
       tail -1 "$results" | awk '{printf "  %-5s c=%-3s round %s: %s req/s, p50 %s us, p99 %s us\n", $1, $2, $3, $5, $6, $7}'
@@ -189,11 +200,11 @@ import statistics, sys
 rows = [l.split() for l in open(sys.argv[1])]
 stream_len = int(sys.argv[3])
 bad = []
-print(f"\n{'server':<7}{'conns':>6}{'round':>6}{'req/s':>10}{'p50 ms':>9}{'p99 ms':>9}{'srv cpu':>9}{'wrk cpu':>9}")
+print(f"\n{'server':<7}{'conns':>6}{'round':>6}{'req/s':>10}{'p50 ms':>9}{'p99 ms':>9}{'srv cpu':>9}{'wrk cpu':>9}{'srv wait':>10}{'wrk wait':>10}")
 by = {}
-for name, conns, rnd, reqs, rps, p50, p99, srv, wrk, warm, created, *errs in rows:
+for name, conns, rnd, reqs, rps, p50, p99, srv, wrk, srv_wait, wrk_wait, warm, created, *errs in rows:
     by.setdefault((name, int(conns)), []).append((float(rps), int(p50), int(p99)))
-    print(f"{name:<7}{conns:>6}{rnd:>6}{float(rps):>10,.0f}{int(p50)/1000:>9.2f}{int(p99)/1000:>9.2f}{srv:>8}%{wrk:>8}%")
+    print(f"{name:<7}{conns:>6}{rnd:>6}{float(rps):>10,.0f}{int(p50)/1000:>9.2f}{int(p99)/1000:>9.2f}{srv:>8}%{wrk:>8}%{srv_wait:>9}%{wrk_wait:>9}%")
     nonzero = [e for e in errs if not e.endswith("=0")]
     if nonzero:
         bad.append(f"{name} c={conns} round {rnd}: {' '.join(nonzero)} (status = answers other than 2xx/3xx)")
