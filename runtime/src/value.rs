@@ -75,6 +75,14 @@ impl V {
         }
     }
 
+    /// [`V::text`] without a copy where the value holds its text (strings and numbers).
+    pub fn text_ref(&self) -> std::borrow::Cow<'_, str> {
+        match self {
+            V::Num(n) | V::Str(n) => std::borrow::Cow::Borrowed(n),
+            other => std::borrow::Cow::Owned(other.text()),
+        }
+    }
+
     /// A member of an object.
     pub fn get(&self, key: &str) -> Option<&V> {
         match self {
