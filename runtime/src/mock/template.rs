@@ -10,14 +10,16 @@ use super::engine::Config;
 use super::tables::*;
 use super::value::V;
 
-/// A JSON value written in the spec tables, parsed once.
-pub(super) fn spec_value(text: &'static str) -> V {
-    static CACHE: std::sync::OnceLock<Mutex<HashMap<&'static str, V>>> = std::sync::OnceLock::new();
-    let cache = CACHE.get_or_init(|| Mutex::new(HashMap::new()));
+/// A JSON value written in the spec tables, parsed once and kept for the process (the
+/// tables are static, so there are only so many). Looked up by the text's address and length:
+/// the same `&'static str` is the same text, and no text is hashed.
+pub(super) fn spec_value(text: &'static str) -> &'static V {
+    type Cache = HashMap<(usize, usize), &'static V, foldhash::fast::RandomState>;
+    static CACHE: std::sync::OnceLock<Mutex<Cache>> = std::sync::OnceLock::new();
+    let cache = CACHE.get_or_init(|| Mutex::new(Cache::default()));
     let mut map = cache.lock().unwrap_or_else(|p| p.into_inner());
-    map.entry(text)
-        .or_insert_with(|| V::from_spec(text))
-        .clone()
+    map.entry((text.as_ptr() as usize, text.len()))
+        .or_insert_with(|| Box::leak(Box::new(V::from_spec(text))))
 }
 
 /// Resolves placeholders in a spec value against a record.
@@ -98,7 +100,7 @@ pub(super) fn build(
     V::Obj(
         entries
             .iter()
-            .map(|(k, v)| ((*k).into(), fill(&spec_value(v), rec, config, amount, None)))
+            .map(|(k, v)| ((*k).into(), fill(spec_value(v), rec, config, amount, None)))
             .collect(),
     )
 }

@@ -183,10 +183,10 @@ impl Engine {
         rec.set(res.id_field, id.clone());
         let kind_of = |name: &str| fields.iter().find(|f| f.name == name).map(|f| f.kind);
         if let Some(states) = &res.states {
-            rec.set(states.field, spec_value(states.initial));
+            rec.set(states.field, spec_value(states.initial).clone());
         }
         for (f, v) in res.initial {
-            let value = fill(&spec_value(v), &rec, config, None, kind_of(f));
+            let value = fill(spec_value(v), &rec, config, None, kind_of(f));
             rec.set(*f, value);
         }
         for (rf, req) in e.op.store {
@@ -294,7 +294,7 @@ impl Engine {
         rec.set(states.field, V::from_spec(ev.to));
         for (f, v) in ev.set {
             let kind = fields.iter().find(|x| x.name == *f).map(|x| x.kind);
-            let value = fill(&spec_value(v), rec, &config, amount.as_ref(), kind);
+            let value = fill(spec_value(v), rec, &config, amount.as_ref(), kind);
             rec.set(*f, value);
         }
         let rec = rec.clone();
