@@ -19,7 +19,7 @@ const NONCES_KEPT: usize = 65_536;
 #[derive(Default)]
 pub(super) struct Nonces {
     highest: u64,
-    seen: HashSet<u64>,
+    seen: HashSet<u64, foldhash::fast::RandomState>,
     order: VecDeque<u64>,
 }
 

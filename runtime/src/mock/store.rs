@@ -6,6 +6,9 @@ use super::engine::{Failure, GROW_AT, fail};
 use super::tables::*;
 use super::value::V;
 
+/// The hasher of the indexes: fast, seeded per process.
+type Hasher = foldhash::fast::RandomState;
+
 /// The records of one resource.
 #[derive(Default)]
 pub(super) struct Store {
@@ -16,11 +19,11 @@ pub(super) struct Store {
     /// The sum of `weights`.
     pub(super) bytes: usize,
     /// Id text → position counted from the first record ever stored.
-    pub(super) by_id: HashMap<String, u64>,
+    pub(super) by_id: HashMap<String, u64, Hasher>,
     /// Number of records dropped from the front.
     pub(super) dropped: u64,
     /// (field, value) pairs taken by unique fields.
-    pub(super) unique: HashSet<(String, String)>,
+    pub(super) unique: HashSet<(String, String), Hasher>,
     /// The next sequence id.
     pub(super) next: i64,
 }
