@@ -707,8 +707,12 @@ fn push_journal(st: &mut State, e: Entry, keep: usize) {
 }
 
 fn truncate(body: &[u8]) -> String {
-    let s = String::from_utf8_lossy(&body[..body.len().min(4096)]);
-    s.into_owned()
+    let head = &body[..body.len().min(4096)];
+    // Valid UTF-8 (nearly every body) is copied as it is, without the lossy decoder's walk.
+    match std::str::from_utf8(head) {
+        Ok(s) => s.to_owned(),
+        Err(_) => String::from_utf8_lossy(head).into_owned(),
+    }
 }
 
 /// `/products/{id}` against `/products/prd_1` → `[("id", "prd_1")]`.
