@@ -115,7 +115,10 @@ pub(super) fn authenticate(
     } = *request;
     let cred = |name: &str| config.credentials.get(name).cloned();
     let accepts = |name: &str, got: &str| {
-        let ok = cred(name).is_some_and(|c| crate::wire::ct_eq(c.as_bytes(), got.as_bytes()));
+        let ok = config
+            .credentials
+            .get(name)
+            .is_some_and(|c| crate::wire::ct_eq(c.as_bytes(), got.as_bytes()));
         ok || credentials.iter().any(|c| {
             c.name == name
                 && c.aliases
@@ -161,16 +164,16 @@ pub(super) fn authenticate(
             ));
         }
     }
-    let mut nonce_key = String::from("-");
+    let mut nonce_key = std::borrow::Cow::Borrowed("-");
     for (wire, src) in s.inject {
         let Some(v) = msg.get(wire) else {
             return Err(fail(Case::MissingField, *wire, "required"));
         };
         if let Inject::Credential(c) = src {
-            if !accepts(c, &v.text()) {
+            if !accepts(c, &v.text_ref()) {
                 return Err(fail(Case::Unauthorized, *wire, "unknown merchant"));
             }
-            nonce_key = v.text();
+            nonce_key = v.text_ref();
         }
     }
     if let Some(recipe) = s.recipe {
@@ -195,7 +198,7 @@ pub(super) fn authenticate(
     }
     for (wire, src) in s.inject {
         if let Inject::Nonce = src {
-            let n = msg.get(wire).map(V::text).unwrap_or_default();
+            let n = msg.get(wire).map(V::text_ref).unwrap_or_default();
             let Ok(n) = n.trim().parse::<u64>() else {
                 return Err(fail(Case::InvalidField, *wire, "not a whole number"));
             };

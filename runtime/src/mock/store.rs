@@ -33,12 +33,14 @@ const ROOM: usize = 20_001 - GROW_AT;
 
 /// A record's estimated size: the value, plus its id and unique values in the indexes.
 fn weight(res: &Resource, rec: &V) -> usize {
-    let indexed = rec.get(res.id_field).map_or(0, |v| 2 * v.text().len() + 48)
+    let indexed = rec
+        .get(res.id_field)
+        .map_or(0, |v| 2 * v.text_ref().len() + 48)
         + res
             .unique
             .iter()
             .filter_map(|u| rec.get(u))
-            .map(|v| v.text().len() + 64)
+            .map(|v| v.text_ref().len() + 64)
             .sum::<usize>();
     rec.weight() + indexed
 }
@@ -77,7 +79,7 @@ impl Store {
         self.bytes -= self.weights.pop_front().unwrap_or(0);
         self.dropped += 1;
         if let Some(i) = old.get(res.id_field) {
-            self.by_id.remove(&i.text());
+            self.by_id.remove(i.text_ref().as_ref());
         }
         for u in res.unique {
             if let Some(v) = old.get(u) {

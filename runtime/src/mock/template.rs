@@ -47,7 +47,7 @@ pub(super) fn fill(v: &V, rec: &V, config: &Config, amount: Option<&V>, kind: Op
                 out.push_str(&rest[..open]);
                 let name = &rest[open + 1..open + close];
                 match placeholder(name, rec, config, amount, None) {
-                    Some(val) => out.push_str(&val.text()),
+                    Some(val) => out.push_str(&val.text_ref()),
                     None => out.push_str(&rest[open..=open + close]),
                 }
                 rest = &rest[open + close + 1..];
