@@ -109,7 +109,8 @@ impl V {
 
     /// JSON text.
     pub fn to_json(&self) -> String {
-        let mut s = String::new();
+        // Room for a typical answer, so it is written without growing.
+        let mut s = String::with_capacity(256);
         self.write(&mut s);
         s
     }
