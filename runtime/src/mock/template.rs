@@ -138,14 +138,36 @@ impl Drop for Instant {
     }
 }
 
+thread_local! {
+    /// The last `{now}` written in a format without parts below the second, with its second:
+    /// every record created in that second shows the same text, formatted once.
+    static LAST_NOW: std::cell::RefCell<Option<(&'static str, i64, String)>> =
+        const { std::cell::RefCell::new(None) };
+}
+
 pub(super) fn now_value(kind: &Kind) -> V {
     let now = FROZEN_NOW
         .with(|c| c.get())
         .unwrap_or_else(time::OffsetDateTime::now_utc);
     let text = match kind {
-        Kind::Date(f) | Kind::DateTime(f) if *f != "rfc3339" => crate::wire::format_items(f)
-            .and_then(|items| now.format(&items).ok())
-            .unwrap_or_default(),
+        Kind::Date(f) | Kind::DateTime(f) if *f != "rfc3339" => {
+            let second = now.unix_timestamp();
+            let same =
+                |(g, s, _): &(&'static str, i64, String)| std::ptr::eq(*g, *f) && *s == second;
+            if let Some(text) = LAST_NOW
+                .with_borrow(|last| last.as_ref().filter(|l| same(l)).map(|(_, _, t)| t.clone()))
+            {
+                return V::Str(text);
+            }
+            let text = crate::wire::format_items(f)
+                .and_then(|items| now.format(&items).ok())
+                .unwrap_or_default();
+            // `[subsecond]`, or a Unix timestamp finer than seconds, changes within a second.
+            if !f.contains("subsecond") && !f.contains("precision") {
+                LAST_NOW.set(Some((f, second, text.clone())));
+            }
+            text
+        }
         _ => now
             .format(&time::format_description::well_known::Rfc3339)
             .unwrap_or_default(),
