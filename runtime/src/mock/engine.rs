@@ -378,7 +378,7 @@ impl Engine {
             Entry {
                 kind: "request",
                 name: name.into(),
-                target: format!("{method} {path}"),
+                target: [method, " ", path].concat(),
                 status,
                 body: truncate(body),
                 attempts: 0,
