@@ -22,10 +22,7 @@ impl Engine {
         let op = &e.op;
         let mut deliveries = Vec::new();
         let payload: Option<V> = match op.action {
-            Action::Create(r) => {
-                let rec = self.create(r, e, msg, config)?;
-                Some(self.respond_or_render(e, &rec, config))
-            }
+            Action::Create(r) => Some(self.create(r, e, msg, config)?),
             Action::Read(r) => {
                 let st = self.lock();
                 let rec = lookup(&st.stores[r.0], e, msg)?.clone();
@@ -151,6 +148,8 @@ impl Engine {
         }
     }
 
+    /// Creates a record and returns the answer's payload, rendered before the record is
+    /// moved into the store (so it is not copied).
     pub(super) fn create(
         &self,
         r: ResourceId,
@@ -179,7 +178,7 @@ impl Engine {
                 hex_id(counter, res.id_digits)
             )),
         };
-        let mut rec = V::Obj(Vec::new());
+        let mut rec = V::Obj(Vec::with_capacity(16));
         rec.set(res.id_field, id.clone());
         let kind_of = |name: &str| fields.iter().find(|f| f.name == name).map(|f| f.kind);
         if let Some(states) = &res.states {
@@ -220,9 +219,10 @@ impl Engine {
                 ));
             }
         }
-        store.insert(res, id.text(), rec.clone(), config.limits.records);
+        let answer = self.respond_or_render(e, &rec, config);
+        store.insert(res, id.text(), rec, config.limits.records);
         self.keep_within_bytes(&mut st, r, config.limits.record_bytes);
-        Ok(rec)
+        Ok(answer)
     }
 
     /// Drops the oldest records until all stores together take at most `limit` bytes: from
