@@ -297,7 +297,8 @@ impl<'de> serde::de::Visitor<'de> for Nested<'_> {
 
     fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<V, A::Error> {
         use serde::de::Error as _;
-        let mut members: Vec<(Key, V)> = Vec::new();
+        // Room for a typical request's members: read without growing.
+        let mut members: Vec<(Key, V)> = Vec::with_capacity(8);
         while let Some(key) = map.next_key::<String>()? {
             if members.len() == self.reader.members {
                 self.reader

@@ -132,7 +132,7 @@ pub(super) fn field_value<'m>(e: &Endpoint, msg: &'m V, name: &str) -> Option<&'
 
 /// Fields of a resource's records: its type's and the extra ones.
 pub(super) fn record_fields(spec: &'static Spec, r: ResourceId) -> Vec<&'static Field> {
-    let mut v: Vec<&'static Field> = Vec::new();
+    let mut v: Vec<&'static Field> = Vec::with_capacity(32);
     if let Some(res) = spec.resource(r) {
         if let Some(t) = spec.type_def(res.type_id) {
             v.extend(t.fields.iter());

@@ -38,7 +38,7 @@ pub(super) fn fill(v: &V, rec: &V, config: &Config, amount: Option<&V>, kind: Op
                     None => val,
                 };
             }
-            let mut out = String::new();
+            let mut out = String::with_capacity(s.len() + 64);
             let mut rest = s.as_str();
             while let Some(open) = rest.find('{') {
                 let Some(close) = rest[open..].find('}') else {
