@@ -97,6 +97,35 @@ fn invalid(field: &str, reason: Reason) -> InvalidRequest {
     }
 }
 
+/// Where a checked value sits: a field's wire name, a member or an item below it. Written
+/// out (`receipt.items.0.price`) only when a check fails, so a valid request builds no path.
+#[derive(Clone, Copy)]
+enum Path<'a> {
+    /// A top-level field.
+    Field(&'a str),
+    /// A member of an object.
+    Member(&'a Path<'a>, &'a str),
+    /// An item of an array.
+    Item(&'a Path<'a>, usize),
+}
+
+impl std::fmt::Display for Path<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Path::Field(name) => f.write_str(name),
+            Path::Member(parent, key) => write!(f, "{parent}.{key}"),
+            Path::Item(parent, i) => write!(f, "{parent}.{i}"),
+        }
+    }
+}
+
+fn invalid_at(path: &Path<'_>, reason: Reason) -> InvalidRequest {
+    InvalidRequest {
+        field: path.to_string(),
+        reason,
+    }
+}
+
 /// Checks a request's members (by wire name: path parameters, query, body, headers) against
 /// its endpoint: every field, then the conditions between fields, then the alternatives.
 /// `string_chars` bounds a string field whose spec gives no `max_length`.
@@ -108,9 +137,9 @@ pub fn request(
 ) -> Result<(), InvalidRequest> {
     let rules = Rules { spec, string_chars };
     for f in e.fields {
-        field(rules, f, member(msg, f), f.wire)?;
+        field(rules, f, member(msg, f), &Path::Field(f.wire))?;
     }
-    conditions(e.fields, msg, "")?;
+    conditions(e.fields, msg, None)?;
     if !e.one_of_required.is_empty()
         && !e.one_of_required.iter().any(|n| {
             e.fields
@@ -164,46 +193,55 @@ struct Rules<'s> {
     string_chars: u32,
 }
 
-/// The conditions of `fields` (required or forbidden when another field has a value).
-fn conditions(fields: &[Field], msg: &V, prefix: &str) -> Result<(), InvalidRequest> {
+/// The conditions of `fields` (required or forbidden when another field has a value), the
+/// members of the object at `parent` (`None`: the request).
+fn conditions(fields: &[Field], msg: &V, parent: Option<&Path<'_>>) -> Result<(), InvalidRequest> {
     for f in fields {
         let present = member(msg, f).is_some_and(|v| *v != V::Null);
-        let path = format!("{prefix}{}", f.wire);
+        let path = match parent {
+            Some(p) => Path::Member(p, f.wire),
+            None => Path::Field(f.wire),
+        };
         if let Some(c) = f.required_if
             && !present
             && c.holds(msg)
         {
-            return Err(invalid(&path, Reason::RequiredWhen(c)));
+            return Err(invalid_at(&path, Reason::RequiredWhen(c)));
         }
         if let Some(c) = f.forbidden_if
             && present
             && c.holds(msg)
         {
-            return Err(invalid(&path, Reason::ForbiddenWhen(c)));
+            return Err(invalid_at(&path, Reason::ForbiddenWhen(c)));
         }
     }
     Ok(())
 }
 
 /// Checks one field: presence, type, enum, limits.
-fn field(rules: Rules<'_>, f: &Field, v: Option<&V>, path: &str) -> Result<(), InvalidRequest> {
+fn field(
+    rules: Rules<'_>,
+    f: &Field,
+    v: Option<&V>,
+    path: &Path<'_>,
+) -> Result<(), InvalidRequest> {
     // A field that a condition requires is checked by `conditions`; absent, it passes here.
     let optional = f.optional || f.required_if.is_some();
     let v = match v {
         None if optional => return Ok(()),
-        None => return Err(invalid(path, Reason::Required)),
+        None => return Err(invalid_at(path, Reason::Required)),
         Some(V::Null) if f.nullable || optional => return Ok(()),
-        Some(V::Null) => return Err(invalid(path, Reason::Null)),
+        Some(V::Null) => return Err(invalid_at(path, Reason::Null)),
         Some(v) => v,
     };
     kind(rules, &f.kind, v, path)?;
     if let Some(c) = f.constant
-        && v.text() != c
+        && v.text_ref() != c
     {
-        return Err(invalid(path, Reason::Constant(c)));
+        return Err(invalid_at(path, Reason::Constant(c)));
     }
-    if !f.allowed.is_empty() && !f.allowed.contains(&v.text().as_str()) {
-        return Err(invalid(path, Reason::NotAllowed(f.allowed)));
+    if !f.allowed.is_empty() && !f.allowed.contains(&v.text_ref().as_ref()) {
+        return Err(invalid_at(path, Reason::NotAllowed(f.allowed)));
     }
     if let V::Str(s) = v {
         let max = f.max_length.unwrap_or(rules.string_chars);
@@ -211,16 +249,16 @@ fn field(rules: Rules<'_>, f: &Field, v: Option<&V>, path: &str) -> Result<(), I
         let len = s.chars().take(max as usize + 1).count() as u32;
         let min = f.min_length.unwrap_or(0);
         if len < min || len > max {
-            return Err(invalid(path, Reason::Length { min, max }));
+            return Err(invalid_at(path, Reason::Length { min, max }));
         }
         if let Some(p) = f.pattern
             && !crate::pattern::full_match(p, s)
         {
-            return Err(invalid(path, Reason::Pattern(p)));
+            return Err(invalid_at(path, Reason::Pattern(p)));
         }
     }
     if let Some(why) = out_of_range(f, v) {
-        return Err(invalid(path, Reason::Bound(why)));
+        return Err(invalid_at(path, Reason::Bound(why)));
     }
     Ok(())
 }
@@ -239,16 +277,16 @@ fn out_of_range(f: &Field, v: &V) -> Option<String> {
     if bounds.iter().all(|(b, _, _)| b.is_none()) {
         return None;
     }
-    let n = wire::parse_decimal(&v.text()).ok()?;
+    let n = wire::parse_decimal(&v.text_ref()).ok()?;
     bounds.iter().find_map(|(bound, what, allowed)| {
         let b = rust_decimal::Decimal::from((*bound)?);
         (!allowed.contains(&n.cmp(&b))).then(|| format!("{what} {b}"))
     })
 }
 
-fn kind(rules: Rules<'_>, kind_: &Kind, v: &V, path: &str) -> Result<(), InvalidRequest> {
+fn kind(rules: Rules<'_>, kind_: &Kind, v: &V, path: &Path<'_>) -> Result<(), InvalidRequest> {
     let spec = rules.spec;
-    let bad = |what: &str| Err(invalid(path, Reason::Type(what.to_string())));
+    let bad = |what: &str| Err(invalid_at(path, Reason::Type(what.to_string())));
     match (kind_, v) {
         (Kind::Any, _) => Ok(()),
         (Kind::String, V::Str(_)) | (Kind::StringOrNumber, V::Str(_) | V::Num(_)) => Ok(()),
@@ -268,13 +306,13 @@ fn kind(rules: Rules<'_>, kind_: &Kind, v: &V, path: &str) -> Result<(), Invalid
         }
         (Kind::Array(k), V::Arr(items)) => {
             for (i, it) in items.iter().enumerate() {
-                kind(rules, k, it, &format!("{path}.{i}"))?;
+                kind(rules, k, it, &Path::Item(path, i))?;
             }
             Ok(())
         }
         (Kind::Map(k), V::Obj(m)) => {
             for (key, it) in m {
-                kind(rules, k, it, &format!("{path}.{key}"))?;
+                kind(rules, k, it, &Path::Member(path, key))?;
             }
             Ok(())
         }
@@ -283,8 +321,8 @@ fn kind(rules: Rules<'_>, kind_: &Kind, v: &V, path: &str) -> Result<(), Invalid
                 return Ok(());
             };
             if !def.values.is_empty() {
-                let text = v.text();
-                return if def.values.contains(&text.as_str()) {
+                let text = v.text_ref();
+                return if def.values.contains(&text.as_ref()) {
                     Ok(())
                 } else {
                     bad(&format!("one of {}", def.values.join(", ")))
@@ -294,9 +332,9 @@ fn kind(rules: Rules<'_>, kind_: &Kind, v: &V, path: &str) -> Result<(), Invalid
                 return bad("an object");
             };
             for f in def.fields {
-                field(rules, f, member(v, f), &format!("{path}.{}", f.wire))?;
+                field(rules, f, member(v, f), &Path::Member(path, f.wire))?;
             }
-            conditions(def.fields, v, &format!("{path}."))
+            conditions(def.fields, v, Some(path))
         }
         _ => bad("of another type"),
     }

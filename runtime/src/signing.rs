@@ -200,6 +200,21 @@ pub fn header_value(recipe: &Recipe, signature: &str) -> String {
     recipe.template.replace("{signature}", signature)
 }
 
+/// A header template around `{signature}`: the text before and after it (both empty when
+/// it has none). Found by its first byte: a substring search costs more than the rest of
+/// reading the header.
+fn split_template(template: &str) -> (&str, &str) {
+    const MARK: &str = "{signature}";
+    template
+        .bytes()
+        .enumerate()
+        .filter(|&(_, b)| b == b'{')
+        .find(|&(i, _)| template[i..].starts_with(MARK))
+        .map_or(("", ""), |(i, _)| {
+            (&template[..i], &template[i + MARK.len()..])
+        })
+}
+
 /// The signature carried by a received message (header or field), template removed.
 pub fn received<'a>(
     recipe: &Recipe,
@@ -210,10 +225,7 @@ pub fn received<'a>(
         return field;
     }
     let value = header?;
-    let (before, after) = recipe
-        .template
-        .split_once("{signature}")
-        .unwrap_or(("", ""));
+    let (before, after) = split_template(recipe.template);
     value.strip_prefix(before)?.strip_suffix(after)
 }
 

@@ -75,6 +75,14 @@ impl V {
         }
     }
 
+    /// [`V::text`] without a copy where the value holds its text (strings and numbers).
+    pub fn text_ref(&self) -> std::borrow::Cow<'_, str> {
+        match self {
+            V::Num(n) | V::Str(n) => std::borrow::Cow::Borrowed(n),
+            other => std::borrow::Cow::Owned(other.text()),
+        }
+    }
+
     /// A member of an object.
     pub fn get(&self, key: &str) -> Option<&V> {
         match self {
@@ -101,7 +109,8 @@ impl V {
 
     /// JSON text.
     pub fn to_json(&self) -> String {
-        let mut s = String::new();
+        // Room for a typical answer, so it is written without growing.
+        let mut s = String::with_capacity(256);
         self.write(&mut s);
         s
     }
@@ -138,20 +147,34 @@ impl V {
     }
 }
 
-/// Writes a JSON string literal.
+/// Writes a JSON string literal: the runs between characters to escape are copied whole
+/// (every escaped character is ASCII, so no run ends inside a character).
 fn write_str(out: &mut String, s: &str) {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    out.reserve(s.len() + 2);
     out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
-            c => out.push(c),
+    let mut run = 0;
+    for (i, b) in s.bytes().enumerate() {
+        let escape = match b {
+            b'"' => "\\\"",
+            b'\\' => "\\\\",
+            b'\n' => "\\n",
+            b'\r' => "\\r",
+            b'\t' => "\\t",
+            0..=0x1f => "",
+            _ => continue,
+        };
+        out.push_str(&s[run..i]);
+        if escape.is_empty() {
+            out.push_str("\\u00");
+            out.push(char::from(HEX[usize::from(b >> 4)]));
+            out.push(char::from(HEX[usize::from(b & 0xf)]));
+        } else {
+            out.push_str(escape);
         }
+        run = i + 1;
     }
+    out.push_str(&s[run..]);
     out.push('"');
 }
 
@@ -274,7 +297,8 @@ impl<'de> serde::de::Visitor<'de> for Nested<'_> {
 
     fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<V, A::Error> {
         use serde::de::Error as _;
-        let mut members: Vec<(Key, V)> = Vec::new();
+        // Room for a typical request's members: read without growing.
+        let mut members: Vec<(Key, V)> = Vec::with_capacity(8);
         while let Some(key) = map.next_key::<String>()? {
             if members.len() == self.reader.members {
                 self.reader
@@ -309,6 +333,15 @@ impl<'de> serde::de::Visitor<'de> for Nested<'_> {
 #[cfg(test)]
 mod tests {
     use super::V;
+
+    #[test]
+    fn strings_are_written_with_json_escapes() {
+        let text = "a\"b\\c\nd\re\tf\u{1}g\u{1f}h\u{7f}é😀";
+        let json = V::Str(text.into()).to_json();
+        assert_eq!(json, "\"a\\\"b\\\\c\\nd\\re\\tf\\u0001g\\u001fh\u{7f}é😀\"");
+        assert_eq!(serde_json::from_str::<String>(&json).unwrap(), text);
+        assert_eq!(V::Str(String::new()).to_json(), "\"\"");
+    }
 
     #[test]
     fn numbers_and_order_survive_a_round_trip() {

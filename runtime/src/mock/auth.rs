@@ -1,9 +1,7 @@
 //! Who sent a request, decided before anything else of it is trusted: a token, HTTP Basic,
 //! credentials the client injects, the signature recipe, and the nonce window.
 
-use std::collections::{HashSet, VecDeque};
-
-use super::engine::{Config, Failure, GROW_AT, fail};
+use super::engine::{Config, Failure, fail};
 use super::tables::{Case, Credential, Inject, Scheme};
 use super::value::V;
 use crate::signing::{self, Source};
@@ -12,40 +10,78 @@ use crate::signing::{self, Source};
 /// Requests a client signs concurrently can arrive slightly out of order; a repeated nonce,
 /// or one further behind than this, is refused.
 pub const NONCE_WINDOW: u64 = 10_000;
-/// Nonces remembered per merchant to catch repeats inside the window.
-const NONCES_KEPT: usize = 65_536;
+/// How many numbers up to the highest nonce are remembered, one bit each: more than the
+/// window, so a repeat inside it is always seen.
+const RING: u64 = 16_384;
 
-/// The nonces seen from one merchant.
-#[derive(Default)]
+/// The nonces seen from one merchant: the highest, and one bit for each of the `RING`
+/// numbers up to it (nonce `n` at bit `n % RING`). A nonce further behind than the window is
+/// refused whether or not it was seen, so nothing older is kept: 2 KiB per merchant, no
+/// hashing, no eviction.
 pub(super) struct Nonces {
     highest: u64,
-    seen: HashSet<u64>,
-    order: VecDeque<u64>,
+    bits: Box<[u64]>,
+}
+
+impl Default for Nonces {
+    fn default() -> Self {
+        Nonces {
+            highest: 0,
+            bits: vec![0; (RING / 64) as usize].into_boxed_slice(),
+        }
+    }
 }
 
 impl Nonces {
     /// Accepts `n` once, if it is not too far behind the highest nonce seen.
     pub(super) fn accept(&mut self, n: u64) -> Result<(), String> {
-        if self.seen.contains(&n) {
+        if self.seen(n) {
             return Err(format!("nonce {n} was already used"));
         }
         if n.saturating_add(NONCE_WINDOW) <= self.highest || (self.highest == 0 && n == 0) {
             return Err(format!("nonce {n} is not greater than {}", self.highest));
         }
-        self.highest = self.highest.max(n);
-        if self.order.len() == GROW_AT {
-            self.seen.reserve(NONCES_KEPT);
-            self.order.reserve(NONCES_KEPT);
+        if n > self.highest {
+            // The numbers past the old highest take over the bits of numbers now too old.
+            let past = n - self.highest;
+            if past >= RING {
+                self.bits.fill(0);
+            } else {
+                self.clear(self.highest + 1, past);
+            }
+            self.highest = n;
         }
-        self.seen.insert(n);
-        self.order.push_back(n);
-        // One in, at most one out: the oldest, once the list is full.
-        if self.order.len() > NONCES_KEPT
-            && let Some(old) = self.order.pop_front()
-        {
-            self.seen.remove(&old);
-        }
+        let (word, bit) = Self::slot(n);
+        self.bits[word] |= bit;
         Ok(())
+    }
+
+    /// Whether `n` was accepted; known for the `RING` numbers up to the highest.
+    fn seen(&self, n: u64) -> bool {
+        let (word, bit) = Self::slot(n);
+        n <= self.highest && self.highest - n < RING && self.bits[word] & bit != 0
+    }
+
+    fn slot(n: u64) -> (usize, u64) {
+        let i = n % RING;
+        ((i / 64) as usize, 1 << (i % 64))
+    }
+
+    /// Clears the bits of `count` (< `RING`) numbers from `from` on, a word at a time.
+    fn clear(&mut self, from: u64, count: u64) {
+        let (mut i, mut left) = (from % RING, count);
+        while left > 0 {
+            let (word, bit) = ((i / 64) as usize, i % 64);
+            let take = (64 - bit).min(left);
+            let mask = if take == 64 {
+                u64::MAX
+            } else {
+                ((1 << take) - 1) << bit
+            };
+            self.bits[word] &= !mask;
+            left -= take;
+            i = (i + take) % RING;
+        }
     }
 }
 
@@ -79,7 +115,10 @@ pub(super) fn authenticate(
     } = *request;
     let cred = |name: &str| config.credentials.get(name).cloned();
     let accepts = |name: &str, got: &str| {
-        let ok = cred(name).is_some_and(|c| crate::wire::ct_eq(c.as_bytes(), got.as_bytes()));
+        let ok = config
+            .credentials
+            .get(name)
+            .is_some_and(|c| crate::wire::ct_eq(c.as_bytes(), got.as_bytes()));
         ok || credentials.iter().any(|c| {
             c.name == name
                 && c.aliases
@@ -125,16 +164,16 @@ pub(super) fn authenticate(
             ));
         }
     }
-    let mut nonce_key = String::from("-");
+    let mut nonce_key = std::borrow::Cow::Borrowed("-");
     for (wire, src) in s.inject {
         let Some(v) = msg.get(wire) else {
             return Err(fail(Case::MissingField, *wire, "required"));
         };
         if let Inject::Credential(c) = src {
-            if !accepts(c, &v.text()) {
+            if !accepts(c, &v.text_ref()) {
                 return Err(fail(Case::Unauthorized, *wire, "unknown merchant"));
             }
-            nonce_key = v.text();
+            nonce_key = v.text_ref();
         }
     }
     if let Some(recipe) = s.recipe {
@@ -159,7 +198,7 @@ pub(super) fn authenticate(
     }
     for (wire, src) in s.inject {
         if let Inject::Nonce = src {
-            let n = msg.get(wire).map(V::text).unwrap_or_default();
+            let n = msg.get(wire).map(V::text_ref).unwrap_or_default();
             let Ok(n) = n.trim().parse::<u64>() else {
                 return Err(fail(Case::InvalidField, *wire, "not a whole number"));
             };
@@ -464,37 +503,58 @@ mod tests {
         // Out of order inside the window: fine; the highest stays.
         assert_eq!(n.accept(10_002), Ok(()));
         assert_eq!(n.highest, 20_001);
+        assert_eq!(n.accept(10_002), Err("nonce 10002 was already used".into()));
         // 10_001 + NONCE_WINDOW == 20_001: too far behind.
         assert_eq!(
             n.accept(10_001),
             Err("nonce 10001 is not greater than 20001".into())
         );
         assert_eq!(n.accept(0), Err("nonce 0 is not greater than 20001".into()));
-        assert_eq!((n.seen.len(), n.order.len()), (3, 3));
+        let kept: u32 = n.bits.iter().map(|w| w.count_ones()).sum();
+        assert_eq!(kept, 3);
     }
 
     #[test]
-    fn nonces_kept_are_bounded() {
+    fn nonces_a_ring_apart_are_told_apart() {
         let mut n = Nonces::default();
         let start = 1_000_000u64;
-        let total = NONCES_KEPT as u64 + 10;
-        for i in 0..total {
-            assert_eq!(n.accept(start + i), Ok(()));
+        assert_eq!(n.accept(start), Ok(()));
+        // Same bit, another number: the step past the old highest cleared it.
+        assert_eq!(n.accept(start + RING), Ok(()));
+        assert_eq!(
+            n.accept(start + RING),
+            Err(format!("nonce {} was already used", start + RING))
+        );
+        // Never sent, inside the window: accepted, then spent.
+        assert_eq!(n.accept(start + RING - 70), Ok(()));
+        assert_eq!(
+            n.accept(start + RING - 70),
+            Err(format!("nonce {} was already used", start + RING - 70))
+        );
+        // Steps of every size, across word edges, each nonce once, some out of order.
+        let mut sent = std::collections::HashSet::new();
+        let mut x = start + 2 * RING;
+        for step in [
+            1, 2, 63, 64, 65, 127, 500, 4_095, 9_999, 16_383, 16_384, 40_000,
+        ] {
+            x += step;
+            assert_eq!(n.accept(x), Ok(()), "{x}");
+            sent.insert(x);
+            if step > 3 {
+                assert_eq!(n.accept(x - 3), Ok(()), "{}", x - 3);
+                sent.insert(x - 3);
+            }
         }
-        assert_eq!((n.seen.len(), n.order.len()), (NONCES_KEPT, NONCES_KEPT));
-        assert_eq!(n.order.front(), Some(&(start + 10)));
-        assert!(!n.seen.contains(&(start + 9)) && n.seen.contains(&(start + 10)));
-    }
-
-    #[test]
-    fn room_for_nonces_is_reserved_once_a_merchant_is_busy() {
-        let mut n = Nonces::default();
-        for i in 0..GROW_AT as u64 {
-            assert_eq!(n.accept(1_000_000 + i), Ok(()));
+        for back in 0..NONCE_WINDOW {
+            let m = x - back;
+            let again = n.accept(m);
+            if sent.contains(&m) {
+                assert_eq!(again, Err(format!("nonce {m} was already used")));
+            } else {
+                assert_eq!(again, Ok(()), "{m}");
+            }
         }
-        assert!(n.order.capacity() < NONCES_KEPT, "{}", n.order.capacity());
-        assert_eq!(n.accept(2_000_000), Ok(()));
-        assert!(n.order.capacity() >= NONCES_KEPT && n.seen.capacity() >= NONCES_KEPT);
+        assert_eq!(n.bits.len() as u64 * 64, RING);
     }
 
     #[test]

@@ -12,6 +12,10 @@ use super::limits::{FLAGS, Limits};
 use super::server::{MockServer, Provider};
 use super::tables::Spec;
 
+/// The global allocator of every `<crate>-mock` binary (mimalloc): set in the binary, so a
+/// crate using the mock in its own tests keeps its allocator.
+pub use mimalloc::MiMalloc as Allocator;
+
 /// What the arguments asked for.
 #[derive(Debug, PartialEq, Eq)]
 pub enum Command {

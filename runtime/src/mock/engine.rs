@@ -611,7 +611,7 @@ impl Engine {
         let entry = Entry {
             kind: "request",
             name: name.into(),
-            target: format!("{method} {path}"),
+            target: [method, " ", path].concat(),
             status: reply.status,
             body: truncate(body),
             attempts: 0,
@@ -955,8 +955,12 @@ impl Engine {
 }
 
 fn truncate(body: &[u8]) -> String {
-    let s = String::from_utf8_lossy(&body[..body.len().min(4096)]);
-    s.into_owned()
+    let head = &body[..body.len().min(4096)];
+    // Valid UTF-8 (nearly every body) is copied as it is, without the lossy decoder's walk.
+    match std::str::from_utf8(head) {
+        Ok(s) => s.to_owned(),
+        Err(_) => String::from_utf8_lossy(head).into_owned(),
+    }
 }
 
 /// `/products/{id}` against `/products/prd_1` → `[("id", "prd_1")]`.

@@ -595,7 +595,11 @@ mod tests {
         let db = Db::new("journal");
         let (p, _) = Persist::open(&db.0, "Shop", &["order"], 3).expect("open");
         let entry = |i: u16| Entry {
-            kind: if i.is_multiple_of(2) { "request" } else { "webhook" },
+            kind: if i.is_multiple_of(2) {
+                "request"
+            } else {
+                "webhook"
+            },
             name: format!("e{i}"),
             target: "POST /x".into(),
             status: 200 + i,

@@ -1,12 +1,13 @@
-//! The HTTP side of the mock: an axum server on a local port, the control API under
-//! `/__mock/`, and webhook delivery with retries.
+//! The HTTP side of the mock: hyper's HTTP/1 server on a local port, every request handed
+//! to one handler (no router: the engine routes), the control API under `/__mock/`, and
+//! webhook delivery with retries.
 
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
 use axum::body::Bytes;
-use axum::http::StatusCode;
+use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 
 use super::engine::{Config, Delivery, Engine, Entry, Fault};
@@ -67,13 +68,12 @@ impl<P: Provider> MockServer<P> {
             .timeout(Duration::from_secs(5))
             .build()
             .unwrap_or_default();
-        let app = App {
+        let app = Arc::new(App {
             engine: engine.clone(),
             http: http.clone(),
-        };
-        let router = axum::Router::new().fallback(handle).with_state(app);
+        });
         let (tx, rx) = tokio::sync::oneshot::channel::<()>();
-        let task = tokio::spawn(serve(listener, router, limits, rx));
+        let task = tokio::spawn(serve(listener, app, limits, rx));
         Ok(MockServer {
             engine,
             addr,
@@ -97,10 +97,10 @@ impl<P: Provider> MockServer<P> {
 
 /// Accepts connections until `stop` fires (or its sender is dropped), then waits for the
 /// requests in flight. Each connection is HTTP/1.1 with the header timeout, and reads that
-/// stay silent past the idle timeout fail.
+/// stay silent past the idle timeout fail. Every request goes to [`handle`] as it is.
 async fn serve(
     listener: tokio::net::TcpListener,
-    router: axum::Router,
+    app: Arc<App>,
     limits: Limits,
     mut stop: tokio::sync::oneshot::Receiver<()>,
 ) {
@@ -122,7 +122,11 @@ async fn serve(
                 };
                 let _ = stream.set_nodelay(true);
                 let io = hyper_util::rt::TokioIo::new(IdleStream::new(stream, limits.idle_timeout));
-                let service = hyper_util::service::TowerToHyperService::new(router.clone());
+                let app = app.clone();
+                let service = hyper::service::service_fn(move |request| {
+                    let app = app.clone();
+                    async move { Ok::<_, std::convert::Infallible>(handle(app, request).await) }
+                });
                 let conn = graceful.watch(builder.serve_connection(io, service));
                 tokio::spawn(conn);
             }
@@ -293,19 +297,25 @@ fn no_answer(e: &reqwest::Error) -> String {
 }
 
 /// Reads a request body within the body limit and the body timeout; `Err` is the status to
-/// answer: 413 past the limit, 408 past the time, 400 when the body breaks off.
+/// answer: 413 past the limit, 408 past the time, 400 when the body breaks off. A body that
+/// arrives in one frame (nearly all) is kept as it came, without a copy.
 ///
 /// Past the limit, the rest of the body is read and thrown away in the background (up to
 /// four times the limit, within the body timeout) while the 413 goes out: a socket closed
 /// with unread bytes is reset, and a reset can destroy the answer before the client reads it.
-async fn read_body(limits: &Limits, mut body: axum::body::Body) -> Result<Bytes, u16> {
+async fn read_body<B>(limits: &Limits, mut body: B) -> Result<Bytes, u16>
+where
+    B: hyper::body::Body<Data = Bytes> + Unpin + Send + 'static,
+{
     use http_body_util::BodyExt;
     let (limit, timeout) = (limits.body_bytes, limits.body_timeout);
     let deadline = tokio::time::Instant::now() + timeout;
+    let mut first: Option<Bytes> = None;
     let mut buf: Vec<u8> = Vec::new();
     loop {
         let frame = match tokio::time::timeout_at(deadline, body.frame()).await {
             Err(_) => return Err(408),
+            Ok(None) if buf.is_empty() => return Ok(first.unwrap_or_default()),
             Ok(None) => return Ok(Bytes::from(buf)),
             Ok(Some(Err(_))) => return Err(400),
             Ok(Some(Ok(frame))) => frame,
@@ -313,8 +323,9 @@ async fn read_body(limits: &Limits, mut body: axum::body::Body) -> Result<Bytes,
         let Ok(data) = frame.into_data() else {
             continue; // trailers
         };
-        if buf.len() + data.len() > limit {
-            let mut seen = buf.len() + data.len();
+        let held = first.as_ref().map_or(0, Bytes::len) + buf.len();
+        if held + data.len() > limit {
+            let mut seen = held + data.len();
             tokio::spawn(async move {
                 let drain = async {
                     while seen <= limit.saturating_mul(4) {
@@ -328,7 +339,15 @@ async fn read_body(limits: &Limits, mut body: axum::body::Body) -> Result<Bytes,
             });
             return Err(413);
         }
-        buf.extend_from_slice(&data);
+        match first.take() {
+            None if buf.is_empty() => first = Some(data),
+            earlier => {
+                if let Some(earlier) = earlier {
+                    buf.extend_from_slice(&earlier);
+                }
+                buf.extend_from_slice(&data);
+            }
+        }
     }
 }
 
@@ -344,10 +363,7 @@ pub(super) fn json(status: StatusCode, body: String) -> Response {
     (status, [("content-type", "application/json")], body).into_response()
 }
 
-async fn handle(
-    axum::extract::State(app): axum::extract::State<App>,
-    request: axum::extract::Request,
-) -> Response {
+async fn handle(app: Arc<App>, request: hyper::Request<hyper::body::Incoming>) -> Response {
     let (parts, body) = request.into_parts();
     let (method, uri, headers) = (parts.method, parts.uri, parts.headers);
     let body = match read_body(&app.engine.config().limits, body).await {
@@ -419,11 +435,21 @@ async fn handle(
         tokio::time::sleep(Duration::from_millis(ms.get())).await;
     }
     let status = StatusCode::from_u16(reply.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-    let mut response = (status, [("content-type", reply.content_type)], reply.body).into_response();
-    if let Some(allow) = reply
-        .allow
-        .and_then(|a| axum::http::HeaderValue::from_str(&a).ok())
-    {
+    // Nearly every answer is JSON: its header value is a constant, not parsed again.
+    let content_type = if reply.content_type == "application/json" {
+        Ok(HeaderValue::from_static("application/json"))
+    } else {
+        HeaderValue::try_from(reply.content_type)
+    };
+    let Ok(content_type) = content_type else {
+        return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+    };
+    let mut response = Response::new(axum::body::Body::from(reply.body));
+    *response.status_mut() = status;
+    response
+        .headers_mut()
+        .insert(axum::http::header::CONTENT_TYPE, content_type);
+    if let Some(allow) = reply.allow.and_then(|a| HeaderValue::from_str(&a).ok()) {
         response
             .headers_mut()
             .insert(axum::http::header::ALLOW, allow);

@@ -6,6 +6,9 @@ use super::engine::{Failure, GROW_AT, fail};
 use super::tables::*;
 use super::value::V;
 
+/// The hasher of the indexes: fast, seeded per process.
+type Hasher = foldhash::fast::RandomState;
+
 /// The records of one resource.
 #[derive(Default)]
 pub(super) struct Store {
@@ -16,11 +19,11 @@ pub(super) struct Store {
     /// The sum of `weights`.
     pub(super) bytes: usize,
     /// Id text → position counted from the first record ever stored.
-    pub(super) by_id: HashMap<String, u64>,
+    pub(super) by_id: HashMap<String, u64, Hasher>,
     /// Number of records dropped from the front.
     pub(super) dropped: u64,
     /// (field, value) pairs taken by unique fields.
-    pub(super) unique: HashSet<(String, String)>,
+    pub(super) unique: HashSet<(String, String), Hasher>,
     /// The next sequence id.
     pub(super) next: i64,
     /// Whether changes are noted for a persistent store.
@@ -43,12 +46,14 @@ const ROOM: usize = 20_001 - GROW_AT;
 
 /// A record's estimated size: the value, plus its id and unique values in the indexes.
 fn weight(res: &Resource, rec: &V) -> usize {
-    let indexed = rec.get(res.id_field).map_or(0, |v| 2 * v.text().len() + 48)
+    let indexed = rec
+        .get(res.id_field)
+        .map_or(0, |v| 2 * v.text_ref().len() + 48)
         + res
             .unique
             .iter()
             .filter_map(|u| rec.get(u))
-            .map(|v| v.text().len() + 64)
+            .map(|v| v.text_ref().len() + 64)
             .sum::<usize>();
     rec.weight() + indexed
 }
@@ -89,7 +94,7 @@ impl Store {
         self.note(Change::Drop(self.dropped));
         self.dropped += 1;
         if let Some(i) = old.get(res.id_field) {
-            self.by_id.remove(&i.text());
+            self.by_id.remove(i.text_ref().as_ref());
         }
         for u in res.unique {
             if let Some(v) = old.get(u) {
@@ -188,7 +193,7 @@ pub(super) fn field_value<'m>(e: &Endpoint, msg: &'m V, name: &str) -> Option<&'
 
 /// Fields of a resource's records: its type's and the extra ones.
 pub(super) fn record_fields(spec: &'static Spec, r: ResourceId) -> Vec<&'static Field> {
-    let mut v: Vec<&'static Field> = Vec::new();
+    let mut v: Vec<&'static Field> = Vec::with_capacity(32);
     if let Some(res) = spec.resource(r) {
         if let Some(t) = spec.type_def(res.type_id) {
             v.extend(t.fields.iter());

@@ -10,14 +10,16 @@ use super::engine::Config;
 use super::tables::*;
 use super::value::V;
 
-/// A JSON value written in the spec tables, parsed once.
-pub(super) fn spec_value(text: &'static str) -> V {
-    static CACHE: std::sync::OnceLock<Mutex<HashMap<&'static str, V>>> = std::sync::OnceLock::new();
-    let cache = CACHE.get_or_init(|| Mutex::new(HashMap::new()));
+/// A JSON value written in the spec tables, parsed once and kept for the process (the
+/// tables are static, so there are only so many). Looked up by the text's address and length:
+/// the same `&'static str` is the same text, and no text is hashed.
+pub(super) fn spec_value(text: &'static str) -> &'static V {
+    type Cache = HashMap<(usize, usize), &'static V, foldhash::fast::RandomState>;
+    static CACHE: std::sync::OnceLock<Mutex<Cache>> = std::sync::OnceLock::new();
+    let cache = CACHE.get_or_init(|| Mutex::new(Cache::default()));
     let mut map = cache.lock().unwrap_or_else(|p| p.into_inner());
-    map.entry(text)
-        .or_insert_with(|| V::from_spec(text))
-        .clone()
+    map.entry((text.as_ptr() as usize, text.len()))
+        .or_insert_with(|| Box::leak(Box::new(V::from_spec(text))))
 }
 
 /// Resolves placeholders in a spec value against a record.
@@ -36,7 +38,7 @@ pub(super) fn fill(v: &V, rec: &V, config: &Config, amount: Option<&V>, kind: Op
                     None => val,
                 };
             }
-            let mut out = String::new();
+            let mut out = String::with_capacity(s.len() + 64);
             let mut rest = s.as_str();
             while let Some(open) = rest.find('{') {
                 let Some(close) = rest[open..].find('}') else {
@@ -45,7 +47,7 @@ pub(super) fn fill(v: &V, rec: &V, config: &Config, amount: Option<&V>, kind: Op
                 out.push_str(&rest[..open]);
                 let name = &rest[open + 1..open + close];
                 match placeholder(name, rec, config, amount, None) {
-                    Some(val) => out.push_str(&val.text()),
+                    Some(val) => out.push_str(&val.text_ref()),
                     None => out.push_str(&rest[open..=open + close]),
                 }
                 rest = &rest[open + close + 1..];
@@ -98,7 +100,7 @@ pub(super) fn build(
     V::Obj(
         entries
             .iter()
-            .map(|(k, v)| ((*k).into(), fill(&spec_value(v), rec, config, amount, None)))
+            .map(|(k, v)| ((*k).into(), fill(spec_value(v), rec, config, amount, None)))
             .collect(),
     )
 }
@@ -136,14 +138,36 @@ impl Drop for Instant {
     }
 }
 
+thread_local! {
+    /// The last `{now}` written in a format without parts below the second, with its second:
+    /// every record created in that second shows the same text, formatted once.
+    static LAST_NOW: std::cell::RefCell<Option<(&'static str, i64, String)>> =
+        const { std::cell::RefCell::new(None) };
+}
+
 pub(super) fn now_value(kind: &Kind) -> V {
     let now = FROZEN_NOW
         .with(|c| c.get())
         .unwrap_or_else(time::OffsetDateTime::now_utc);
     let text = match kind {
-        Kind::Date(f) | Kind::DateTime(f) if *f != "rfc3339" => crate::wire::format_items(f)
-            .and_then(|items| now.format(&items).ok())
-            .unwrap_or_default(),
+        Kind::Date(f) | Kind::DateTime(f) if *f != "rfc3339" => {
+            let second = now.unix_timestamp();
+            let same =
+                |(g, s, _): &(&'static str, i64, String)| std::ptr::eq(*g, *f) && *s == second;
+            if let Some(text) = LAST_NOW
+                .with_borrow(|last| last.as_ref().filter(|l| same(l)).map(|(_, _, t)| t.clone()))
+            {
+                return V::Str(text);
+            }
+            let text = crate::wire::format_items(f)
+                .and_then(|items| now.format(&items).ok())
+                .unwrap_or_default();
+            // `[subsecond]`, or a Unix timestamp finer than seconds, changes within a second.
+            if !f.contains("subsecond") && !f.contains("precision") {
+                LAST_NOW.set(Some((f, second, text.clone())));
+            }
+            text
+        }
         _ => now
             .format(&time::format_description::well_known::Rfc3339)
             .unwrap_or_default(),

@@ -22,10 +22,7 @@ impl Engine {
         let op = &e.op;
         let mut deliveries = Vec::new();
         let payload: Option<V> = match op.action {
-            Action::Create(r) => {
-                let rec = self.create(r, e, msg, config)?;
-                Some(self.respond_or_render(e, &rec, config))
-            }
+            Action::Create(r) => Some(self.create(r, e, msg, config)?),
             Action::Read(r) => {
                 let st = self.lock();
                 let rec = lookup(&st.stores[r.0], e, msg)?.clone();
@@ -152,6 +149,8 @@ impl Engine {
         }
     }
 
+    /// Creates a record and returns the answer's payload, rendered before the record is
+    /// moved into the store (so it is not copied).
     pub(super) fn create(
         &self,
         r: ResourceId,
@@ -195,14 +194,14 @@ impl Engine {
                 hex_id(counter, res.id_digits)
             )),
         };
-        let mut rec = V::Obj(Vec::new());
+        let mut rec = V::Obj(Vec::with_capacity(16));
         rec.set(res.id_field, id.clone());
         let kind_of = |name: &str| fields.iter().find(|f| f.name == name).map(|f| f.kind);
         if let Some(states) = &res.states {
-            rec.set(states.field, spec_value(states.initial));
+            rec.set(states.field, spec_value(states.initial).clone());
         }
         for (f, v) in res.initial {
-            let value = fill(&spec_value(v), &rec, config, None, kind_of(f));
+            let value = fill(spec_value(v), &rec, config, None, kind_of(f));
             rec.set(*f, value);
         }
         for (rf, req) in e.op.store {
@@ -236,9 +235,10 @@ impl Engine {
                 ));
             }
         }
-        store.insert(res, id.text(), rec.clone(), config.limits.records);
+        let answer = self.respond_or_render(e, &rec, config);
+        store.insert(res, id.text(), rec, config.limits.records);
         self.keep_within_bytes(st, r, config.limits.record_bytes);
-        Ok(rec)
+        Ok(answer)
     }
 
     /// Drops the oldest records until all stores together take at most `limit` bytes: from
@@ -310,7 +310,7 @@ impl Engine {
         rec.set(states.field, V::from_spec(ev.to));
         for (f, v) in ev.set {
             let kind = fields.iter().find(|x| x.name == *f).map(|x| x.kind);
-            let value = fill(&spec_value(v), rec, &config, amount.as_ref(), kind);
+            let value = fill(spec_value(v), rec, &config, amount.as_ref(), kind);
             rec.set(*f, value);
         }
         let rec = rec.clone();
