@@ -274,7 +274,7 @@ impl Engine {
                 name: d.webhook.clone(),
                 target: d.url.clone(),
                 status,
-                body: truncate(&d.body),
+                body: truncate(&d.body).into_owned(),
                 attempts,
             },
             self.config().limits.journal,
@@ -373,18 +373,28 @@ impl Engine {
     fn journal_request(&self, name: &str, method: &str, path: &str, status: u16, body: &[u8]) {
         let keep = self.config().limits.journal;
         let mut st = self.lock();
-        push_journal(
-            &mut st,
-            Entry {
-                kind: "request",
-                name: name.into(),
-                target: [method, " ", path].concat(),
-                status,
-                body: truncate(body),
-                attempts: 0,
-            },
-            keep,
-        );
+        // A full journal hands its oldest entry's strings to the new one: no allocation.
+        let oldest = if st.journal.len() >= keep.max(1) {
+            st.journal.pop_front()
+        } else {
+            None
+        };
+        let mut e = oldest.unwrap_or_else(|| Entry {
+            kind: "request",
+            name: String::new(),
+            target: String::new(),
+            status,
+            body: String::new(),
+            attempts: 0,
+        });
+        (e.kind, e.status, e.attempts) = ("request", status, 0);
+        e.name.clear();
+        e.name.push_str(name);
+        e.target.clear();
+        e.target.extend([method, " ", path]);
+        e.body.clear();
+        e.body.push_str(&truncate(body));
+        push_journal(&mut st, e, keep);
     }
 
     fn take_fault(&self, endpoint: &str) -> Option<Fault> {
@@ -706,12 +716,12 @@ fn push_journal(st: &mut State, e: Entry, keep: usize) {
     }
 }
 
-fn truncate(body: &[u8]) -> String {
+fn truncate(body: &[u8]) -> std::borrow::Cow<'_, str> {
     let head = &body[..body.len().min(4096)];
-    // Valid UTF-8 (nearly every body) is copied as it is, without the lossy decoder's walk.
+    // Valid UTF-8 (nearly every body) is taken as it is, without the lossy decoder's walk.
     match std::str::from_utf8(head) {
-        Ok(s) => s.to_owned(),
-        Err(_) => String::from_utf8_lossy(head).into_owned(),
+        Ok(s) => s.into(),
+        Err(_) => String::from_utf8_lossy(head),
     }
 }
 
