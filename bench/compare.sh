@@ -57,6 +57,10 @@ if [[ " $SERVERS " == *" prism "* ]] &&
   npm install --silent --no-audit --no-fund --prefix target/prism "@stoplight/prism-cli@$PRISM_VERSION" >/dev/null
 fi
 
+# From here on this script and what it starts share wrk's core, so its own helpers (sampling
+# /proc, the report) never take the server's core; the servers are pinned to core 1 below.
+taskset -p -c 0 $$ >/dev/null
+
 work=$(mktemp -d)
 server_pid=""
 stop_server() {
@@ -147,7 +151,8 @@ measure() { # conns
   local s0 w0 q0 r0 n0 s1 w1 q1 r1 n1
   s0=$(cpu_ticks "$server_pid") w0=$(cpu_ticks "$wrk_pid" 2>/dev/null || echo 0)
   q0=$(waited_ns "$server_pid") r0=$(waited_ns "$wrk_pid") n0=$(date +%s%N)
-  sleep "$(python3 -c "print(max($SECS - 0.3, 0.1))")"
+  local ms=$((SECS * 1000 > 400 ? SECS * 1000 - 300 : 100))
+  sleep "$((ms / 1000)).$(printf %03d $((ms % 1000)))"
   s1=$(cpu_ticks "$server_pid") w1=$(cpu_ticks "$wrk_pid" 2>/dev/null || echo 0)
   q1=$(waited_ns "$server_pid") r1=$(waited_ns "$wrk_pid") n1=$(date +%s%N)
   if ! wait "$wrk_pid"; then

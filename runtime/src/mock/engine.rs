@@ -476,13 +476,13 @@ impl Engine {
             name: d.webhook.clone(),
             target: d.url.clone(),
             status: statuses.last().copied().unwrap_or(0),
-            body: truncate(&d.body),
+            body: truncate(&d.body).into_owned(),
             attempts: u32::try_from(statuses.len()).unwrap_or(u32::MAX),
             at: SystemTime::now()
                 .checked_sub(latency)
                 .unwrap_or(SystemTime::UNIX_EPOCH),
             latency,
-            response: truncate(response),
+            response: truncate(response).into_owned(),
             statuses: statuses.to_vec(),
         }
     }
@@ -608,19 +608,40 @@ impl Engine {
         started: (SystemTime, std::time::Instant),
     ) {
         let keep = self.config().limits.journal;
-        let entry = Entry {
+        let mut st = self.lock();
+        // A full journal hands its oldest entry's strings to the new one: no allocation.
+        let oldest = if st.journal.len() >= keep.max(1) {
+            st.journal.pop_front()
+        } else {
+            None
+        };
+        let mut e = oldest.unwrap_or_else(|| Entry {
             kind: "request",
-            name: name.into(),
-            target: [method, " ", path].concat(),
-            status: reply.status,
-            body: truncate(body),
+            name: String::new(),
+            target: String::new(),
+            status: 0,
+            body: String::new(),
             attempts: 0,
             at: started.0,
-            latency: started.1.elapsed() + Duration::from_millis(reply.delay_ms),
-            response: truncate(&reply.body),
+            latency: Duration::ZERO,
+            response: String::new(),
             statuses: Vec::new(),
-        };
-        self.push_journal(&mut self.lock(), entry, keep);
+        });
+        e.kind = "request";
+        e.status = reply.status;
+        e.attempts = 0;
+        e.at = started.0;
+        e.latency = started.1.elapsed() + Duration::from_millis(reply.delay_ms);
+        e.statuses.clear();
+        e.name.clear();
+        e.name.push_str(name);
+        e.target.clear();
+        e.target.extend([method, " ", path]);
+        e.body.clear();
+        e.body.push_str(&truncate(body));
+        e.response.clear();
+        e.response.push_str(&truncate(&reply.body));
+        self.push_journal(&mut st, e, keep);
     }
 
     fn take_fault(&self, endpoint: &str) -> Option<Fault> {
@@ -954,12 +975,12 @@ impl Engine {
     }
 }
 
-fn truncate(body: &[u8]) -> String {
+fn truncate(body: &[u8]) -> std::borrow::Cow<'_, str> {
     let head = &body[..body.len().min(4096)];
-    // Valid UTF-8 (nearly every body) is copied as it is, without the lossy decoder's walk.
+    // Valid UTF-8 (nearly every body) is taken as it is, without the lossy decoder's walk.
     match std::str::from_utf8(head) {
-        Ok(s) => s.to_owned(),
-        Err(_) => String::from_utf8_lossy(head).into_owned(),
+        Ok(s) => s.into(),
+        Err(_) => String::from_utf8_lossy(head),
     }
 }
 
