@@ -25,7 +25,8 @@
 # Usage: bench/compare.sh [SECONDS per measurement, default 10] [ROUNDS, default 1]
 # Environment: SERVERS (default "mock axum prism"), CONNS (default "1 64"), WARMUP (seconds,
 # default 1), MAX_RATE (requests/s the generated stream must last for, default 150000),
-# NO_BUILD=1 (use the binaries as built).
+# NO_BUILD=1 (use the binaries as built), PORT_BASE (default 18291; the servers listen on it and
+# the next two ports, which must be free).
 # Needs: cargo, python3, npm (Prism is installed under target/prism), wrk (installed with
 # apt-get when missing), taskset, curl.
 set -euo pipefail
@@ -38,7 +39,9 @@ CONNS=${CONNS:-1 64}
 WARMUP=${WARMUP:-1}
 MAX_RATE=${MAX_RATE:-150000}
 PRISM_VERSION=5.14.2
-PORT_MOCK=18091 PORT_PRISM=18092 PORT_AXUM=18093
+# Ports of their own (bench/mock.sh uses 18091-18092): PORT_BASE, +1, +2.
+PORT_BASE=${PORT_BASE:-18291}
+PORT_MOCK=$PORT_BASE PORT_PRISM=$((PORT_BASE + 1)) PORT_AXUM=$((PORT_BASE + 2))
 
 if [ "$(nproc)" -lt 2 ]; then
   echo "compare.sh: needs 2 cores (server on core 1, wrk on core 0)" >&2
@@ -107,6 +110,13 @@ waited_ns() { # time a process's threads spent runnable but waiting for a core
 }
 
 start_server() { # name
+  local p
+  for p in $PORT_MOCK $PORT_PRISM $PORT_AXUM; do
+    if (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then
+      echo "compare.sh: port $p is already in use (another benchmark?); set PORT_BASE" >&2
+      exit 2
+    fi
+  done
   case $1 in
     mock)
       taskset -c 1 target/release/tegro-money-mock --listen "127.0.0.1:$PORT_MOCK" >"$work/server.log" 2>&1 &
@@ -120,7 +130,7 @@ start_server() { # name
       port=$PORT_PRISM ;;
   esac
   server_pid=$!
-  if ! wait_port "$port" 60; then
+  if ! wait_port "$port" 60 || ! kill -0 "$server_pid" 2>/dev/null; then
     echo "compare.sh: $1 did not start listening on port $port" >&2
     cat "$work/server.log" >&2
     exit 2
@@ -179,8 +189,9 @@ for ((round = 1; round <= ROUNDS; round++)); do
       measure "$c"
       created=-1
       if [ "$s" = mock ]; then
-        created=$(curl -s "127.0.0.1:$PORT_MOCK/__mock/health" |
-          python3 -c 'import json,sys; print(json.load(sys.stdin)["records"]["order"]["created"])')
+        # Orders the mock created (0 if its health could not be read: reported as an error).
+        created=$(curl -s --max-time 10 --retry 2 "127.0.0.1:$PORT_MOCK/__mock/health" |
+          grep -o '"order":{"kept":[0-9]*,"created":[0-9]*' | grep -o '[0-9]*$' || echo 0)
       fi
       stop_server
       python3 - "$s" "$c" "$round" "$work/warm.sum" "$work/run.sum" $cpu "$created" >>"$results" <<'PY'
