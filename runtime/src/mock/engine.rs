@@ -539,8 +539,9 @@ impl Engine {
             .resources
             .iter()
             .position(|x| x.name == resource)?;
+        let res = self.spec.resources.get(r)?;
         let st = self.lock();
-        find_by_id(&st.stores[r], id).map(V::to_json)
+        find_by_id(&st.stores[r], res, id).map(V::to_json)
     }
 
     /// Handles one API request.

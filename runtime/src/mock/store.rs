@@ -1,6 +1,9 @@
 //! Stored records per resource: seeds, lookups by id and by request fields, generated ids.
 
-use std::collections::{HashMap, HashSet, VecDeque};
+use std::collections::VecDeque;
+use std::hash::BuildHasher;
+
+use hashbrown::HashTable;
 
 use super::engine::{Failure, GROW_AT, fail};
 use super::tables::*;
@@ -9,6 +12,11 @@ use super::value::V;
 /// The hasher of the indexes: fast, seeded per process.
 type Hasher = foldhash::fast::RandomState;
 
+/// An index of one field: (hash of the value's text, record position) pairs. The text stays
+/// in the record, so storing or dropping a record allocates nothing here, and a lookup
+/// compares the text of the one record the hash points to.
+type Index = HashTable<(u64, u64)>;
+
 /// The records of one resource.
 #[derive(Default)]
 pub(super) struct Store {
@@ -16,14 +24,18 @@ pub(super) struct Store {
     pub(super) items: VecDeque<V>,
     /// Each record's estimated size in bytes, in the same order.
     weights: VecDeque<usize>,
+    /// Each record's index hashes, in the same order: the id's, then one per unique field
+    /// (`0`: the record has no such field).
+    hashes: VecDeque<u64>,
     /// The sum of `weights`.
     pub(super) bytes: usize,
-    /// Id text → position counted from the first record ever stored.
-    pub(super) by_id: HashMap<String, u64, Hasher>,
+    /// Ids → positions.
+    ids: Index,
+    /// Per unique field of the resource, its values → positions.
+    unique: Vec<Index>,
+    hasher: Hasher,
     /// Number of records dropped from the front.
     pub(super) dropped: u64,
-    /// (field, value) pairs taken by unique fields.
-    pub(super) unique: HashSet<(String, String), Hasher>,
     /// The next sequence id.
     pub(super) next: i64,
     /// Whether changes are noted for a persistent store.
@@ -46,71 +58,191 @@ const ROOM: usize = 20_001 - GROW_AT;
 
 /// A record's estimated size: the value, plus its id and unique values in the indexes.
 fn weight(res: &Resource, rec: &V) -> usize {
-    let indexed = rec
-        .get(res.id_field)
-        .map_or(0, |v| 2 * v.text_ref().len() + 48)
-        + res
-            .unique
-            .iter()
-            .filter_map(|u| rec.get(u))
-            .map(|v| v.text_ref().len() + 64)
-            .sum::<usize>();
-    rec.weight() + indexed
+    let indexed = 1 + res.unique.len();
+    rec.weight() + indexed * (std::mem::size_of::<(u64, u64)>() + 8)
+}
+
+/// The fields a resource's records are indexed by: the id, then the unique fields.
+fn indexed(res: &Resource) -> impl Iterator<Item = &'static str> + '_ {
+    std::iter::once(res.id_field).chain(res.unique.iter().copied())
 }
 
 impl Store {
-    /// Stores a record under `id`, taking its unique values; beyond `max_records` the oldest
-    /// record is dropped and its id and unique values freed.
-    pub(super) fn insert(&mut self, res: &Resource, id: String, rec: V, max_records: usize) {
-        for u in res.unique {
-            if let Some(v) = rec.get(u) {
-                self.unique.insert((u.to_string(), v.text()));
+    /// An empty store of `res`'s records.
+    fn new(res: &Resource, next: i64, dropped: u64) -> Store {
+        Store {
+            next,
+            dropped,
+            unique: res.unique.iter().map(|_| Index::default()).collect(),
+            ..Store::default()
+        }
+    }
+
+    /// The hash a text is indexed under (never 0, which stands for "no value").
+    fn hash(&self, text: &str) -> u64 {
+        self.hasher.hash_one(text).max(1)
+    }
+
+    /// The index of field `k` (0: the id, then the unique fields in order).
+    fn index_mut(&mut self, k: usize) -> Option<&mut Index> {
+        match k {
+            0 => Some(&mut self.ids),
+            k => self.unique.get_mut(k - 1),
+        }
+    }
+
+    /// Finds the kept record at whose `field` the text is `text`, in `index`.
+    fn find(&self, index: &Index, field: &str, text: &str) -> Option<u64> {
+        let h = self.hash(text);
+        index
+            .find(h, |&(eh, pos)| {
+                eh == h
+                    && self
+                        .at(pos)
+                        .and_then(|r| r.get(field))
+                        .is_some_and(|v| v.text_ref() == text)
+            })
+            .map(|&(_, pos)| pos)
+    }
+
+    /// The position of the record whose id is `id`, if kept.
+    pub(super) fn position(&self, res: &Resource, id: &str) -> Option<u64> {
+        self.find(&self.ids, res.id_field, id)
+    }
+
+    /// Whether a kept record holds `text` in the resource's unique field number `u`.
+    pub(super) fn taken(&self, res: &Resource, u: usize, text: &str) -> bool {
+        match (self.unique.get(u), res.unique.get(u)) {
+            (Some(index), Some(field)) => self.find(index, field, text).is_some(),
+            _ => false,
+        }
+    }
+
+    /// Points field `k`'s index at `pos` for `text` (hashed `h`): the record kept there
+    /// before under the same text is no longer found by it.
+    fn index(&mut self, k: usize, field: &str, h: u64, text: &str, pos: u64) {
+        let (items, dropped) = (&self.items, self.dropped);
+        let index = match k {
+            0 => &mut self.ids,
+            k => match self.unique.get_mut(k - 1) {
+                Some(i) => i,
+                None => return,
+            },
+        };
+        let same = |&(eh, p): &(u64, u64)| {
+            eh == h
+                && p.checked_sub(dropped)
+                    .and_then(|i| items.get(usize::try_from(i).ok()?))
+                    .and_then(|r| r.get(field))
+                    .is_some_and(|v| v.text_ref() == text)
+        };
+        match index.find_mut(h, same) {
+            Some(entry) => entry.1 = pos,
+            None => {
+                index.insert_unique(h, (h, pos), |e| e.0);
             }
         }
+    }
+
+    /// Removes the entry of position `pos` (hashed `h`) from field `k`'s index.
+    fn unindex(&mut self, k: usize, h: u64, pos: u64) {
+        if h == 0 {
+            return;
+        }
+        if let Some(index) = self.index_mut(k)
+            && let Ok(entry) = index.find_entry(h, |e| e.1 == pos)
+        {
+            entry.remove();
+        }
+    }
+
+    /// Appends a record, indexed by its id and unique values, without dropping any.
+    fn push(&mut self, res: &Resource, rec: V) {
+        let pos = self.dropped + self.items.len() as u64;
+        for (k, field) in indexed(res).enumerate() {
+            let h = match rec.get(field) {
+                Some(v) => {
+                    let text = v.text_ref();
+                    let h = self.hash(&text);
+                    self.index(k, field, h, &text, pos);
+                    h
+                }
+                None => 0,
+            };
+            self.hashes.push_back(h);
+        }
+        let w = weight(res, &rec);
+        self.weights.push_back(w);
+        self.bytes += w;
+        self.items.push_back(rec);
+    }
+
+    /// Stores a record, indexed by its id and unique values; beyond `max_records` the oldest
+    /// record is dropped and its index entries removed.
+    pub(super) fn insert(&mut self, res: &Resource, rec: V, max_records: usize) {
         let pos = self.dropped + self.items.len() as u64;
         if self.items.len() == GROW_AT {
             // One early allocation instead of rehashing ever larger tables under load.
             let room = ROOM.min(max_records.saturating_sub(GROW_AT) + 1);
+            let stride = 1 + res.unique.len();
             self.items.reserve(room);
             self.weights.reserve(room);
-            self.by_id.reserve(room);
-            self.unique.reserve(room.saturating_mul(res.unique.len()));
+            self.hashes.reserve(room.saturating_mul(stride));
+            self.ids.reserve(room, |e| e.0);
+            for index in &mut self.unique {
+                index.reserve(room, |e| e.0);
+            }
         }
-        let w = weight(res, &rec);
-        self.by_id.insert(id, pos);
         self.note(Change::Put(pos));
-        self.items.push_back(rec);
-        self.weights.push_back(w);
-        self.bytes += w;
+        self.push(res, rec);
         while self.items.len() > max_records && self.drop_oldest(res) {}
     }
 
-    /// Drops the oldest record, freeing its id and unique values; `false` when empty.
+    /// Drops the oldest record, removing its index entries; `false` when empty.
     pub(super) fn drop_oldest(&mut self, res: &Resource) -> bool {
-        let Some(old) = self.items.pop_front() else {
+        if self.items.pop_front().is_none() {
             return false;
-        };
+        }
+        let pos = self.dropped;
+        for k in 0..1 + res.unique.len() {
+            let h = self.hashes.pop_front().unwrap_or(0);
+            self.unindex(k, h, pos);
+        }
         self.bytes -= self.weights.pop_front().unwrap_or(0);
-        self.note(Change::Drop(self.dropped));
+        self.note(Change::Drop(pos));
         self.dropped += 1;
-        if let Some(i) = old.get(res.id_field) {
-            self.by_id.remove(i.text_ref().as_ref());
-        }
-        for u in res.unique {
-            if let Some(v) = old.get(u) {
-                self.unique.remove(&(u.to_string(), v.text()));
-            }
-        }
         true
     }
 
-    /// Measures record `idx` again after it changed.
+    /// Measures and indexes record `idx` again after it changed.
     pub(super) fn reweigh(&mut self, res: &Resource, idx: usize) {
+        let pos = self.dropped + idx as u64;
+        let stride = 1 + res.unique.len();
+        for (k, field) in indexed(res).enumerate() {
+            let Some(text) = self
+                .items
+                .get(idx)
+                .map(|r| r.get(field).map(|v| v.text_ref().into_owned()))
+            else {
+                return;
+            };
+            let h = text.as_deref().map_or(0, |t| self.hash(t));
+            let old = self.hashes.get(idx * stride + k).copied().unwrap_or(0);
+            if h != old {
+                self.unindex(k, old, pos);
+                if let Some(t) = &text {
+                    self.index(k, field, h, t, pos);
+                }
+                if let Some(slot) = self.hashes.get_mut(idx * stride + k) {
+                    *slot = h;
+                }
+            }
+        }
         if let (Some(rec), Some(w)) = (self.items.get(idx), self.weights.get_mut(idx)) {
             let now = weight(res, rec);
             self.bytes = self.bytes - *w + now;
             *w = now;
-            self.note(Change::Put(self.dropped + idx as u64));
+            self.note(Change::Put(pos));
         }
     }
 
@@ -137,24 +269,10 @@ impl Store {
     /// A store of records read back from a persistent store: `records` oldest first, the
     /// first at position `dropped`.
     pub(super) fn restored(res: &Resource, next: i64, dropped: u64, records: Vec<V>) -> Store {
-        let mut store = Store {
-            next,
-            dropped,
-            track: true,
-            ..Store::default()
-        };
+        let mut store = Store::new(res, next, dropped);
+        store.track = true;
         for rec in records {
-            let id = rec.get(res.id_field).map(V::text).unwrap_or_default();
-            for u in res.unique {
-                if let Some(v) = rec.get(u) {
-                    store.unique.insert((u.to_string(), v.text()));
-                }
-            }
-            store.by_id.insert(id, dropped + store.items.len() as u64);
-            let w = weight(res, &rec);
-            store.weights.push_back(w);
-            store.bytes += w;
-            store.items.push_back(rec);
+            store.push(res, rec);
         }
         store
     }
@@ -162,26 +280,16 @@ impl Store {
 
 /// A store holding a resource's seed records.
 pub(super) fn seeded(r: &Resource) -> Store {
-    let mut store = Store {
-        next: r.id_start.unwrap_or(1),
-        ..Store::default()
-    };
+    let mut store = Store::new(r, r.id_start.unwrap_or(1), 0);
     for text in r.seed {
         let rec = V::from_spec(text);
-        let id = rec.get(r.id_field).map(V::text).unwrap_or_default();
-        if let Ok(n) = id.parse::<i64>() {
+        if let Some(n) = rec
+            .get(r.id_field)
+            .and_then(|v| v.text_ref().parse::<i64>().ok())
+        {
             store.next = store.next.max(n + 1);
         }
-        for u in r.unique {
-            if let Some(v) = rec.get(u) {
-                store.unique.insert((u.to_string(), v.text()));
-            }
-        }
-        store.by_id.insert(id, store.items.len() as u64);
-        let w = weight(r, &rec);
-        store.weights.push_back(w);
-        store.bytes += w;
-        store.items.push_back(rec);
+        store.push(r, rec);
     }
     store
 }
@@ -203,8 +311,8 @@ pub(super) fn record_fields(spec: &'static Spec, r: ResourceId) -> Vec<&'static 
     v
 }
 
-pub(super) fn find_by_id<'s>(store: &'s Store, id: &str) -> Option<&'s V> {
-    store.at(*store.by_id.get(id)?)
+pub(super) fn find_by_id<'s>(store: &'s Store, res: &Resource, id: &str) -> Option<&'s V> {
+    store.at(store.position(res, id)?)
 }
 
 pub(super) fn lookup_pos(store: &Store, e: &Endpoint, msg: &V) -> Result<usize, Failure> {
@@ -251,4 +359,86 @@ pub(super) fn hex_id(counter: u64, digits: u32) -> String {
     z ^= z >> 31;
     let s = format!("{z:016x}{:016x}", counter);
     s.chars().take(digits.clamp(1, 32) as usize).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const ORDERS: Resource = Resource {
+        id_field: "id",
+        unique: &["ref"],
+        ..Resource::DEFAULT
+    };
+
+    fn rec(id: i64, reference: &str) -> V {
+        V::parse(format!(r#"{{"id":{id},"ref":"{reference}","state":"new"}}"#).as_bytes()).unwrap()
+    }
+
+    #[test]
+    fn ids_and_unique_values_are_found_until_their_record_is_dropped() {
+        let mut s = Store::new(&ORDERS, 1, 0);
+        for i in 1..=5 {
+            s.insert(&ORDERS, rec(i, &format!("r{i}")), 3);
+        }
+        assert_eq!(s.items.len(), 3);
+        assert_eq!(s.dropped, 2);
+        assert_eq!(s.position(&ORDERS, "1"), None, "dropped");
+        assert_eq!(s.position(&ORDERS, "4"), Some(3));
+        assert!(
+            !s.taken(&ORDERS, 0, "r2"),
+            "a dropped record frees its value"
+        );
+        assert!(s.taken(&ORDERS, 0, "r5"));
+        assert!(!s.taken(&ORDERS, 0, "r9"));
+        assert!(!s.taken(&ORDERS, 1, "r5"), "no second unique field");
+        assert_eq!(s.ids.len(), 3, "no entry left behind");
+        assert_eq!(s.unique[0].len(), 3);
+    }
+
+    #[test]
+    fn the_newest_record_of_an_id_is_found_and_outlives_an_older_one() {
+        let mut s = Store::new(&ORDERS, 1, 0);
+        s.insert(&ORDERS, rec(7, "a"), 10);
+        s.insert(&ORDERS, rec(7, "b"), 10);
+        assert_eq!(s.position(&ORDERS, "7"), Some(1));
+        assert!(s.drop_oldest(&ORDERS));
+        assert_eq!(
+            s.position(&ORDERS, "7"),
+            Some(1),
+            "the newer one stays found"
+        );
+        assert!(s.drop_oldest(&ORDERS));
+        assert_eq!(s.position(&ORDERS, "7"), None);
+        assert!(!s.drop_oldest(&ORDERS));
+        assert_eq!(s.ids.len(), 0);
+    }
+
+    #[test]
+    fn a_changed_record_is_indexed_by_its_new_values() {
+        let mut s = Store::new(&ORDERS, 1, 0);
+        s.insert(&ORDERS, rec(1, "old"), 10);
+        s.items[0].set("ref", V::Str("new".into()));
+        s.reweigh(&ORDERS, 0);
+        assert!(!s.taken(&ORDERS, 0, "old"));
+        assert!(s.taken(&ORDERS, 0, "new"));
+        assert!(s.drop_oldest(&ORDERS));
+        assert_eq!(s.unique[0].len(), 0, "dropped under its new value");
+        assert_eq!(s.bytes, 0);
+    }
+
+    #[test]
+    fn seeds_are_indexed_and_move_the_sequence() {
+        const SEEDED: Resource = Resource {
+            id_field: "id",
+            seed: &[r#"{"id":41,"ref":"x"}"#, r#"{"id":"abc"}"#],
+            unique: &["ref"],
+            ..Resource::DEFAULT
+        };
+        let s = seeded(&SEEDED);
+        assert_eq!(s.next, 42);
+        assert_eq!(s.position(&SEEDED, "41"), Some(0));
+        assert_eq!(s.position(&SEEDED, "abc"), Some(1));
+        assert!(s.taken(&SEEDED, 0, "x"));
+    }
 }

@@ -195,7 +195,7 @@ impl Engine {
             )),
         };
         let mut rec = V::Obj(Vec::with_capacity(16));
-        rec.set(res.id_field, id.clone());
+        rec.set(res.id_field, id);
         let kind_of = |name: &str| fields.iter().find(|f| f.name == name).map(|f| f.kind);
         if let Some(states) = &res.states {
             rec.set(states.field, spec_value(states.initial).clone());
@@ -213,14 +213,9 @@ impl Engine {
                 rec.set(*rf, v);
             }
         }
-        let id = if res.id_given {
-            rec.get(res.id_field).cloned().unwrap_or(id)
-        } else {
-            id
-        };
-        for u in res.unique {
+        for (i, u) in res.unique.iter().enumerate() {
             if let Some(v) = rec.get(u)
-                && store.unique.contains(&(u.to_string(), v.text()))
+                && store.taken(res, i, &v.text_ref())
             {
                 let field =
                     e.op.store
@@ -236,7 +231,7 @@ impl Engine {
             }
         }
         let answer = self.respond_or_render(e, &rec, config);
-        store.insert(res, id.text(), rec, config.limits.records);
+        store.insert(res, rec, config.limits.records);
         self.keep_within_bytes(st, r, config.limits.record_bytes);
         Ok(answer)
     }
@@ -288,9 +283,7 @@ impl Engine {
         let default_url = st.webhook_url.clone();
         let store = &mut st.stores[r.0];
         let pos = store
-            .by_id
-            .get(id)
-            .copied()
+            .position(res, id)
             .ok_or_else(|| format!("no {} with id {id}", res.name))?;
         let idx = usize::try_from(pos - store.dropped).map_err(|_| "record dropped")?;
         let rec = store.items.get_mut(idx).ok_or("record dropped")?;
