@@ -33,9 +33,21 @@ impl V {
     /// members or nesting deeper than `depth` is refused as soon as it is seen, so a hostile
     /// body costs no more than its first `members` members.
     pub fn read(text: &[u8], members: usize, depth: u32) -> Result<V, JsonError> {
+        V::read_known(text, members, depth, &|_| None)
+    }
+
+    /// [`V::read`], with the member names `known` recognises kept as that static text
+    /// instead of a copy (a request's field names, say).
+    pub fn read_known(
+        text: &[u8],
+        members: usize,
+        depth: u32,
+        known: &dyn Fn(&str) -> Option<&'static str>,
+    ) -> Result<V, JsonError> {
         let limits = Reader {
             members,
             depth,
+            known,
             over: std::cell::Cell::new(None),
         };
         let read = limits.document(text);
@@ -93,6 +105,9 @@ impl V {
 
     /// Follows a dotted path through objects.
     pub fn path(&self, path: &str) -> Option<&V> {
+        if !path.as_bytes().contains(&b'.') {
+            return self.get(path);
+        }
         path.split('.').try_fold(self, |cur, seg| cur.get(seg))
     }
 
@@ -161,6 +176,16 @@ fn write_str(out: &mut String, s: &str) {
     const HEX: &[u8; 16] = b"0123456789abcdef";
     out.reserve(s.len() + 2);
     out.push('"');
+    // Most strings have nothing to escape: one pass without branches tells, and they are
+    // copied whole.
+    let plain = s
+        .bytes()
+        .fold(true, |ok, b| ok & (b >= 0x20) & (b != b'"') & (b != b'\\'));
+    if plain {
+        out.push_str(s);
+        out.push('"');
+        return;
+    }
     let mut run = 0;
     for (i, b) in s.bytes().enumerate() {
         let escape = match b {
@@ -212,14 +237,16 @@ impl std::fmt::Display for JsonError {
 /// its text, a string is decoded, an object or array is read from its own text one level
 /// deeper. The limits stop it early: at the first member past `members`, at the first level
 /// past `depth`.
-struct Reader {
+struct Reader<'k> {
     members: usize,
     depth: u32,
+    /// Static text of the member names it knows.
+    known: &'k dyn Fn(&str) -> Option<&'static str>,
     /// The limit crossed, if one was.
     over: std::cell::Cell<Option<JsonError>>,
 }
 
-impl Reader {
+impl Reader<'_> {
     fn document(&self, text: &[u8]) -> Option<V> {
         let start = text
             .iter()
@@ -291,12 +318,45 @@ fn scalar(raw: &str) -> Option<V> {
 }
 
 /// The visitor of one object or array.
-struct Nested<'r> {
-    reader: &'r Reader,
+struct Nested<'r, 'k> {
+    reader: &'r Reader<'k>,
     depth: u32,
 }
 
-impl<'de> serde::de::Visitor<'de> for Nested<'_> {
+/// A member name: the reader's static text when it knows the name, else a copy.
+struct Name<'r, 'k>(&'r Reader<'k>);
+
+impl<'de> serde::de::DeserializeSeed<'de> for Name<'_, '_> {
+    type Value = Key;
+
+    fn deserialize<D: serde::Deserializer<'de>>(self, de: D) -> Result<Key, D::Error> {
+        de.deserialize_str(self)
+    }
+}
+
+impl<'de> serde::de::Visitor<'de> for Name<'_, '_> {
+    type Value = Key;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a member name")
+    }
+
+    fn visit_str<E: serde::de::Error>(self, name: &str) -> Result<Key, E> {
+        Ok(match (self.0.known)(name) {
+            Some(known) => Key::Borrowed(known),
+            None => Key::Owned(name.to_owned()),
+        })
+    }
+
+    fn visit_string<E: serde::de::Error>(self, name: String) -> Result<Key, E> {
+        Ok(match (self.0.known)(&name) {
+            Some(known) => Key::Borrowed(known),
+            None => Key::Owned(name),
+        })
+    }
+}
+
+impl<'de> serde::de::Visitor<'de> for Nested<'_, '_> {
     type Value = V;
 
     fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
@@ -307,7 +367,7 @@ impl<'de> serde::de::Visitor<'de> for Nested<'_> {
         use serde::de::Error as _;
         // Room for a typical request's members: read without growing.
         let mut members: Vec<(Key, V)> = Vec::with_capacity(8);
-        while let Some(key) = map.next_key::<String>()? {
+        while let Some(key) = map.next_key_seed(Name(self.reader))? {
             if members.len() == self.reader.members {
                 self.reader
                     .over
@@ -319,7 +379,7 @@ impl<'de> serde::de::Visitor<'de> for Nested<'_> {
                 .reader
                 .value(raw.get(), self.depth)
                 .ok_or_else(|| A::Error::custom("refused"))?;
-            members.push((Key::Owned(key), v));
+            members.push((key, v));
         }
         Ok(V::Obj(members))
     }

@@ -693,7 +693,8 @@ impl Engine {
         let limits = config.limits;
         match e.encoding {
             Encoding::Json if !body.is_empty() => {
-                match V::read(body, limits.object_members, limits.depth) {
+                let known = |name: &str| e.fields.iter().find(|f| f.wire == name).map(|f| f.wire);
+                match V::read_known(body, limits.object_members, limits.depth, &known) {
                     Ok(V::Obj(members)) => {
                         for (k, v) in members {
                             msg.put(k, v);

@@ -300,15 +300,16 @@ pub(super) fn field_value<'m>(e: &Endpoint, msg: &'m V, name: &str) -> Option<&'
 }
 
 /// Fields of a resource's records: its type's and the extra ones.
-pub(super) fn record_fields(spec: &'static Spec, r: ResourceId) -> Vec<&'static Field> {
-    let mut v: Vec<&'static Field> = Vec::with_capacity(32);
-    if let Some(res) = spec.resource(r) {
-        if let Some(t) = spec.type_def(res.type_id) {
-            v.extend(t.fields.iter());
-        }
-        v.extend(res.extra.iter());
-    }
-    v
+pub(super) fn record_fields(
+    spec: &'static Spec,
+    r: ResourceId,
+) -> impl Iterator<Item = &'static Field> + Clone {
+    let res = spec.resource(r);
+    let typed = res
+        .and_then(|res| spec.type_def(res.type_id))
+        .map_or(&[][..], |t| t.fields);
+    let extra = res.map_or(&[][..], |res| res.extra);
+    typed.iter().chain(extra)
 }
 
 pub(super) fn find_by_id<'s>(store: &'s Store, res: &Resource, id: &str) -> Option<&'s V> {

@@ -25,6 +25,8 @@ pub(super) fn spec_value(text: &'static str) -> &'static V {
 /// Resolves placeholders in a spec value against a record.
 pub(super) fn fill(v: &V, rec: &V, config: &Config, amount: Option<&V>, kind: Option<Kind>) -> V {
     match v {
+        // No placeholder: the text as written.
+        V::Str(s) if !s.as_bytes().contains(&b'{') => V::Str(s.clone()),
         V::Str(s) => {
             let whole = s
                 .strip_prefix('{')
@@ -40,8 +42,8 @@ pub(super) fn fill(v: &V, rec: &V, config: &Config, amount: Option<&V>, kind: Op
             }
             let mut out = String::with_capacity(s.len() + 64);
             let mut rest = s.as_str();
-            while let Some(open) = rest.find('{') {
-                let Some(close) = rest[open..].find('}') else {
+            while let Some(open) = rest.bytes().position(|b| b == b'{') {
+                let Some(close) = rest[open..].bytes().position(|b| b == b'}') else {
                     break;
                 };
                 out.push_str(&rest[..open]);

@@ -74,12 +74,12 @@ impl Engine {
                     let rec = &mut store.items[pos];
                     for (rf, req) in op.store {
                         if let (Some(v), Some(f)) =
-                            (msg.path(req), fields.iter().find(|f| f.name == *rf))
+                            (msg.path(req), fields.clone().find(|f| f.name == *rf))
                         {
                             rec.set(*rf, coerce(v, &f.kind));
                         }
                     }
-                    if let Some(f) = fields.iter().find(|f| f.name == "updated_at") {
+                    if let Some(f) = fields.clone().find(|f| f.name == "updated_at") {
                         rec.set("updated_at", now_value(&f.kind));
                     }
                     let rec = rec.clone();
@@ -196,7 +196,7 @@ impl Engine {
         };
         let mut rec = V::Obj(Vec::with_capacity(16));
         rec.set(res.id_field, id);
-        let kind_of = |name: &str| fields.iter().find(|f| f.name == name).map(|f| f.kind);
+        let kind_of = |name: &str| fields.clone().find(|f| f.name == name).map(|f| f.kind);
         if let Some(states) = &res.states {
             rec.set(states.field, spec_value(states.initial).clone());
         }
@@ -302,7 +302,7 @@ impl Engine {
         let amount = amount.map(V::Str);
         rec.set(states.field, V::from_spec(ev.to));
         for (f, v) in ev.set {
-            let kind = fields.iter().find(|x| x.name == *f).map(|x| x.kind);
+            let kind = fields.clone().find(|x| x.name == *f).map(|x| x.kind);
             let value = fill(spec_value(v), rec, &config, amount.as_ref(), kind);
             rec.set(*f, value);
         }
