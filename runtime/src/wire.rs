@@ -953,10 +953,10 @@ pub fn php_query(pairs: &[(&str, &str)]) -> String {
 /// iterator: some 2,000 instructions for a SHA-256 digest, on every signature checked).
 fn lower_hex(bytes: &[u8]) -> String {
     const DIGITS: &[u8; 16] = b"0123456789abcdef";
-    let mut out = Vec::with_capacity(bytes.len() * 2);
-    for b in bytes {
-        out.push(DIGITS[usize::from(b >> 4)]);
-        out.push(DIGITS[usize::from(b & 0xf)]);
+    let mut out = vec![0; bytes.len() * 2];
+    for (pair, b) in out.chunks_exact_mut(2).zip(bytes) {
+        pair[0] = DIGITS[usize::from(b >> 4)];
+        pair[1] = DIGITS[usize::from(b & 0xf)];
     }
     // Only ASCII digits were written.
     String::from_utf8(out).unwrap_or_default()

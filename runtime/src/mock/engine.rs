@@ -3,6 +3,7 @@
 //! webhooks. Transport-free: the server feeds it requests and sends what it returns.
 
 mod actions;
+mod prepared;
 
 use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::sync::Mutex;
@@ -193,6 +194,8 @@ pub struct Engine {
     state: Mutex<State>,
     /// The persistent store changes are written to, if one is open.
     persist: Option<Persist>,
+    /// The spec's tables, worked out for requests.
+    prepared: prepared::Prepared,
 }
 
 /// Why a request is refused: error case, field, detail.
@@ -212,6 +215,7 @@ impl Engine {
             config: Mutex::new(std::sync::Arc::new(config)),
             state: Mutex::new(Self::fresh(spec, webhook_url)),
             persist: None,
+            prepared: prepared::Prepared::new(spec),
         }
     }
 
@@ -246,6 +250,7 @@ impl Engine {
                 webhook_url: None,
             }),
             persist: Some(persist),
+            prepared: prepared::Prepared::new(spec),
         };
         // Caps lowered since the database was written apply now, and are counted.
         for (res, store) in spec.resources.iter().zip(&mut state.stores) {
@@ -1007,7 +1012,11 @@ const INDEX_FROM: usize = 32;
 impl Message {
     fn put(&mut self, key: super::value::Key, value: V) {
         if self.members.len() < INDEX_FROM {
-            match self.members.iter_mut().find(|(k, _)| *k == key) {
+            // Length and first byte first: most names differ there, without a memcmp call.
+            let same = |k: &super::value::Key| {
+                k.len() == key.len() && k.as_bytes().first() == key.as_bytes().first() && *k == key
+            };
+            match self.members.iter_mut().find(|(k, _)| same(k)) {
                 Some((_, v)) => *v = value,
                 None => self.members.push((key, value)),
             }

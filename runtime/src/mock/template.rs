@@ -48,9 +48,8 @@ pub(super) fn fill(v: &V, rec: &V, config: &Config, amount: Option<&V>, kind: Op
                 };
                 out.push_str(&rest[..open]);
                 let name = &rest[open + 1..open + close];
-                match placeholder(name, rec, config, amount, None) {
-                    Some(val) => out.push_str(&val.text_ref()),
-                    None => out.push_str(&rest[open..=open + close]),
+                if !push_placeholder(&mut out, name, rec, config, amount) {
+                    out.push_str(&rest[open..=open + close]);
                 }
                 rest = &rest[open + close + 1..];
             }
@@ -93,6 +92,41 @@ pub(super) fn placeholder(
     })
 }
 
+/// Appends the text of a placeholder inside a longer text (what [`placeholder`] gives,
+/// without building a value); `false` when it has none.
+fn push_placeholder(
+    out: &mut String,
+    name: &str,
+    rec: &V,
+    config: &Config,
+    amount: Option<&V>,
+) -> bool {
+    let text = match name {
+        "now" | "amount" => match placeholder(name, rec, config, amount, None) {
+            Some(v) => {
+                out.push_str(&v.text_ref());
+                return true;
+            }
+            None => return false,
+        },
+        "base_url" => Some(std::borrow::Cow::Borrowed(config.base_url.as_str())),
+        _ => match name.strip_prefix("credential.") {
+            Some(c) => config
+                .credentials
+                .get(c)
+                .map(|v| std::borrow::Cow::Borrowed(v.as_str())),
+            None => rec.get(name).map(V::text_ref),
+        },
+    };
+    match text {
+        Some(t) => {
+            out.push_str(&t);
+            true
+        }
+        None => false,
+    }
+}
+
 pub(super) fn build(
     entries: &[(&'static str, &'static str)],
     rec: &V,
@@ -103,6 +137,16 @@ pub(super) fn build(
         entries
             .iter()
             .map(|(k, v)| ((*k).into(), fill(spec_value(v), rec, config, amount, None)))
+            .collect(),
+    )
+}
+
+/// [`build`] from values already parsed.
+pub(super) fn build_parsed(entries: &[(&'static str, &'static V)], rec: &V, config: &Config) -> V {
+    V::Obj(
+        entries
+            .iter()
+            .map(|(k, v)| ((*k).into(), fill(v, rec, config, None, None)))
             .collect(),
     )
 }

@@ -9,8 +9,11 @@ use rust_decimal::Decimal;
 use super::*;
 use crate::mock::render::{binary, render, response_field_kind};
 use crate::mock::store::{hex_id, lookup, lookup_pos, record_fields};
-use crate::mock::template::{Instant, build, coerce, fill, now_value, number, spec_value};
+use crate::mock::template::{
+    Instant, build, build_parsed, coerce, fill, now_value, number, spec_value,
+};
 use crate::signing::{self, Source};
+use prepared::Initial;
 
 impl Engine {
     pub(super) fn execute(
@@ -141,7 +144,10 @@ impl Engine {
 
     pub(super) fn respond_or_render(&self, e: &Endpoint, rec: &V, config: &Config) -> V {
         if !e.op.respond.is_empty() {
-            return build(e.op.respond, rec, config, None);
+            return match self.prepared.answering(self.spec, e) {
+                Some(a) => build_parsed(&a.respond, rec, config),
+                None => build(e.op.respond, rec, config, None),
+            };
         }
         match e.body {
             Body::Json(k) => render(self.spec, rec, &k),
@@ -178,7 +184,6 @@ impl Engine {
         msg: &V,
         config: &Config,
     ) -> Result<V, Failure> {
-        let fields = record_fields(self.spec, r);
         st.counter += 1;
         let counter = st.counter;
         let store = &mut st.stores[r.0];
@@ -196,17 +201,27 @@ impl Engine {
         };
         let mut rec = V::Obj(Vec::with_capacity(16));
         rec.set(res.id_field, id);
-        let kind_of = |name: &str| fields.clone().find(|f| f.name == name).map(|f| f.kind);
-        if let Some(states) = &res.states {
-            rec.set(states.field, spec_value(states.initial).clone());
+        let creation = self
+            .prepared
+            .creation(r)
+            .ok_or_else(|| fail(Case::Internal, "", "no such resource"))?;
+        if let (Some(states), Some(state)) = (&res.states, &creation.state) {
+            rec.set(states.field, state.clone());
         }
-        for (f, v) in res.initial {
-            let value = fill(spec_value(v), &rec, config, None, kind_of(f));
+        for ((f, _), initial) in res.initial.iter().zip(&creation.initial) {
+            let value = match initial {
+                Initial::Fixed(v) => v.clone(),
+                Initial::Filled(v, kind) => fill(v, &rec, config, None, *kind),
+            };
             rec.set(*f, value);
         }
-        for (rf, req) in e.op.store {
+        let kinds = self
+            .prepared
+            .answering(self.spec, e)
+            .map_or(&[][..], |a| &a.store_kinds);
+        for (i, (rf, req)) in e.op.store.iter().enumerate() {
             if let Some(v) = msg.path(req) {
-                let v = match kind_of(rf) {
+                let v = match kinds.get(i).copied().flatten() {
                     Some(k) => coerce(v, &k),
                     None => v.clone(),
                 };
