@@ -126,6 +126,15 @@ pub fn message(
     creds: &dyn Fn(&str) -> Option<String>,
     src: &Source<'_>,
 ) -> Result<Vec<u8>, SignError> {
+    signed_bytes(recipe, creds, src).map(std::borrow::Cow::into_owned)
+}
+
+/// [`message`], borrowing the body when the recipe signs it whole (no copy per request).
+fn signed_bytes<'s>(
+    recipe: &Recipe,
+    creds: &dyn Fn(&str) -> Option<String>,
+    src: &Source<'s>,
+) -> Result<std::borrow::Cow<'s, [u8]>, SignError> {
     let parts = |parts: &[Part], out: &mut String| -> Result<(), SignError> {
         for p in parts {
             match p {
@@ -147,11 +156,11 @@ pub fn message(
         Ok(())
     };
     match recipe.message {
-        Message::Body => Ok(src.body.to_vec()),
+        Message::Body => Ok(std::borrow::Cow::Borrowed(src.body)),
         Message::Parts(ps) => {
             let mut s = String::new();
             parts(ps, &mut s)?;
-            Ok(s.into_bytes())
+            Ok(s.into_bytes().into())
         }
         Message::SortedFields(append) => {
             let mut fields: Vec<(&str, &str)> = src
@@ -163,7 +172,7 @@ pub fn message(
             fields.sort_by(|a, b| a.0.cmp(b.0));
             let mut s = wire::php_query(&fields);
             parts(append, &mut s)?;
-            Ok(s.into_bytes())
+            Ok(s.into_bytes().into())
         }
     }
 }
@@ -174,7 +183,7 @@ pub fn compute(
     creds: &dyn Fn(&str) -> Option<String>,
     src: &Source<'_>,
 ) -> Result<String, SignError> {
-    let msg = message(recipe, creds, src)?;
+    let msg = signed_bytes(recipe, creds, src)?;
     let hex = match recipe.algorithm {
         Algorithm::HmacSha256 => {
             let name = recipe.key.unwrap_or("key");
@@ -240,7 +249,7 @@ pub fn verify(
     if recipe.algorithm == Algorithm::RsaSha256 {
         let name = recipe.key.unwrap_or("public_key");
         let pem = creds(name).ok_or(SignError::MissingCredential(name))?;
-        return rsa_verify(&pem, &message(recipe, creds, src)?, got);
+        return rsa_verify(&pem, &signed_bytes(recipe, creds, src)?, got);
     }
     let want = compute(recipe, creds, src)?;
     if wire::ct_eq(want.as_bytes(), got.as_bytes()) {
