@@ -170,6 +170,19 @@ fn same_key(a: &str, b: &str) -> bool {
     a.len() == b.len() && a.as_bytes().first() == b.as_bytes().first() && a == b
 }
 
+/// The bytes a JSON string literal escapes: control characters, `"` and `\\`.
+const ESCAPED: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut b = 0;
+    while b < 0x20 {
+        t[b] = true;
+        b += 1;
+    }
+    t[b'"' as usize] = true;
+    t[b'\\' as usize] = true;
+    t
+};
+
 /// Writes a JSON string literal: the runs between characters to escape are copied whole
 /// (every escaped character is ASCII, so no run ends inside a character).
 fn write_str(out: &mut String, s: &str) {
@@ -178,9 +191,7 @@ fn write_str(out: &mut String, s: &str) {
     out.push('"');
     // Most strings have nothing to escape: one pass without branches tells, and they are
     // copied whole.
-    let plain = s
-        .bytes()
-        .fold(true, |ok, b| ok & (b >= 0x20) & (b != b'"') & (b != b'\\'));
+    let plain = !s.bytes().any(|b| ESCAPED[usize::from(b)]);
     if plain {
         out.push_str(s);
         out.push('"');
