@@ -260,3 +260,14 @@ pub fn mock_binary(krate: &str) -> std::path::PathBuf {
         .unwrap_or_else(|_| std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../target"));
     target.join("debug").join(format!("{krate}-mock"))
 }
+
+/// HMAC-SHA256 of `body` keyed with `key`, lower-case hex: a signature computed with the
+/// hmac crate directly, not with the runtime the tests check.
+pub fn hmac_sha256_hex(key: &str, body: &str) -> String {
+    use hmac::{KeyInit, Mac};
+    let Ok(mut mac) = hmac::Hmac::<sha2::Sha256>::new_from_slice(key.as_bytes()) else {
+        unreachable!("HMAC takes keys of any length")
+    };
+    mac.update(body.as_bytes());
+    hex::encode(mac.finalize().into_bytes())
+}

@@ -8,7 +8,6 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
-use hmac::{KeyInit, Mac};
 use payspec_runtime::mock::value::V;
 use tegro_money::mock::MockServer;
 
@@ -18,9 +17,7 @@ const SECONDS: u64 = 10;
 const CONNECTIONS: usize = 64;
 
 fn sign(body: &str) -> String {
-    let mut mac = hmac::Hmac::<sha2::Sha256>::new_from_slice(API_KEY.as_bytes()).expect("key");
-    mac.update(body.as_bytes());
-    hex::encode(mac.finalize().into_bytes())
+    payspec_tests::hmac_sha256_hex(API_KEY, body)
 }
 
 /// What is sent: body, its signature (or none), content type.

@@ -92,18 +92,12 @@ async fn health_counts_records_per_resource() {
 
 #[tokio::test]
 async fn optional_fields_sent_as_null_are_absent() {
-    use hmac::{KeyInit, Mac};
     let mock = tegro_money::mock::MockServer::start().await.unwrap();
     let body = r#"{"shop_id":"1913EA9D9351469B1E5D852A","nonce":1613435881,"currency":"RUB","amount":5,"order_id":"n1","payment_system":5,"fields":null}"#;
-    let mut mac =
-        hmac::Hmac::<sha2::Sha256>::new_from_slice(b"EEFA1913EA9D9351469B1E5D852A").unwrap();
-    mac.update(body.as_bytes());
+    let signature = payspec_tests::hmac_sha256_hex("EEFA1913EA9D9351469B1E5D852A", body);
     let resp = reqwest::Client::new()
         .post(format!("{}/createOrder/", mock.base_url()))
-        .header(
-            "Authorization",
-            format!("Bearer {}", hex::encode(mac.finalize().into_bytes())),
-        )
+        .header("Authorization", format!("Bearer {signature}"))
         .header("Content-Type", "application/json")
         .body(body)
         .send()

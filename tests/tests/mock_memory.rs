@@ -10,15 +10,11 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
-use hmac::{KeyInit, Mac};
-
 const SHOP_ID: &str = "1913EA9D9351469B1E5D852A";
 const API_KEY: &str = "EEFA1913EA9D9351469B1E5D852A";
 
 fn sign(body: &str) -> String {
-    let mut mac = hmac::Hmac::<sha2::Sha256>::new_from_slice(API_KEY.as_bytes()).expect("key");
-    mac.update(body.as_bytes());
-    hex::encode(mac.finalize().into_bytes())
+    payspec_tests::hmac_sha256_hex(API_KEY, body)
 }
 
 /// A field of /proc/PID/status in kB.

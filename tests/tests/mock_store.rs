@@ -7,7 +7,6 @@ use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 
-use hmac::{KeyInit, Mac};
 use tegro_money::mock::MockServer;
 use tegro_money::requests::*;
 use tegro_money::types::{Currency, OrderStatus};
@@ -90,9 +89,7 @@ fn start(db: &Path, extra: &[&str]) -> Mock {
 }
 
 fn sign(body: &str) -> String {
-    let mut mac = hmac::Hmac::<sha2::Sha256>::new_from_slice(API_KEY.as_bytes()).expect("key");
-    mac.update(body.as_bytes());
-    hex::encode(mac.finalize().into_bytes())
+    payspec_tests::hmac_sha256_hex(API_KEY, body)
 }
 
 /// Sends a signed createOrder body; the status and Tegro's `desc`.

@@ -209,11 +209,7 @@ async fn documented_errors() {
 
 /// Posts a body signed with the sample API key, as the docs' Python does.
 async fn post_signed(base: &str, path: &str, body: &str) -> serde_json::Value {
-    use hmac::{KeyInit, Mac};
-    let mut mac =
-        hmac::Hmac::<sha2::Sha256>::new_from_slice(b"EEFA1913EA9D9351469B1E5D852A").unwrap();
-    mac.update(body.as_bytes());
-    let sign = hex::encode(mac.finalize().into_bytes());
+    let sign = payspec_tests::hmac_sha256_hex("EEFA1913EA9D9351469B1E5D852A", body);
     let resp = reqwest::Client::new()
         .post(format!("{base}{path}"))
         .header("Authorization", format!("Bearer {sign}"))
