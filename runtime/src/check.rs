@@ -197,6 +197,9 @@ struct Rules<'s> {
 /// members of the object at `parent` (`None`: the request).
 fn conditions(fields: &[Field], msg: &V, parent: Option<&Path<'_>>) -> Result<(), InvalidRequest> {
     for f in fields {
+        if f.required_if.is_none() && f.forbidden_if.is_none() {
+            continue;
+        }
         let present = member(msg, f).is_some_and(|v| *v != V::Null);
         let path = match parent {
             Some(p) => Path::Member(p, f.wire),
@@ -346,6 +349,9 @@ pub fn use_wire_names(fields: &[Field], v: &mut V) {
     let V::Obj(members) = v else {
         return;
     };
+    if fields.iter().all(|f| f.aliases.is_empty()) {
+        return;
+    }
     for (k, _) in members.iter_mut() {
         if let Some(f) = fields.iter().find(|f| f.aliases.contains(&k.as_ref())) {
             *k = f.wire.into();
@@ -360,13 +366,19 @@ pub fn drop_null_optionals(spec: &Spec, fields: &[Field], v: &mut V) {
     let V::Obj(members) = v else {
         return;
     };
-    members.retain(|(k, val)| {
-        !(matches!(val, V::Null)
-            && fields
-                .iter()
-                .any(|f| f.wire == k.as_ref() && f.optional && !f.nullable))
-    });
+    if members.iter().any(|(_, val)| matches!(val, V::Null)) {
+        members.retain(|(k, val)| {
+            !(matches!(val, V::Null)
+                && fields
+                    .iter()
+                    .any(|f| f.wire == k.as_ref() && f.optional && !f.nullable))
+        });
+    }
+    // Only objects and arrays hold members to clean: the other fields are not looked up.
     for (k, val) in members.iter_mut() {
+        if !matches!(val, V::Obj(_) | V::Arr(_)) {
+            continue;
+        }
         if let Some(f) = fields.iter().find(|f| f.wire == k.as_ref()) {
             drop_in_kind(spec, &f.kind, val);
         }
