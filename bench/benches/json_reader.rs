@@ -1,5 +1,5 @@
-//! The mock's JSON reader (`V::parse`: serde_json underneath, each value taken as a
-//! `RawValue` so numbers keep their text) against `serde_json::Value` as a lossy lower bound
+//! The mock's JSON reader (`V::parse`: one pass over the bytes, numbers kept as their
+//! text) against `serde_json::Value` as a lossy lower bound
 //! (numbers become doubles, repeated keys merged). Inputs: the createOrder body
 //! `bench/mock.sh` sends, the Tegro createOrder example of the docs, a 10 KB and a 1 MB body
 //! with a long receipt, and that 1 MB body nested 127 levels deep. Prints min / median / max
@@ -47,8 +47,7 @@ fn tegro_with_receipt(size: usize) -> String {
 }
 
 /// The 1 MB body (4 levels) wrapped in 123 objects: 127 levels, the most `serde_json::Value`
-/// takes (its limit refuses the 128th; `V::parse` takes 128). `V::parse` reads each level's
-/// text again, so its cost grows with depth times size (the mock's depth limit is 32).
+/// takes (its limit refuses the 128th; `V::parse` takes 128).
 fn deep_1mb() -> String {
     format!(
         "{}{}{}",

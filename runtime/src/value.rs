@@ -1,6 +1,8 @@
 //! JSON values for the mock server that keep numbers exactly as written, with a reader
-//! built on serde_json (each value taken as a `RawValue`, never through floats) that stops
-//! at the member and depth limits, and a writer.
+//! (`read`: one pass over the bytes, never through floats) that stops at the member and
+//! depth limits, and a writer.
+
+mod read;
 
 /// An object key: field names from the spec tables are borrowed, parsed ones owned.
 pub type Key = std::borrow::Cow<'static, str>;
@@ -31,7 +33,9 @@ impl V {
 
     /// Reads a request body: like [`V::parse`], but an object of more than `members`
     /// members or nesting deeper than `depth` is refused as soon as it is seen, so a hostile
-    /// body costs no more than its first `members` members.
+    /// body costs no more than its first `members` members. (The member or item of the
+    /// outermost container it is in is still checked to be JSON, without being read: if it
+    /// is not, the answer is [`JsonError::Syntax`].)
     pub fn read(text: &[u8], members: usize, depth: u32) -> Result<V, JsonError> {
         V::read_known(text, members, depth, &|_| None)
     }
@@ -44,18 +48,7 @@ impl V {
         depth: u32,
         known: &dyn Fn(&str) -> Option<&'static str>,
     ) -> Result<V, JsonError> {
-        let limits = Reader {
-            members,
-            depth,
-            known,
-            over: std::cell::Cell::new(None),
-        };
-        let read = limits.document(text);
-        match (read, limits.over.get()) {
-            (_, Some(e)) => Err(e),
-            (Some(v), None) => Ok(v),
-            (None, None) => Err(JsonError::Syntax),
-        }
+        read::read(text, members, depth, known)
     }
 
     /// An estimate of the bytes this value takes in memory: its nodes, strings and keys.
@@ -240,172 +233,6 @@ impl std::fmt::Display for JsonError {
             JsonError::TooManyMembers(n) => write!(f, "an object has more than {n} members"),
             JsonError::TooDeep(n) => write!(f, "the body nests deeper than {n} levels"),
         }
-    }
-}
-
-/// The reader: serde_json checks the text; every member and item is first taken as a
-/// borrowed `&RawValue` (checked, not decoded) and sorted by its first byte: a number keeps
-/// its text, a string is decoded, an object or array is read from its own text one level
-/// deeper. The limits stop it early: at the first member past `members`, at the first level
-/// past `depth`.
-struct Reader<'k> {
-    members: usize,
-    depth: u32,
-    /// Static text of the member names it knows.
-    known: &'k dyn Fn(&str) -> Option<&'static str>,
-    /// The limit crossed, if one was.
-    over: std::cell::Cell<Option<JsonError>>,
-}
-
-impl Reader<'_> {
-    fn document(&self, text: &[u8]) -> Option<V> {
-        let start = text
-            .iter()
-            .position(|b| !matches!(b, b' ' | b'\t' | b'\n' | b'\r'))?;
-        match text.get(start)? {
-            // A container is read in place (no scan of the whole document first); `end`
-            // refuses text after it.
-            b'{' | b'[' => {
-                let mut de = serde_json::Deserializer::from_slice(text);
-                let v = self.nested(&mut de, 1);
-                de.end().ok()?;
-                v
-            }
-            _ => {
-                let raw: &serde_json::value::RawValue = serde_json::from_slice(text).ok()?;
-                scalar(raw.get())
-            }
-        }
-    }
-
-    /// An object or array at `depth` (the outermost is 1), from a deserializer placed on it.
-    fn nested<'de, D: serde::Deserializer<'de>>(&self, de: D, depth: u32) -> Option<V> {
-        if depth > self.depth {
-            self.over.set(Some(JsonError::TooDeep(self.depth)));
-            return None;
-        }
-        match de.deserialize_any(Nested {
-            reader: self,
-            depth,
-        }) {
-            Ok(v) => Some(v),
-            Err(e) => {
-                // serde_json's own bound on nesting (128) stops a deeper subtree while it is
-                // being checked, before this reader reaches it.
-                if self.over.get().is_none() && e.to_string().contains("recursion limit") {
-                    self.over.set(Some(JsonError::TooDeep(self.depth)));
-                }
-                None
-            }
-        }
-    }
-
-    /// A member or item of a container at `depth`.
-    fn value(&self, raw: &str, depth: u32) -> Option<V> {
-        match raw.as_bytes().first()? {
-            b'{' | b'[' => self.nested(&mut serde_json::Deserializer::from_str(raw), depth + 1),
-            _ => scalar(raw),
-        }
-    }
-}
-
-/// A scalar whose text serde_json has already checked.
-fn scalar(raw: &str) -> Option<V> {
-    match raw.as_bytes().first()? {
-        b'"' => {
-            let inner = raw.get(1..raw.len() - 1)?;
-            if inner.contains('\\') {
-                // Escapes: serde_json decodes them (pairs joined, lone surrogates refused).
-                serde_json::from_str(raw).ok().map(V::Str)
-            } else {
-                Some(V::Str(inner.to_owned()))
-            }
-        }
-        b't' => Some(V::Bool(true)),
-        b'f' => Some(V::Bool(false)),
-        b'n' => Some(V::Null),
-        _ => Some(V::Num(raw.to_owned())),
-    }
-}
-
-/// The visitor of one object or array.
-struct Nested<'r, 'k> {
-    reader: &'r Reader<'k>,
-    depth: u32,
-}
-
-/// A member name: the reader's static text when it knows the name, else a copy.
-struct Name<'r, 'k>(&'r Reader<'k>);
-
-impl<'de> serde::de::DeserializeSeed<'de> for Name<'_, '_> {
-    type Value = Key;
-
-    fn deserialize<D: serde::Deserializer<'de>>(self, de: D) -> Result<Key, D::Error> {
-        de.deserialize_str(self)
-    }
-}
-
-impl<'de> serde::de::Visitor<'de> for Name<'_, '_> {
-    type Value = Key;
-
-    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-        f.write_str("a member name")
-    }
-
-    fn visit_str<E: serde::de::Error>(self, name: &str) -> Result<Key, E> {
-        Ok(match (self.0.known)(name) {
-            Some(known) => Key::Borrowed(known),
-            None => Key::Owned(name.to_owned()),
-        })
-    }
-
-    fn visit_string<E: serde::de::Error>(self, name: String) -> Result<Key, E> {
-        Ok(match (self.0.known)(&name) {
-            Some(known) => Key::Borrowed(known),
-            None => Key::Owned(name),
-        })
-    }
-}
-
-impl<'de> serde::de::Visitor<'de> for Nested<'_, '_> {
-    type Value = V;
-
-    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-        f.write_str("a JSON object or array")
-    }
-
-    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<V, A::Error> {
-        use serde::de::Error as _;
-        // Room for a typical request's members: read without growing.
-        let mut members: Vec<(Key, V)> = Vec::with_capacity(8);
-        while let Some(key) = map.next_key_seed(Name(self.reader))? {
-            if members.len() == self.reader.members {
-                self.reader
-                    .over
-                    .set(Some(JsonError::TooManyMembers(self.reader.members)));
-                return Err(A::Error::custom("too many members"));
-            }
-            let raw: &'de serde_json::value::RawValue = map.next_value()?;
-            let v = self
-                .reader
-                .value(raw.get(), self.depth)
-                .ok_or_else(|| A::Error::custom("refused"))?;
-            members.push((key, v));
-        }
-        Ok(V::Obj(members))
-    }
-
-    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<V, A::Error> {
-        use serde::de::Error as _;
-        let mut items = Vec::new();
-        while let Some(raw) = seq.next_element::<&'de serde_json::value::RawValue>()? {
-            let v = self
-                .reader
-                .value(raw.get(), self.depth)
-                .ok_or_else(|| A::Error::custom("refused"))?;
-            items.push(v);
-        }
-        Ok(V::Arr(items))
     }
 }
 
