@@ -271,3 +271,28 @@ pub fn hmac_sha256_hex(key: &str, body: &str) -> String {
     mac.update(body.as_bytes());
     hex::encode(mac.finalize().into_bytes())
 }
+
+/// POSTs a JSON body to a Tegro.money mock, signed `Bearer <HMAC of the body>` with `key`;
+/// the answer's status and its `desc` (empty when the answer has none).
+pub async fn post_tegro_signed(
+    http: &reqwest::Client,
+    url: &str,
+    key: &str,
+    body: &str,
+) -> (u16, String) {
+    let resp = http
+        .post(url)
+        .header("Content-Type", "application/json")
+        .header(
+            "Authorization",
+            format!("Bearer {}", hmac_sha256_hex(key, body)),
+        )
+        .body(body.to_string())
+        .send()
+        .await
+        .expect("an answer");
+    let status = resp.status().as_u16();
+    let text = resp.text().await.unwrap_or_default();
+    let v: serde_json::Value = serde_json::from_str(&text).unwrap_or_default();
+    (status, v["desc"].as_str().unwrap_or_default().to_string())
+}

@@ -13,10 +13,6 @@ use std::time::{Duration, Instant};
 const SHOP_ID: &str = "1913EA9D9351469B1E5D852A";
 const API_KEY: &str = "EEFA1913EA9D9351469B1E5D852A";
 
-fn sign(body: &str) -> String {
-    payspec_tests::hmac_sha256_hex(API_KEY, body)
-}
-
 /// A field of /proc/PID/status in kB.
 fn proc_kb(pid: u32, field: &str) -> u64 {
     let text = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
@@ -28,19 +24,7 @@ fn proc_kb(pid: u32, field: &str) -> u64 {
 
 /// Status and `desc` of an answer (empty when the body is not Tegro's envelope).
 async fn post(http: &reqwest::Client, url: &str, body: String) -> (u16, String) {
-    let sig = sign(&body);
-    let resp = http
-        .post(url)
-        .header("Content-Type", "application/json")
-        .header("Authorization", format!("Bearer {sig}"))
-        .body(body)
-        .send()
-        .await
-        .expect("an answer");
-    let status = resp.status().as_u16();
-    let text = resp.text().await.unwrap_or_default();
-    let v: serde_json::Value = serde_json::from_str(&text).unwrap_or_default();
-    (status, v["desc"].as_str().unwrap_or_default().to_string())
+    payspec_tests::post_tegro_signed(http, url, API_KEY, &body).await
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

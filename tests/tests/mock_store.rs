@@ -88,24 +88,9 @@ fn start(db: &Path, extra: &[&str]) -> Mock {
     }
 }
 
-fn sign(body: &str) -> String {
-    payspec_tests::hmac_sha256_hex(API_KEY, body)
-}
-
 /// Sends a signed createOrder body; the status and Tegro's `desc`.
 async fn post_raw(http: &reqwest::Client, base: &str, body: &str) -> (u16, String) {
-    let resp = http
-        .post(format!("{base}/createOrder/"))
-        .header("Content-Type", "application/json")
-        .header("Authorization", format!("Bearer {}", sign(body)))
-        .body(body.to_string())
-        .send()
-        .await
-        .expect("an answer");
-    let status = resp.status().as_u16();
-    let text = resp.text().await.unwrap_or_default();
-    let v: serde_json::Value = serde_json::from_str(&text).unwrap_or_default();
-    (status, v["desc"].as_str().unwrap_or_default().to_string())
+    payspec_tests::post_tegro_signed(http, &format!("{base}/createOrder/"), API_KEY, body).await
 }
 
 async fn get_json(http: &reqwest::Client, url: String) -> serde_json::Value {
