@@ -72,17 +72,22 @@ impl Engine {
                 let rec = {
                     let mut st = self.lock();
                     let pos = lookup_pos(&st.stores[r.0], e, msg)?;
-                    let fields = record_fields(self.spec, r);
+                    let kinds = self
+                        .prepared
+                        .answering(self.spec, e)
+                        .map_or(&[][..], |a| &a.store_kinds);
                     let store = &mut st.stores[r.0];
                     let rec = &mut store.items[pos];
-                    for (rf, req) in op.store {
-                        if let (Some(v), Some(f)) =
-                            (msg.path(req), fields.clone().find(|f| f.name == *rf))
+                    // Only members that are fields of the record are stored.
+                    for (i, (rf, req)) in op.store.iter().enumerate() {
+                        if let (Some(v), Some(kind)) =
+                            (msg.path(req), kinds.get(i).copied().flatten())
                         {
-                            rec.set(*rf, coerce(v, &f.kind));
+                            rec.set(*rf, coerce(v, &kind));
                         }
                     }
-                    if let Some(f) = fields.clone().find(|f| f.name == "updated_at") {
+                    let mut fields = record_fields(self.spec, r);
+                    if let Some(f) = fields.find(|f| f.name == "updated_at") {
                         rec.set("updated_at", now_value(&f.kind));
                     }
                     let rec = rec.clone();
