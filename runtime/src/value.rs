@@ -182,8 +182,7 @@ fn write_str(out: &mut String, s: &str) {
     const HEX: &[u8; 16] = b"0123456789abcdef";
     out.reserve(s.len() + 2);
     out.push('"');
-    // Most strings have nothing to escape: one pass without branches tells, and they are
-    // copied whole.
+    // Most strings have nothing to escape: they are copied whole.
     let plain = !s.bytes().any(|b| ESCAPED[usize::from(b)]);
     if plain {
         out.push_str(s);

@@ -74,6 +74,34 @@ pub(super) fn fill(v: &V, rec: &V, config: &Config, amount: Option<&V>, kind: Op
     }
 }
 
+/// What a placeholder names, borrowed where it already exists.
+enum Found<'a> {
+    /// A value made for this placeholder (`{now}`).
+    Made(V),
+    /// A value of the record or the `amount` given.
+    Value(&'a V),
+    /// Text of the configuration (`{base_url}`, `{credential.key}`).
+    Text(&'a str),
+}
+
+fn find<'a>(
+    name: &str,
+    rec: &'a V,
+    config: &'a Config,
+    amount: Option<&'a V>,
+    kind: Option<Kind>,
+) -> Option<Found<'a>> {
+    Some(match name {
+        "now" => Found::Made(now_value(&kind.unwrap_or(Kind::DateTime("rfc3339")))),
+        "base_url" => Found::Text(&config.base_url),
+        "amount" => Found::Value(amount.or_else(|| rec.get("amount"))?),
+        _ => match name.strip_prefix("credential.") {
+            Some(c) => Found::Text(config.credentials.get(c)?),
+            None => Found::Value(rec.get(name)?),
+        },
+    })
+}
+
 pub(super) fn placeholder(
     name: &str,
     rec: &V,
@@ -81,19 +109,15 @@ pub(super) fn placeholder(
     amount: Option<&V>,
     kind: Option<Kind>,
 ) -> Option<V> {
-    Some(match name {
-        "now" => now_value(&kind.unwrap_or(Kind::DateTime("rfc3339"))),
-        "base_url" => V::Str(config.base_url.clone()),
-        "amount" => amount.cloned().or_else(|| rec.get("amount").cloned())?,
-        _ => match name.strip_prefix("credential.") {
-            Some(c) => V::Str(config.credentials.get(c)?.clone()),
-            None => rec.get(name)?.clone(),
-        },
+    Some(match find(name, rec, config, amount, kind)? {
+        Found::Made(v) => v,
+        Found::Value(v) => v.clone(),
+        Found::Text(t) => V::Str(t.to_string()),
     })
 }
 
 /// Appends the text of a placeholder inside a longer text (what [`placeholder`] gives,
-/// without building a value); `false` when it has none.
+/// without copying it into a value first); `false` when it has none.
 fn push_placeholder(
     out: &mut String,
     name: &str,
@@ -101,30 +125,13 @@ fn push_placeholder(
     config: &Config,
     amount: Option<&V>,
 ) -> bool {
-    let text = match name {
-        "now" | "amount" => match placeholder(name, rec, config, amount, None) {
-            Some(v) => {
-                out.push_str(&v.text_ref());
-                return true;
-            }
-            None => return false,
-        },
-        "base_url" => Some(std::borrow::Cow::Borrowed(config.base_url.as_str())),
-        _ => match name.strip_prefix("credential.") {
-            Some(c) => config
-                .credentials
-                .get(c)
-                .map(|v| std::borrow::Cow::Borrowed(v.as_str())),
-            None => rec.get(name).map(V::text_ref),
-        },
-    };
-    match text {
-        Some(t) => {
-            out.push_str(&t);
-            true
-        }
-        None => false,
+    match find(name, rec, config, amount, None) {
+        Some(Found::Made(v)) => out.push_str(&v.text_ref()),
+        Some(Found::Value(v)) => out.push_str(&v.text_ref()),
+        Some(Found::Text(t)) => out.push_str(t),
+        None => return false,
     }
+    true
 }
 
 pub(super) fn build(
